@@ -1,0 +1,452 @@
+//! The gate engine: forcing functions as pure rules over a snapshot of the stored state.
+//!
+//! A gate answers [`Verdict::Allowed`] or [`Verdict::Blocked`] with every reason, each a
+//! sentence carrying its numbers. The engine knows which gates guard which [`Action`];
+//! adding a gate is one type implementing [`Gate`] and one line in [`GATES`].
+
+use crate::demo::DemoStatus;
+use crate::event::EventStatus;
+use crate::ids::{DemoId, EventId};
+use crate::program::ProgramSettings;
+use serde::Serialize;
+use std::fmt;
+
+/// An action that a gate may refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "action", content = "demo")]
+pub enum Action {
+    /// Announcing an event publicly.
+    Announce,
+    /// Confirming a demo: giving it one of the event's slots.
+    ConfirmDemo(DemoId),
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Announce => "announce",
+            Action::ConfirmDemo(_) => "confirm_demo",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateKind {
+    /// An event cannot be announced until at least X demos are confirmed.
+    DemoSlotContract,
+    /// A demo cannot be confirmed without screening, the contract and a free slot.
+    SlotInventory,
+}
+
+impl GateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GateKind::DemoSlotContract => "demo_slot_contract",
+            GateKind::SlotInventory => "slot_inventory",
+        }
+    }
+}
+
+impl fmt::Display for GateKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One reason a gate is blocked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub text: String,
+    /// Whether an organizer's override may pass it. Some facts cannot be wished away:
+    /// an override cannot create a fifth slot out of four.
+    pub overridable: bool,
+}
+
+impl Reason {
+    fn soft(text: String) -> Reason {
+        Reason {
+            text,
+            overridable: true,
+        }
+    }
+    fn hard(text: String) -> Reason {
+        Reason {
+            text,
+            overridable: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed,
+    Blocked(Vec<Reason>),
+}
+
+impl Verdict {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Verdict::Allowed)
+    }
+    pub fn reasons(&self) -> &[Reason] {
+        match self {
+            Verdict::Allowed => &[],
+            Verdict::Blocked(r) => r,
+        }
+    }
+    fn from_reasons(reasons: Vec<Reason>) -> Verdict {
+        if reasons.is_empty() {
+            Verdict::Allowed
+        } else {
+            Verdict::Blocked(reasons)
+        }
+    }
+}
+
+/// What the gates need to know about a demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoFacts {
+    pub id: DemoId,
+    pub title: String,
+    pub presenters: Vec<String>,
+    pub status: DemoStatus,
+    pub screening_passed: bool,
+    pub contract_accepted: bool,
+}
+
+/// What the gates need to know about an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFacts {
+    pub id: EventId,
+    pub title: String,
+    pub status: EventStatus,
+    pub slots: u32,
+    pub demos: Vec<DemoFacts>,
+}
+
+impl EventFacts {
+    pub fn confirmed(&self) -> usize {
+        self.demos
+            .iter()
+            .filter(|d| d.status == DemoStatus::Confirmed)
+            .count()
+    }
+    pub fn slots_taken(&self) -> usize {
+        self.demos.iter().filter(|d| d.status.holds_slot()).count()
+    }
+    pub fn slots_free(&self) -> usize {
+        (self.slots as usize).saturating_sub(self.slots_taken())
+    }
+}
+
+/// The state every gate reads: loaded in one transaction, so a verdict is never made
+/// from a mix of before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub settings: ProgramSettings,
+    pub event: EventFacts,
+}
+
+/// A forcing function.
+pub trait Gate: Sync {
+    fn kind(&self) -> GateKind;
+    /// Whether this gate guards `action`.
+    fn guards(&self, action: &Action) -> bool;
+    fn check(&self, snapshot: &Snapshot, action: &Action) -> Verdict;
+}
+
+/// Every gate the engine knows, in the order their verdicts are shown.
+pub const GATES: &[&dyn Gate] = &[&DemoSlotContract, &SlotInventory];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateResult {
+    pub gate: GateKind,
+    pub verdict: Verdict,
+}
+
+/// The verdicts of every gate that guards an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Action,
+    pub results: Vec<GateResult>,
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        self.results.iter().all(|r| r.verdict.is_allowed())
+    }
+    pub fn blocked(&self) -> impl Iterator<Item = &GateResult> {
+        self.results.iter().filter(|r| !r.verdict.is_allowed())
+    }
+    /// Whether an override may pass every blocked gate.
+    pub fn overridable(&self) -> bool {
+        self.blocked()
+            .all(|r| r.verdict.reasons().iter().all(|x| x.overridable))
+    }
+}
+
+/// Asks every gate that guards `action`.
+pub fn evaluate(action: Action, snapshot: &Snapshot) -> Decision {
+    let results = GATES
+        .iter()
+        .filter(|g| g.guards(&action))
+        .map(|g| GateResult {
+            gate: g.kind(),
+            verdict: g.check(snapshot, &action),
+        })
+        .collect();
+    Decision { action, results }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The essay's first forcing function: no public announcement until X demos are confirmed.
+pub struct DemoSlotContract;
+
+impl Gate for DemoSlotContract {
+    fn kind(&self) -> GateKind {
+        GateKind::DemoSlotContract
+    }
+    fn guards(&self, action: &Action) -> bool {
+        matches!(action, Action::Announce)
+    }
+    fn check(&self, s: &Snapshot, _: &Action) -> Verdict {
+        let target = s.settings.demo_target as usize;
+        let confirmed = s.event.confirmed();
+        if confirmed >= target {
+            return Verdict::Allowed;
+        }
+        let missing = target - confirmed;
+        let mut text = format!(
+            "{confirmed} of {target} demos confirmed for '{}'; confirm {} more before announcing",
+            s.event.title, missing
+        );
+        if (s.event.slots as usize) < target {
+            text.push_str(&format!(
+                " (the event has only {}: raise them with `event edit {} --slots {target}`)",
+                plural(s.event.slots as usize, "slot", "slots"),
+                s.event.id
+            ));
+        }
+        Verdict::Blocked(vec![Reason::soft(text)])
+    }
+}
+
+/// Demo slots are inventory: a demo is confirmed only when screened, the contract is
+/// accepted and a slot is free. The free slot is a hard reason: overselling is never
+/// an organizer's call.
+pub struct SlotInventory;
+
+impl Gate for SlotInventory {
+    fn kind(&self) -> GateKind {
+        GateKind::SlotInventory
+    }
+    fn guards(&self, action: &Action) -> bool {
+        matches!(action, Action::ConfirmDemo(_))
+    }
+    fn check(&self, s: &Snapshot, action: &Action) -> Verdict {
+        let Action::ConfirmDemo(id) = action else {
+            return Verdict::Allowed;
+        };
+        let Some(demo) = s.event.demos.iter().find(|d| d.id == *id) else {
+            return Verdict::Blocked(vec![Reason::hard(format!(
+                "demo {id} is not a demo of event {} '{}'",
+                s.event.id, s.event.title
+            ))]);
+        };
+        let mut reasons = Vec::new();
+        if !demo.screening_passed {
+            reasons.push(Reason::soft(format!(
+                "demo {id} '{}' has not passed screening (it is {}): run `demo screen {id} --pass`",
+                demo.title, demo.status
+            )));
+        }
+        if !demo.contract_accepted {
+            reasons.push(Reason::soft(format!(
+                "the presenter of demo {id} '{}' has not accepted the demo slot contract: record it with `demo contract {id}`",
+                demo.title
+            )));
+        }
+        let taken = s.event.slots_taken();
+        let slots = s.event.slots as usize;
+        if taken >= slots {
+            let holders: Vec<String> = s
+                .event
+                .demos
+                .iter()
+                .filter(|d| d.status.holds_slot())
+                .map(|d| format!("{} '{}'", d.id, d.title))
+                .collect();
+            let mut text = format!(
+                "no free slot: {taken} of {} taken at '{}'",
+                plural(slots, "slot", "slots"),
+                s.event.title
+            );
+            if !holders.is_empty() {
+                text.push_str(&format!(" (by {})", holders.join(", ")));
+            }
+            text.push_str(&format!(
+                "; free one by withdrawing a demo or add one with `event edit {} --slots {}`",
+                s.event.id,
+                slots + 1
+            ));
+            reasons.push(Reason::hard(text));
+        }
+        Verdict::from_reasons(reasons)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn demo(id: i64, status: DemoStatus, screened: bool, contract: bool) -> DemoFacts {
+        DemoFacts {
+            id: DemoId(id),
+            title: format!("Demo {id}"),
+            presenters: vec![format!("P{id}")],
+            status,
+            screening_passed: screened,
+            contract_accepted: contract,
+        }
+    }
+
+    fn snapshot(slots: u32, demos: Vec<DemoFacts>) -> Snapshot {
+        Snapshot {
+            settings: ProgramSettings::default(),
+            event: EventFacts {
+                id: EventId(9),
+                title: "Oct demo night".into(),
+                status: EventStatus::Draft,
+                slots,
+                demos,
+            },
+        }
+    }
+
+    #[test]
+    fn announce_is_blocked_below_the_demo_target_with_the_numbers() {
+        let s = snapshot(
+            4,
+            vec![
+                demo(1, DemoStatus::Confirmed, true, true),
+                demo(2, DemoStatus::Confirmed, true, true),
+                demo(3, DemoStatus::Screened, true, false),
+            ],
+        );
+        let d = evaluate(Action::Announce, &s);
+        assert!(!d.is_allowed());
+        assert!(d.overridable());
+        let r = d.blocked().next().unwrap();
+        assert_eq!(r.gate, GateKind::DemoSlotContract);
+        assert_eq!(
+            r.verdict.reasons()[0].text,
+            "2 of 3 demos confirmed for 'Oct demo night'; confirm 1 more before announcing"
+        );
+    }
+
+    #[test]
+    fn announce_is_allowed_at_the_target() {
+        let s = snapshot(
+            4,
+            (1..=3)
+                .map(|i| demo(i, DemoStatus::Confirmed, true, true))
+                .collect(),
+        );
+        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
+    fn presented_demos_do_not_count_as_confirmed_for_announcing() {
+        // An event is announced before it is held; only confirmed demos are promises.
+        let s = snapshot(
+            4,
+            (1..=3)
+                .map(|i| demo(i, DemoStatus::Presented, true, true))
+                .collect(),
+        );
+        assert!(!evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
+    fn confirm_lists_every_missing_condition() {
+        let mut demos: Vec<_> = (1..=2)
+            .map(|i| demo(i, DemoStatus::Confirmed, true, true))
+            .collect();
+        demos.push(demo(3, DemoStatus::Proposed, false, false));
+        let d = evaluate(Action::ConfirmDemo(DemoId(3)), &snapshot(2, demos));
+        let reasons: Vec<_> = d.blocked().flat_map(|r| r.verdict.reasons()).collect();
+        assert_eq!(reasons.len(), 3);
+        assert!(reasons[0].text.contains("has not passed screening"));
+        assert!(
+            reasons[1]
+                .text
+                .contains("has not accepted the demo slot contract")
+        );
+        assert!(reasons[2].text.starts_with(
+            "no free slot: 2 of 2 slots taken at 'Oct demo night' (by 1 'Demo 1', 2 'Demo 2')"
+        ));
+        assert!(
+            !d.overridable(),
+            "a full event cannot be overridden into overselling"
+        );
+    }
+
+    #[test]
+    fn screening_and_contract_can_be_overridden_but_not_the_slot() {
+        let d = evaluate(
+            Action::ConfirmDemo(DemoId(1)),
+            &snapshot(1, vec![demo(1, DemoStatus::Screened, true, false)]),
+        );
+        assert!(!d.is_allowed());
+        assert!(d.overridable());
+    }
+
+    #[test]
+    fn confirm_is_allowed_with_everything_in_place() {
+        let d = evaluate(
+            Action::ConfirmDemo(DemoId(1)),
+            &snapshot(1, vec![demo(1, DemoStatus::Screened, true, true)]),
+        );
+        assert!(d.is_allowed());
+        assert_eq!(d.results.len(), 1);
+    }
+
+    fn any_status() -> impl Strategy<Value = DemoStatus> {
+        proptest::sample::select(DemoStatus::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Whatever the demos, a confirm the gate allows never takes more slots than there are.
+        #[test]
+        fn an_allowed_confirm_never_oversells(
+            slots in 0u32..6,
+            statuses in proptest::collection::vec((any_status(), any::<bool>(), any::<bool>()), 1..10),
+            pick in 0usize..10,
+        ) {
+            let demos: Vec<_> = statuses.iter().enumerate()
+                .map(|(i, (st, sc, co))| demo(i as i64 + 1, *st, *sc, *co)).collect();
+            let target = DemoId((pick % demos.len()) as i64 + 1);
+            let s = snapshot(slots, demos);
+            let d = evaluate(Action::ConfirmDemo(target), &s);
+            if d.is_allowed() || d.overridable() {
+                prop_assert!(s.event.slots_taken() < slots as usize);
+            }
+        }
+
+        /// Announcing is allowed exactly when confirmed demos reach the target.
+        #[test]
+        fn announce_matches_the_target(target in 0u32..6, confirmed in 0usize..8) {
+            let mut s = snapshot(8, (0..confirmed).map(|i| demo(i as i64, DemoStatus::Confirmed, true, true)).collect());
+            s.settings.demo_target = target;
+            prop_assert_eq!(evaluate(Action::Announce, &s).is_allowed(), confirmed >= target as usize);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The pure core of Trellis: the domain types, the rules of their lifecycles and the
+//! gate engine. Nothing here does I/O, talks to a database or knows about async; the
+//! current time is always a parameter, so every rule can be tested with a fixed clock.
+
+pub mod attendance;
+pub mod dataset;
+pub mod demo;
+pub mod error;
+pub mod event;
+pub mod gate;
+pub mod ids;
+pub mod person;
+pub mod program;
+pub mod time;
+
+pub use error::{CoreError, Field};
+pub use ids::{DemoId, EventId, PersonId, ProgramId};

@@ -1,0 +1,96 @@
+//! Multi-row inserts for bulk loads (the sample, later the importers): one statement per
+//! few hundred rows instead of one per row, with the same SQL on both backends.
+
+use crate::error::StoreError;
+use sqlx::any::AnyArguments;
+use sqlx::{AnyConnection, Arguments};
+
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+}
+
+/// Keeps a statement's bind count under both backends' limits (SQLite: 32766,
+/// PostgreSQL: 65535) while making statements long enough to amortise the round trip.
+fn rows_per_statement(columns: usize) -> usize {
+    (30_000 / columns.max(1)).clamp(1, 500)
+}
+
+pub(crate) async fn insert_many(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: impl IntoIterator<Item = Vec<Value>>,
+) -> Result<u64, StoreError> {
+    let per = rows_per_statement(columns.len());
+    let mut batch: Vec<Vec<Value>> = Vec::with_capacity(per);
+    let mut total = 0;
+    for row in rows {
+        batch.push(row);
+        if batch.len() == per {
+            total += flush(conn, table, columns, &mut batch).await?;
+        }
+    }
+    if !batch.is_empty() {
+        total += flush(conn, table, columns, &mut batch).await?;
+    }
+    Ok(total)
+}
+
+async fn flush(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    batch: &mut Vec<Vec<Value>>,
+) -> Result<u64, StoreError> {
+    let n = columns.len();
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut args = AnyArguments::default();
+    let mut p = 0;
+    for (i, row) in batch.drain(..).enumerate() {
+        if row.len() != n {
+            return Err(StoreError::Corrupt(format!(
+                "bulk row for {table} has {} values, not {n}",
+                row.len()
+            )));
+        }
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        for (j, v) in row.into_iter().enumerate() {
+            p += 1;
+            if j > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&p.to_string());
+            let added = match v {
+                Value::Int(x) => args.add(x),
+                Value::OptInt(x) => args.add(x),
+                Value::Text(x) => args.add(x),
+                Value::OptText(x) => args.add(x),
+            };
+            added.map_err(|e| {
+                StoreError::Corrupt(format!("cannot bind a value for {table}: {e}"))
+            })?;
+        }
+        sql.push(')');
+    }
+    let done = sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Maps a unique-constraint violation to a [`StoreError::Conflict`] with `message`; any
+/// other error passes through. The constraint is the last word when two writers race past
+/// a friendlier check.
+pub(crate) fn conflict_or(err: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
+    if let Some(db) = err.as_database_error() {
+        if db.is_unique_violation() {
+            return StoreError::Conflict(message());
+        }
+    }
+    StoreError::Database(err)
+}

@@ -1,0 +1,449 @@
+use crate::ctx::Ctx;
+use crate::demos::DemoView;
+use crate::error::StoreError;
+use crate::gates::{OverrideRecord, Scope, enforce, load_snapshot, lock_event};
+use crate::open::Store;
+use crate::row::{at, i64_, opt_i64, opt_text, parse, text, u32_};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+use trellis_core::demo::DemoStatus;
+use trellis_core::event::EventStatus;
+use trellis_core::gate::{Action, Decision, evaluate};
+use trellis_core::program::count;
+use trellis_core::time::{self, rfc3339_in, rfc3339_utc};
+use trellis_core::{EventId, ProgramId};
+
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub program: ProgramId,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, local to the program's zone.
+    pub at: String,
+    pub slots: Option<i64>,
+    pub venue: Option<String>,
+    pub capacity: Option<i64>,
+}
+
+/// Changes to an event's plan; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct EventEdit {
+    pub title: Option<String>,
+    pub at: Option<String>,
+    pub slots: Option<i64>,
+    pub venue: Option<String>,
+    pub capacity: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSummary {
+    pub id: EventId,
+    pub program_id: ProgramId,
+    pub program: String,
+    pub title: String,
+    /// The instant, RFC 3339 with the offset of the program's zone.
+    pub starts_at: String,
+    /// The wall-clock time as typed, and its zone.
+    pub starts_local: String,
+    pub tz: String,
+    pub venue: Option<String>,
+    pub capacity: Option<i64>,
+    pub status: EventStatus,
+    pub slots: u32,
+    pub slots_taken: u32,
+    pub demos_confirmed: u32,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusChange {
+    pub event: EventId,
+    pub from: Option<EventStatus>,
+    pub to: EventStatus,
+    pub at: String,
+    pub actor: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<OverrideRecord>,
+}
+
+/// One gate's verdict on an action an organizer could take next.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateCheck {
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo: Option<i64>,
+    pub gate: String,
+    pub allowed: bool,
+    pub reasons: Vec<String>,
+    pub overridable: bool,
+}
+
+impl GateCheck {
+    pub fn from_decision(d: &Decision) -> Vec<GateCheck> {
+        let demo = match d.action {
+            Action::ConfirmDemo(id) => Some(id.0),
+            Action::Announce => None,
+        };
+        d.results
+            .iter()
+            .map(|r| GateCheck {
+                action: d.action.name().to_owned(),
+                demo,
+                gate: r.gate.as_str().to_owned(),
+                allowed: r.verdict.is_allowed(),
+                reasons: r.verdict.reasons().iter().map(|x| x.text.clone()).collect(),
+                overridable: r.verdict.reasons().iter().all(|x| x.overridable),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendanceCounts {
+    pub going: u32,
+    pub waitlist: u32,
+    pub declined: u32,
+    pub invited: u32,
+    pub checked_in: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventDetail {
+    #[serde(flatten)]
+    pub event: EventSummary,
+    pub slots_free: u32,
+    pub demo_target: u32,
+    /// Demos per status, every status present (0 when none).
+    pub demos_by_status: std::collections::BTreeMap<String, u32>,
+    pub demos: Vec<DemoView>,
+    pub attendance: AttendanceCounts,
+    /// The step the event takes next (`announced` for a draft), if any.
+    pub next_step: Option<EventStatus>,
+    /// Every gate's verdict on the next step, and on confirming each open demo.
+    pub gates: Vec<GateCheck>,
+    pub history: Vec<StatusChange>,
+}
+
+const SUMMARY_SELECT: &str = "SELECT e.id, e.program_id, p.name AS program, e.title, e.starts_local, e.tz, e.starts_at_us, \
+    e.venue, e.capacity, e.status, e.slots, e.created_at_us, \
+    (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status IN ('confirmed', 'presented', 'no_show')) AS taken, \
+    (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS confirmed \
+    FROM events e JOIN programs p ON p.id = e.program_id";
+
+fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
+    let tz_name = text(r, "tz")?;
+    let tz = time::zone("tz", &tz_name)?;
+    let count = |col: &str| -> Result<u32, StoreError> { u32_(r, col) };
+    Ok(EventSummary {
+        id: EventId(i64_(r, "id")?),
+        program_id: ProgramId(i64_(r, "program_id")?),
+        program: text(r, "program")?,
+        title: text(r, "title")?,
+        starts_at: rfc3339_in(at(r, "starts_at_us")?, &tz),
+        starts_local: text(r, "starts_local")?,
+        tz: tz_name,
+        venue: opt_text(r, "venue")?,
+        capacity: opt_i64(r, "capacity")?,
+        status: parse(r, "status")?,
+        slots: count("slots")?,
+        slots_taken: count("taken")?,
+        demos_confirmed: count("confirmed")?,
+        created_at: rfc3339_utc(at(r, "created_at_us")?),
+    })
+}
+
+fn optional_text(field: &str, v: &Option<String>) -> Result<Option<String>, StoreError> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => Ok(Some(trellis_core::program::validate_name(field, s)?)),
+    }
+}
+
+async fn record_status(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    event: EventId,
+    from: Option<EventStatus>,
+    to: EventStatus,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO event_status_history (event_id, from_status, to_status, at_us, actor) VALUES ($1, $2, $3, $4, $5)")
+        .bind(event.0)
+        .bind(from.map(|s| s.as_str()))
+        .bind(to.as_str())
+        .bind(ctx.now_us())
+        .bind(&ctx.actor)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_event(
+        &self,
+        ctx: &Ctx,
+        new: &NewEvent,
+    ) -> Result<EventSummary, StoreError> {
+        let program = self.program(new.program).await?;
+        let title = trellis_core::program::validate_name("--title", &new.title)?;
+        let start = time::local_start("--at", &new.at, &program.tz)?;
+        let slots = match new.slots {
+            Some(v) => count("--slots", v, 0, 100)?,
+            None => program.settings.default_slots,
+        };
+        let capacity = new
+            .capacity
+            .map(|c| count("--capacity", c, 0, 1_000_000))
+            .transpose()?;
+        let venue = optional_text("--venue", &new.venue)?;
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "INSERT INTO events (program_id, title, starts_local, tz, starts_at_us, venue, capacity, slots, status, created_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9) RETURNING id",
+        )
+        .bind(program.id.0)
+        .bind(&title)
+        .bind(start.local_text())
+        .bind(&start.tz)
+        .bind(time::to_micros(start.at))
+        .bind(venue)
+        .bind(capacity.map(i64::from))
+        .bind(i64::from(slots))
+        .bind(ctx.now_us())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = EventId(i64_(&row, "id")?);
+        record_status(&mut tx, ctx, id, None, EventStatus::Draft).await?;
+        tx.commit().await?;
+        self.event(id).await
+    }
+
+    pub async fn list_events(
+        &self,
+        program: Option<ProgramId>,
+    ) -> Result<Vec<EventSummary>, StoreError> {
+        let sql = format!(
+            "{SUMMARY_SELECT} WHERE ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(program.map(|p| p.0))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    pub async fn event(&self, id: EventId) -> Result<EventSummary, StoreError> {
+        let sql = format!("{SUMMARY_SELECT} WHERE e.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("event", id))?;
+        summary_from_row(&row)
+    }
+
+    /// Everything `event show` prints, read in one transaction so the figures agree.
+    pub async fn event_detail(&self, id: EventId) -> Result<EventDetail, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let sql = format!("{SUMMARY_SELECT} WHERE e.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::not_found("event", id))?;
+        let event = summary_from_row(&row)?;
+        let (_, snapshot) = load_snapshot(&mut tx, id).await?;
+        let demos = crate::demos::demos_of_event(&mut tx, id).await?;
+        let attendance = crate::attendance::counts(&mut tx, id).await?;
+        let history = sqlx::query(
+            "SELECT from_status, to_status, at_us, actor FROM event_status_history WHERE event_id = $1 ORDER BY at_us, id",
+        )
+        .bind(id.0)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| {
+            let from = opt_text(r, "from_status")?.map(|s| s.parse::<EventStatus>()).transpose()?;
+            Ok(StatusChange {
+                event: id,
+                from,
+                to: parse(r, "to_status")?,
+                at: rfc3339_utc(at(r, "at_us")?),
+                actor: text(r, "actor")?,
+                overrides: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        tx.commit().await?;
+
+        let mut gates = Vec::new();
+        if event.status == EventStatus::Draft {
+            gates.extend(GateCheck::from_decision(&evaluate(
+                Action::Announce,
+                &snapshot,
+            )));
+        }
+        if matches!(event.status, EventStatus::Draft | EventStatus::Announced) {
+            for d in snapshot
+                .event
+                .demos
+                .iter()
+                .filter(|d| matches!(d.status, DemoStatus::Proposed | DemoStatus::Screened))
+            {
+                gates.extend(GateCheck::from_decision(&evaluate(
+                    Action::ConfirmDemo(d.id),
+                    &snapshot,
+                )));
+            }
+        }
+        let mut by_status: std::collections::BTreeMap<String, u32> = DemoStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), 0))
+            .collect();
+        for d in &snapshot.event.demos {
+            *by_status.entry(d.status.as_str().to_owned()).or_default() += 1;
+        }
+        Ok(EventDetail {
+            slots_free: event.slots.saturating_sub(event.slots_taken),
+            demo_target: snapshot.settings.demo_target,
+            next_step: event.status.next_step(),
+            event,
+            demos_by_status: by_status,
+            demos,
+            attendance,
+            gates,
+            history,
+        })
+    }
+
+    /// Moves an event along its lifecycle, through the gates that guard the step.
+    pub async fn set_event_status(
+        &self,
+        ctx: &Ctx,
+        id: EventId,
+        to: EventStatus,
+        override_reason: Option<&str>,
+    ) -> Result<StatusChange, StoreError> {
+        let mut tx = self.write_tx().await?;
+        lock_event(&mut tx, id).await?;
+        let (program, snapshot) = load_snapshot(&mut tx, id).await?;
+        let from = snapshot.event.status;
+        from.transition(to, &format!("event {id} '{}'", snapshot.event.title))?;
+        let action = match to {
+            EventStatus::Announced => Some(Action::Announce),
+            _ => None,
+        };
+        let overrides = match action {
+            Some(action) => {
+                let decision = evaluate(action, &snapshot);
+                enforce(
+                    &mut tx,
+                    ctx,
+                    &decision,
+                    override_reason,
+                    Scope {
+                        program,
+                        event: Some(id),
+                        demo: None,
+                    },
+                )
+                .await?
+            }
+            None => Vec::new(),
+        };
+        sqlx::query("UPDATE events SET status = $1 WHERE id = $2")
+            .bind(to.as_str())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        record_status(&mut tx, ctx, id, Some(from), to).await?;
+        tx.commit().await?;
+        Ok(StatusChange {
+            event: id,
+            from: Some(from),
+            to,
+            at: rfc3339_utc(ctx.now),
+            actor: ctx.actor.clone(),
+            overrides,
+        })
+    }
+
+    /// Changes an event's plan. Slots cannot drop below the demos holding them: that
+    /// would oversell by the back door.
+    pub async fn edit_event(
+        &self,
+        _ctx: &Ctx,
+        id: EventId,
+        edit: &EventEdit,
+    ) -> Result<EventSummary, StoreError> {
+        let mut tx = self.write_tx().await?;
+        lock_event(&mut tx, id).await?;
+        let current = {
+            let sql = format!("{SUMMARY_SELECT} WHERE e.id = $1");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            summary_from_row(&row)?
+        };
+        if matches!(current.status, EventStatus::Closed | EventStatus::Cancelled) {
+            return Err(trellis_core::CoreError::Transition {
+                what: format!("event {id} '{}'", current.title),
+                from: current.status.to_string(),
+                to: "edited".into(),
+                hint: " (it is finished)".into(),
+            }
+            .into());
+        }
+        if let Some(t) = &edit.title {
+            let t = trellis_core::program::validate_name("--title", t)?;
+            sqlx::query("UPDATE events SET title = $1 WHERE id = $2")
+                .bind(t)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(a) = &edit.at {
+            let start = time::local_start("--at", a, &current.tz)?;
+            sqlx::query("UPDATE events SET starts_local = $1, starts_at_us = $2 WHERE id = $3")
+                .bind(start.local_text())
+                .bind(time::to_micros(start.at))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(s) = edit.slots {
+            let slots = count("--slots", s, 0, 100)?;
+            if slots < current.slots_taken {
+                return Err(trellis_core::CoreError::invalid(
+                    "--slots",
+                    s,
+                    format!("is below the {} slots already taken by confirmed demos; withdraw one first", current.slots_taken),
+                )
+                .into());
+            }
+            sqlx::query("UPDATE events SET slots = $1 WHERE id = $2")
+                .bind(i64::from(slots))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if edit.venue.is_some() {
+            let venue = optional_text("--venue", &edit.venue)?;
+            sqlx::query("UPDATE events SET venue = $1 WHERE id = $2")
+                .bind(venue)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(c) = edit.capacity {
+            let c = count("--capacity", c, 0, 1_000_000)?;
+            sqlx::query("UPDATE events SET capacity = $1 WHERE id = $2")
+                .bind(i64::from(c))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.event(id).await
+    }
+}

@@ -1,0 +1,399 @@
+//! Opening a database: choosing the backend from the target, refusing what is not ours,
+//! and bringing the schema up to date.
+
+use crate::error::StoreError;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor, Row};
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A migration: its version and the SQL for each backend. Both trees carry the same
+/// versions (CI checks the file lists); migrations are only ever added, never edited.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "core",
+    sqlite: include_str!("../migrations/sqlite/0001_core.sql"),
+    postgres: include_str!("../migrations/postgres/0001_core.sql"),
+}];
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Marks a database as Trellis's, so we never migrate somebody else's tables.
+const APPLICATION: &str = "trellis";
+
+/// An arbitrary constant: the key of the PostgreSQL advisory lock that serialises
+/// migrations when several `trellis` processes start at once.
+const MIGRATION_LOCK_KEY: i64 = 0x7472_656c_6c69;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+    target: String,
+}
+
+/// What `--db` named, decided before anything is touched.
+enum Target {
+    Sqlite { url: String, path: Option<String> },
+    Postgres { url: String },
+}
+
+fn classify(target: &str) -> Target {
+    let t = target.trim();
+    if t.starts_with("postgres://") || t.starts_with("postgresql://") {
+        return Target::Postgres { url: t.to_owned() };
+    }
+    if let Some(rest) = t.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or_default();
+        let file = (!path.is_empty() && path != ":memory:").then(|| path.to_owned());
+        let url = if t.contains("mode=") {
+            t.to_owned()
+        } else if t.contains('?') {
+            format!("{t}&mode=rwc")
+        } else {
+            format!("{t}?mode=rwc")
+        };
+        return Target::Sqlite { url, path: file };
+    }
+    // A plain path. Characters that mean something in a URL are escaped.
+    let mut escaped = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '%' => escaped.push_str("%25"),
+            '?' => escaped.push_str("%3F"),
+            '#' => escaped.push_str("%23"),
+            c => escaped.push(c),
+        }
+    }
+    Target::Sqlite {
+        url: format!("sqlite://{escaped}?mode=rwc"),
+        path: Some(t.to_owned()),
+    }
+}
+
+/// A file that exists and is not empty must start with SQLite's magic header; anything
+/// else (a CSV, a text file) is refused before SQLite is asked to open it.
+fn check_sqlite_file(path: &str) -> Result<(), StoreError> {
+    let p = Path::new(path);
+    let meta = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !parent.is_dir() {
+                    return Err(StoreError::Open {
+                        target: path.to_owned(),
+                        detail: format!("the folder {} does not exist", parent.display()),
+                    });
+                }
+            }
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(StoreError::Open {
+                target: path.to_owned(),
+                detail: e.to_string(),
+            });
+        }
+    };
+    if meta.is_dir() {
+        return Err(StoreError::Open {
+            target: path.to_owned(),
+            detail: "it is a folder, not a file".into(),
+        });
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| StoreError::Open {
+            target: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+    if n < 16 || &head != b"SQLite format 3\0" {
+        return Err(StoreError::NotTrellis {
+            target: path.to_owned(),
+            detail: "the file is not a SQLite database".into(),
+        });
+    }
+    Ok(())
+}
+
+static DRIVERS: Once = Once::new();
+
+impl Store {
+    /// Opens (creating when needed) the database `target` names: a file path or
+    /// `sqlite:` URL for SQLite, a `postgres://` URL for PostgreSQL.
+    pub async fn open(target: &str) -> Result<Store, StoreError> {
+        Store::open_with(target, 4).await
+    }
+
+    /// As [`Store::open`], with a given maximum number of pooled connections.
+    pub async fn open_with(target: &str, max_connections: u32) -> Result<Store, StoreError> {
+        DRIVERS.call_once(install_default_drivers);
+        let (url, backend, shown) = match classify(target) {
+            Target::Postgres { url } => (url, Backend::Postgres, redact(target)),
+            Target::Sqlite { url, path } => {
+                if let Some(p) = &path {
+                    check_sqlite_file(p)?;
+                }
+                (url, Backend::Sqlite, target.to_owned())
+            }
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(60))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Writers queue behind each other instead of failing at once;
+                        // foreign keys are off by default in SQLite.
+                        // WAL lets readers go on while one process writes.
+                        conn.execute(
+                            "PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON; \
+                             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| open_error(&shown, e))?;
+        let store = Store {
+            pool,
+            backend,
+            target: shown,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later could find
+    /// the database changed under its snapshot and fail instead of waiting its turn.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The database as it may be shown (a PostgreSQL password is masked).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await.map_err(|e| match e {
+            StoreError::Database(e) => open_error(&self.target, e),
+            other => other,
+        })?;
+        // The first statement writes, so that on SQLite this transaction holds the write
+        // lock before it looks at the schema (two first starts cannot both migrate).
+        match self.backend {
+            Backend::Sqlite => {
+                tx.execute("CREATE TABLE IF NOT EXISTS trellis_lock (id INTEGER PRIMARY KEY)")
+                    .await?;
+                tx.execute("DELETE FROM trellis_lock").await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(MIGRATION_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let tables: Vec<String> = match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    .fetch_all(&mut *tx)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::query(
+                    "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables WHERE table_schema = current_schema()",
+                )
+                .fetch_all(&mut *tx)
+                .await?
+            }
+        }
+        .iter()
+        .map(|r| r.try_get::<String, _>("name"))
+        .collect::<Result<_, _>>()?;
+        let ours: Vec<&String> = tables
+            .iter()
+            .filter(|t| t.as_str() != "trellis_lock")
+            .collect();
+
+        let current = if ours.is_empty() {
+            tx.execute("CREATE TABLE trellis_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                .await?;
+            tx.execute(
+                "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at_us BIGINT NOT NULL)",
+            )
+            .await?;
+            sqlx::query("INSERT INTO trellis_meta (key, value) VALUES ('application', $1)")
+                .bind(APPLICATION)
+                .execute(&mut *tx)
+                .await?;
+            0
+        } else if !ours.iter().any(|t| t.as_str() == "trellis_meta") {
+            let mut names: Vec<&str> = ours.iter().map(|s| s.as_str()).collect();
+            names.sort_unstable();
+            names.truncate(5);
+            return Err(StoreError::NotTrellis {
+                target: self.target.clone(),
+                detail: format!("it holds other tables ({})", names.join(", ")),
+            });
+        } else {
+            let app: Option<String> =
+                sqlx::query("SELECT value FROM trellis_meta WHERE key = 'application'")
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get::<String, _>("value"))
+                    .transpose()?;
+            if app.as_deref() != Some(APPLICATION) {
+                return Err(StoreError::NotTrellis {
+                    target: self.target.clone(),
+                    detail: "its trellis_meta table does not name Trellis".into(),
+                });
+            }
+            let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+                .fetch_one(&mut *tx)
+                .await?;
+            row.try_get::<i64, _>("v")?
+        };
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                target: self.target.clone(),
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            let sql = match self.backend {
+                Backend::Sqlite => m.sqlite,
+                Backend::Postgres => m.postgres,
+            };
+            tx.execute(sqlx::raw_sql(sql)).await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES ($1, $2, $3)",
+            )
+            .bind(m.version)
+            .bind(m.name)
+            .bind(wall_clock_us())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The schema version recorded in the database.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("v")?)
+    }
+}
+
+/// When a migration ran: bookkeeping only, never used by a rule, so the wall clock is
+/// read here rather than passed in.
+fn wall_clock_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+fn open_error(target: &str, e: sqlx::Error) -> StoreError {
+    let detail = e.to_string();
+    if detail.contains("file is not a database") || detail.contains("not a database") {
+        return StoreError::NotTrellis {
+            target: target.to_owned(),
+            detail: "the file is not a SQLite database".into(),
+        };
+    }
+    StoreError::Open {
+        target: target.to_owned(),
+        detail,
+    }
+}
+
+/// Masks the password of a PostgreSQL URL for messages.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            redact("postgres://ana:s3cret@db:5432/t"),
+            "postgres://ana:***@db:5432/t"
+        );
+        assert_eq!(redact("postgres://ana@db/t"), "postgres://ana@db/t");
+    }
+
+    #[test]
+    fn plain_paths_become_sqlite_urls() {
+        match classify("data/my?db.db") {
+            Target::Sqlite { url, path } => {
+                assert_eq!(url, "sqlite://data/my%3Fdb.db?mode=rwc");
+                assert_eq!(path.as_deref(), Some("data/my?db.db"));
+            }
+            Target::Postgres { .. } => panic!("not postgres"),
+        }
+    }
+}

@@ -1,0 +1,111 @@
+use crate::ctx::Ctx;
+use crate::error::StoreError;
+use crate::open::Store;
+use crate::row::{i64_, text, u32_};
+use sqlx::any::AnyRow;
+use trellis_core::program::{Program, ProgramSettings};
+use trellis_core::{ProgramId, time};
+
+/// A program as a user asked for it; validated by [`Store::create_program`].
+#[derive(Debug, Clone)]
+pub struct NewProgram {
+    pub name: String,
+    pub tz: String,
+    pub settings: ProgramSettings,
+}
+
+const COLUMNS: &str =
+    "id, name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event";
+
+pub(crate) fn program_from_row(row: &AnyRow) -> Result<Program, StoreError> {
+    Ok(Program {
+        id: ProgramId(i64_(row, "id")?),
+        name: text(row, "name")?,
+        tz: text(row, "tz")?,
+        settings: ProgramSettings {
+            demo_target: u32_(row, "demo_target")?,
+            default_slots: u32_(row, "default_slots")?,
+            followup_minimum: u32_(row, "followup_minimum")?,
+            retro_hours: u32_(row, "retro_hours")?,
+            moves_per_event: u32_(row, "moves_per_event")?,
+        },
+    })
+}
+
+impl Store {
+    pub async fn create_program(&self, ctx: &Ctx, new: &NewProgram) -> Result<Program, StoreError> {
+        let name = trellis_core::program::validate_name("NAME", &new.name)?;
+        time::zone("--tz", &new.tz)?;
+        let mut tx = self.write_tx().await?;
+        let taken = sqlx::query("SELECT id FROM programs WHERE lower(name) = lower($1)")
+            .bind(&name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = taken {
+            return Err(StoreError::Conflict(format!(
+                "NAME: a program named {name:?} already exists (id {})",
+                i64_(&row, "id")?
+            )));
+        }
+        let s = &new.settings;
+        let row = sqlx::query(
+            "INSERT INTO programs (name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, created_at_us, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(&name)
+        .bind(new.tz.trim())
+        .bind(i64::from(s.demo_target))
+        .bind(i64::from(s.default_slots))
+        .bind(i64::from(s.followup_minimum))
+        .bind(i64::from(s.retro_hours))
+        .bind(i64::from(s.moves_per_event))
+        .bind(ctx.now_us())
+        .bind(&ctx.actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = ProgramId(i64_(&row, "id")?);
+        tx.commit().await?;
+        Ok(Program {
+            id,
+            name,
+            tz: new.tz.trim().to_owned(),
+            settings: *s,
+        })
+    }
+
+    pub async fn list_programs(&self) -> Result<Vec<Program>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programs ORDER BY id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(program_from_row).collect()
+    }
+
+    pub async fn program(&self, id: ProgramId) -> Result<Program, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programs WHERE id = $1"
+        )))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("program", id))?;
+        program_from_row(&row)
+    }
+
+    /// Finds a program by the id `list` prints, or by its exact name.
+    pub async fn find_program(&self, key: &str) -> Result<Program, StoreError> {
+        let key = key.trim();
+        if let Ok(id) = key.parse::<i64>() {
+            return self.program(ProgramId(id)).await;
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programs WHERE lower(name) = lower($1)"
+        )))
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("program", format!("{key:?}")))?;
+        program_from_row(&row)
+    }
+}

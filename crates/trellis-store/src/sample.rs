@@ -1,0 +1,303 @@
+//! Bulk-loading a [`Dataset`] in one transaction: the sample program, and later
+//! restores. Ids are assigned here (current maximum + position), so that rows can refer
+//! to each other without a round trip per row.
+
+use crate::bulk::{Value, insert_many};
+use crate::ctx::Ctx;
+use crate::error::StoreError;
+use crate::open::{Backend, Store};
+use crate::row::{flag_value, i64_};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use trellis_core::dataset::Dataset;
+use trellis_core::time::to_micros;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SampleLoaded {
+    pub programs: Vec<i64>,
+    pub people: usize,
+    pub events: usize,
+    pub attendances: usize,
+    pub demos: usize,
+}
+
+async fn next_id(conn: &mut AnyConnection, table: &'static str) -> Result<i64, StoreError> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(i64_(&row, "m")? + 1)
+}
+
+/// PostgreSQL's identity sequences do not see explicit ids; move them past what we wrote.
+async fn bump_sequence(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &'static str,
+) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        let sql = format!(
+            "SELECT CAST(setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false) AS BIGINT) AS v"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn load_dataset(
+        &self,
+        ctx: &Ctx,
+        data: &Dataset,
+    ) -> Result<SampleLoaded, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        // Take the write lock first (SQLite) so the id ranges below stay ours.
+        sqlx::query("UPDATE trellis_meta SET value = value WHERE key = 'application'")
+            .execute(&mut *conn)
+            .await?;
+        for p in &data.programs {
+            let taken = sqlx::query("SELECT id FROM programs WHERE lower(name) = lower($1)")
+                .bind(&p.name)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some(row) = taken {
+                return Err(StoreError::Conflict(format!(
+                    "a program named {:?} already exists (id {}); load the sample into a new database (--db)",
+                    p.name,
+                    i64_(&row, "id")?
+                )));
+            }
+        }
+        let backend = self.backend();
+        let program0 = next_id(conn, "programs").await?;
+        let person0 = next_id(conn, "people").await?;
+        let event0 = next_id(conn, "events").await?;
+        let demo0 = next_id(conn, "demos").await?;
+        let idx = |base: i64, i: usize| base + i as i64;
+
+        insert_many(
+            conn,
+            "programs",
+            &[
+                "id",
+                "name",
+                "tz",
+                "demo_target",
+                "default_slots",
+                "followup_minimum",
+                "retro_hours",
+                "moves_per_event",
+                "created_at_us",
+                "created_by",
+            ],
+            data.programs.iter().enumerate().map(|(i, p)| {
+                vec![
+                    Value::Int(idx(program0, i)),
+                    Value::Text(p.name.clone()),
+                    Value::Text(p.tz.clone()),
+                    Value::Int(p.settings.demo_target.into()),
+                    Value::Int(p.settings.default_slots.into()),
+                    Value::Int(p.settings.followup_minimum.into()),
+                    Value::Int(p.settings.retro_hours.into()),
+                    Value::Int(p.settings.moves_per_event.into()),
+                    Value::Int(to_micros(p.created_at)),
+                    Value::Text(ctx.actor.clone()),
+                ]
+            }),
+        )
+        .await?;
+        insert_many(
+            conn,
+            "people",
+            &["id", "display_name", "quiet_killer", "created_at_us"],
+            data.people.iter().enumerate().map(|(i, p)| {
+                vec![
+                    Value::Int(idx(person0, i)),
+                    Value::Text(p.name.clone()),
+                    Value::Int(0),
+                    Value::Int(to_micros(p.created_at)),
+                ]
+            }),
+        )
+        .await?;
+        insert_many(
+            conn,
+            "person_emails",
+            &["email", "person_id"],
+            data.people
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| p.emails.iter().map(move |e| vec![Value::Text(e.clone()), Value::Int(idx(person0, i))])),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Database(err) => crate::bulk::conflict_or(err, || {
+                "an e-mail of the sample already belongs to someone in this database; load the sample into a new database (--db)".into()
+            }),
+            other => other,
+        })?;
+        insert_many(
+            conn,
+            "events",
+            &[
+                "id",
+                "program_id",
+                "title",
+                "starts_local",
+                "tz",
+                "starts_at_us",
+                "venue",
+                "capacity",
+                "slots",
+                "status",
+                "created_at_us",
+            ],
+            data.events.iter().enumerate().map(|(i, e)| {
+                vec![
+                    Value::Int(idx(event0, i)),
+                    Value::Int(idx(program0, e.program)),
+                    Value::Text(e.title.clone()),
+                    Value::Text(e.starts_local.clone()),
+                    Value::Text(e.tz.clone()),
+                    Value::Int(to_micros(e.starts_at)),
+                    Value::OptText(e.venue.clone()),
+                    Value::OptInt(e.capacity.map(i64::from)),
+                    Value::Int(e.slots.into()),
+                    Value::Text(e.status.as_str().to_owned()),
+                    Value::Int(to_micros(e.created_at)),
+                ]
+            }),
+        )
+        .await?;
+        insert_many(
+            conn,
+            "event_status_history",
+            &["event_id", "from_status", "to_status", "at_us", "actor"],
+            data.events.iter().enumerate().flat_map(|(i, e)| {
+                e.history.iter().map(move |h| {
+                    vec![
+                        Value::Int(idx(event0, i)),
+                        Value::OptText(h.from.map(|s| s.as_str().to_owned())),
+                        Value::Text(h.to.as_str().to_owned()),
+                        Value::Int(to_micros(h.at)),
+                        Value::Text(h.actor.clone()),
+                    ]
+                })
+            }),
+        )
+        .await?;
+        insert_many(
+            conn,
+            "attendances",
+            &[
+                "event_id",
+                "person_id",
+                "rsvp",
+                "checked_in",
+                "source",
+                "updated_at_us",
+            ],
+            data.attendances.iter().map(|a| {
+                vec![
+                    Value::Int(idx(event0, a.event)),
+                    Value::Int(idx(person0, a.person)),
+                    Value::Text(a.rsvp.as_str().to_owned()),
+                    Value::Text(a.checked_in.as_str().to_owned()),
+                    Value::Text("sample".to_owned()),
+                    Value::Int(to_micros(data.events[a.event].starts_at)),
+                ]
+            }),
+        )
+        .await?;
+        insert_many(
+            conn,
+            "demos",
+            &[
+                "id",
+                "event_id",
+                "title",
+                "status",
+                "screening_passed",
+                "check_live_demo",
+                "check_built_it",
+                "check_fits_time",
+                "check_wip_welcome",
+                "screening_note",
+                "screened_at_us",
+                "contract_accepted_at_us",
+                "created_at_us",
+            ],
+            data.demos.iter().enumerate().map(|(i, d)| {
+                let screened = d.history.iter().find(|h| {
+                    matches!(
+                        h.to,
+                        trellis_core::demo::DemoStatus::Screened
+                            | trellis_core::demo::DemoStatus::Rejected
+                    )
+                });
+                vec![
+                    Value::Int(idx(demo0, i)),
+                    Value::Int(idx(event0, d.event)),
+                    Value::Text(d.title.clone()),
+                    Value::Text(d.status.as_str().to_owned()),
+                    Value::Int(flag_value(d.screening_passed)),
+                    Value::Int(flag_value(d.checklist.live_demo)),
+                    Value::Int(flag_value(d.checklist.built_it)),
+                    Value::Int(flag_value(d.checklist.fits_time)),
+                    Value::Int(flag_value(d.checklist.wip_welcome)),
+                    Value::OptText(d.screening_note.clone()),
+                    Value::OptInt(screened.map(|h| to_micros(h.at))),
+                    Value::OptInt(d.contract_accepted_at.map(to_micros)),
+                    Value::Int(to_micros(d.created_at)),
+                ]
+            }),
+        )
+        .await?;
+        insert_many(
+            conn,
+            "demo_presenters",
+            &["demo_id", "person_id", "position"],
+            data.demos.iter().enumerate().flat_map(|(i, d)| {
+                d.presenters.iter().enumerate().map(move |(pos, p)| {
+                    vec![
+                        Value::Int(idx(demo0, i)),
+                        Value::Int(idx(person0, *p)),
+                        Value::Int(pos as i64 + 1),
+                    ]
+                })
+            }),
+        )
+        .await?;
+        insert_many(
+            conn,
+            "demo_status_history",
+            &["demo_id", "from_status", "to_status", "at_us", "actor"],
+            data.demos.iter().enumerate().flat_map(|(i, d)| {
+                d.history.iter().map(move |h| {
+                    vec![
+                        Value::Int(idx(demo0, i)),
+                        Value::OptText(h.from.map(|s| s.as_str().to_owned())),
+                        Value::Text(h.to.as_str().to_owned()),
+                        Value::Int(to_micros(h.at)),
+                        Value::Text(h.actor.clone()),
+                    ]
+                })
+            }),
+        )
+        .await?;
+        for table in ["programs", "people", "events", "demos"] {
+            bump_sequence(conn, backend, table).await?;
+        }
+        tx.commit().await?;
+        Ok(SampleLoaded {
+            programs: (0..data.programs.len()).map(|i| idx(program0, i)).collect(),
+            people: data.people.len(),
+            events: data.events.len(),
+            attendances: data.attendances.len(),
+            demos: data.demos.len(),
+        })
+    }
+}
