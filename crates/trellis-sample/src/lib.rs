@@ -45,7 +45,7 @@ impl Size {
             Size::Small => Shape {
                 programs: 1,
                 events: 18,
-                newcomers: 22.0,
+                newcomers: 29.0,
                 target_attendance: 60.0,
             },
             Size::Large => Shape {

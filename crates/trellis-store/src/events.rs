@@ -52,6 +52,7 @@ pub struct EventSummary {
     pub slots: u32,
     pub slots_taken: u32,
     pub demos_confirmed: u32,
+    pub demos_presented: u32,
     pub created_at: String,
 }
 
@@ -127,7 +128,8 @@ pub struct EventDetail {
 const SUMMARY_SELECT: &str = "SELECT e.id, e.program_id, p.name AS program, e.title, e.starts_local, e.tz, e.starts_at_us, \
     e.venue, e.capacity, e.status, e.slots, e.created_at_us, \
     (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status IN ('confirmed', 'presented', 'no_show')) AS taken, \
-    (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS confirmed \
+    (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS confirmed, \
+    (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'presented') AS presented \
     FROM events e JOIN programs p ON p.id = e.program_id";
 
 fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
@@ -148,6 +150,7 @@ fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
         slots: count("slots")?,
         slots_taken: count("taken")?,
         demos_confirmed: count("confirmed")?,
+        demos_presented: count("presented")?,
         created_at: rfc3339_utc(at(r, "created_at_us")?),
     })
 }

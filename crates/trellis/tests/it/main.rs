@@ -1,1 +1,11 @@
+//! End-to-end tests that drive the real `trellis` binary, on SQLite and (when
+//! TRELLIS_TEST_POSTGRES is set) on PostgreSQL. One test binary, many modules: it links once.
 
+mod support;
+
+mod bad_input;
+mod database;
+mod gates;
+mod lifecycle;
+mod race;
+mod sample;

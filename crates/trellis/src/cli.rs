@@ -1,0 +1,270 @@
+//! The command line, as clap derives it. Names, flags and exit codes here are a public
+//! contract that users' scripts rely on: add, never rename.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trellis",
+    version,
+    about = "Run a developer-community program on mechanisms instead of heroics.",
+    long_about = "Run a developer-community program on mechanisms instead of heroics.\n\n\
+        Demo slots are inventory; an event cannot be announced until enough demos are confirmed.\n\
+        Exit codes: 0 done, 1 error (bad input, not found, I/O), 2 usage, 3 refused by a gate."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The database: a file path or sqlite: URL (embedded SQLite), or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        env = "TRELLIS_DB",
+        default_value = "trellis.db",
+        value_name = "PATH|URL"
+    )]
+    pub db: String,
+    /// Print one JSON object or array on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Who is acting, recorded with every change (default: $USER).
+    #[arg(long = "as", global = true, env = "TRELLIS_ACTOR", value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Programs: recurring series such as "Tinkerers Berlin", with their settings.
+    #[command(subcommand)]
+    Program(ProgramCmd),
+    /// People: anyone who attended, presented or was introduced.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Events: plan, announce (gated), hold, close or cancel.
+    #[command(subcommand)]
+    Event(EventCmd),
+    /// Record a person's RSVP or check-in at an event.
+    Attend(AttendArgs),
+    /// Demos: claims on an event's demo slots, from proposal to presentation.
+    #[command(subcommand)]
+    Demo(DemoCmd),
+    /// Load a realistic, deterministic sample community.
+    Sample(SampleArgs),
+    /// List the overrides organizers used to pass blocked gates.
+    Overrides {
+        /// Only this program's overrides.
+        #[arg(long)]
+        program: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgramCmd {
+    /// Create a program.
+    #[command(allow_negative_numbers = true)]
+    Add {
+        /// Its name, unique (e.g. "Tinkerers Berlin").
+        name: String,
+        /// The IANA time zone its events happen in (e.g. Europe/Berlin).
+        #[arg(long)]
+        tz: String,
+        /// Confirmed demos needed before an event may be announced.
+        #[arg(long, value_name = "N")]
+        demo_target: Option<i64>,
+        /// Demo slots a new event gets.
+        #[arg(long, value_name = "N")]
+        slots: Option<i64>,
+        /// People to follow up with after each event.
+        #[arg(long, value_name = "N")]
+        followup_minimum: Option<i64>,
+        /// Hours after an event by which its retro is due.
+        #[arg(long, value_name = "N")]
+        retro_hours: Option<i64>,
+        /// Forward moves on the speaker pipeline per event cycle.
+        #[arg(long, value_name = "N")]
+        moves_per_event: Option<i64>,
+    },
+    /// List programs.
+    List,
+    /// Show a program with its settings and events.
+    Show {
+        /// The program's id (or exact name).
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a person.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// An e-mail address; repeat for several.
+        #[arg(long = "email", value_name = "EMAIL")]
+        emails: Vec<String>,
+    },
+    /// List people.
+    List,
+    /// Show a person with their attendances and demos.
+    Show { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCmd {
+    /// Plan an event (it starts as a draft).
+    #[command(allow_negative_numbers = true)]
+    New {
+        /// The program's id (or exact name).
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        title: String,
+        /// The start, "YYYY-MM-DD HH:MM" local to the program's time zone.
+        #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+        at: String,
+        /// Demo slots (default: the program's setting).
+        #[arg(long, value_name = "N")]
+        slots: Option<i64>,
+        #[arg(long)]
+        venue: Option<String>,
+        /// How many people the venue holds.
+        #[arg(long, value_name = "N")]
+        capacity: Option<i64>,
+    },
+    /// List events, oldest first.
+    List {
+        /// Only this program's events.
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// Show an event: status, slots, demos, and every gate's verdict on its next step.
+    Show { id: String },
+    /// Change an event's plan.
+    #[command(allow_negative_numbers = true)]
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+        at: Option<String>,
+        #[arg(long, value_name = "N")]
+        slots: Option<i64>,
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long, value_name = "N")]
+        capacity: Option<i64>,
+    },
+    /// Announce an event publicly (gated: enough demos must be confirmed).
+    Announce {
+        id: String,
+        /// Pass the blocked gates anyway; the reason is stored and shown at the review.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+    },
+    /// Mark an announced event as held (it happened).
+    Held { id: String },
+    /// Close a held event's cycle.
+    Close {
+        id: String,
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+    },
+    /// Cancel a draft or announced event.
+    Cancel { id: String },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RsvpArg {
+    Going,
+    Waitlist,
+    Declined,
+    Invited,
+}
+
+#[derive(Debug, Args)]
+pub struct AttendArgs {
+    /// The event's id.
+    pub event: String,
+    /// The person's id.
+    pub person: String,
+    #[arg(long, value_enum)]
+    pub rsvp: Option<RsvpArg>,
+    /// The person was checked in at the door.
+    #[arg(long, conflicts_with = "absent")]
+    pub checked_in: bool,
+    /// The person was expected but not checked in.
+    #[arg(long)]
+    pub absent: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCmd {
+    /// Propose a demo for an event.
+    Propose {
+        #[arg(long)]
+        event: String,
+        /// The presenter's id; repeat for co-presenters.
+        #[arg(long = "person", value_name = "ID", required = true)]
+        persons: Vec<String>,
+        #[arg(long)]
+        title: String,
+    },
+    /// Record the lightweight screening.
+    #[command(group(clap::ArgGroup::new("verdict").required(true).args(["pass", "fail"])))]
+    Screen {
+        id: String,
+        #[arg(long)]
+        pass: bool,
+        #[arg(long)]
+        fail: bool,
+        /// Ticked checklist items, comma-separated: live_demo,built_it,fits_time,wip_welcome
+        /// (default with --pass: all of them).
+        #[arg(long, value_name = "ITEMS")]
+        checklist: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Record that the presenter accepted the demo slot contract.
+    Contract { id: String },
+    /// Confirm a demo into a slot (gated: screening, contract, a free slot).
+    Confirm {
+        id: String,
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+    },
+    /// The demo was presented.
+    Presented { id: String },
+    /// The presenter did not show up.
+    NoShow { id: String },
+    /// The presenter stepped back; the slot is free again.
+    Withdraw { id: String },
+    /// Show a demo.
+    Show { id: String },
+    /// List an event's demos.
+    List {
+        #[arg(long)]
+        event: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SampleSize {
+    Small,
+    Large,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// small: one program, 18 monthly events; large: 50 programs × 60 events, for benchmarks.
+    #[arg(long, value_enum, default_value = "small")]
+    pub size: SampleSize,
+    /// The seed: the same seed gives the same community.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}

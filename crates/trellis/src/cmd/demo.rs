@@ -1,0 +1,156 @@
+use super::{Env, parse_id};
+use crate::cli::DemoCmd;
+use crate::output::{or_dash, table};
+use trellis_core::demo::{Checklist, DemoStatus};
+use trellis_core::{DemoId, EventId, PersonId};
+use trellis_store::{DemoView, NewDemo, ScreeningInput};
+
+fn demo_text(d: &DemoView) -> String {
+    let presenters: Vec<String> = d
+        .presenters
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.id))
+        .collect();
+    let mut s = format!("demo {}: {} [{}]\n", d.id, d.title, d.status);
+    s.push_str(&format!("event       {}\n", d.event));
+    s.push_str(&format!("presenters  {}\n", presenters.join(", ")));
+    s.push_str(&format!(
+        "screening   {}{}\n",
+        if d.screening_passed {
+            "passed"
+        } else {
+            "not passed"
+        },
+        if d.checklist.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", d.checklist.join(", "))
+        }
+    ));
+    if let Some(n) = &d.screening_note {
+        s.push_str(&format!("note        {n}\n"));
+    }
+    s.push_str(&format!(
+        "contract    {}\n",
+        or_dash(d.contract_accepted_at.as_deref().map(|a| a)).replace('–', "not accepted")
+    ));
+    for o in &d.overrides {
+        s.push_str(&format!(
+            "override of {} recorded (id {}): {}\n",
+            o.gate, o.id, o.reason
+        ));
+        for r in &o.reasons {
+            s.push_str(&format!("  passed: {r}\n"));
+        }
+    }
+    s
+}
+
+fn demo_id(raw: &str) -> Result<DemoId, trellis_core::CoreError> {
+    Ok(DemoId(parse_id("ID", raw)?))
+}
+
+pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
+    let (store, ctx) = (&env.store, &env.ctx);
+    let view = match cmd {
+        DemoCmd::Propose {
+            event,
+            persons,
+            title,
+        } => {
+            let presenters = persons
+                .iter()
+                .map(|p| parse_id("--person", p).map(PersonId))
+                .collect::<Result<Vec<_>, _>>()?;
+            let d = store
+                .propose_demo(
+                    ctx,
+                    &NewDemo {
+                        event: EventId(parse_id("--event", &event)?),
+                        presenters,
+                        title,
+                    },
+                )
+                .await?;
+            return env.out.emit(&serde_json::json!({ "id": d.id, "demo": d }), || {
+                format!(
+                    "demo {} proposed for event {}: {}\nnext: `trellis demo screen {} --pass` and `trellis demo contract {}`",
+                    d.id, d.event, d.title, d.id, d.id
+                )
+            });
+        }
+        DemoCmd::Screen {
+            id,
+            pass,
+            fail: _,
+            checklist,
+            note,
+        } => {
+            let checklist = checklist.as_deref().map(Checklist::parse).transpose()?;
+            store
+                .screen_demo(
+                    ctx,
+                    demo_id(&id)?,
+                    &ScreeningInput {
+                        passed: pass,
+                        checklist,
+                        note,
+                    },
+                )
+                .await?
+        }
+        DemoCmd::Contract { id } => store.accept_contract(ctx, demo_id(&id)?).await?,
+        DemoCmd::Confirm {
+            id,
+            override_reason,
+        } => {
+            store
+                .confirm_demo(ctx, demo_id(&id)?, override_reason.as_deref())
+                .await?
+        }
+        DemoCmd::Presented { id } => {
+            store
+                .set_demo_outcome(ctx, demo_id(&id)?, DemoStatus::Presented)
+                .await?
+        }
+        DemoCmd::NoShow { id } => {
+            store
+                .set_demo_outcome(ctx, demo_id(&id)?, DemoStatus::NoShow)
+                .await?
+        }
+        DemoCmd::Withdraw { id } => {
+            store
+                .set_demo_outcome(ctx, demo_id(&id)?, DemoStatus::Withdrawn)
+                .await?
+        }
+        DemoCmd::Show { id } => store.demo(demo_id(&id)?).await?,
+        DemoCmd::List { event } => {
+            let d = store
+                .event_detail(EventId(parse_id("--event", &event)?))
+                .await?;
+            return env.out.emit(&d.demos, || {
+                if d.demos.is_empty() {
+                    return format!("no demos for event {} yet", d.event.id);
+                }
+                let rows = d
+                    .demos
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            x.id.to_string(),
+                            x.status.to_string(),
+                            x.title.clone(),
+                            x.presenters
+                                .iter()
+                                .map(|p| p.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ]
+                    })
+                    .collect();
+                table(&["ID", "STATUS", "TITLE", "PRESENTERS"], rows)
+            });
+        }
+    };
+    env.out.emit(&view, || demo_text(&view))
+}

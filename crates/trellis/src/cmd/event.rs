@@ -1,0 +1,289 @@
+use super::{Env, parse_id};
+use crate::cli::EventCmd;
+use crate::output::{mark, or_dash, table};
+use trellis_core::EventId;
+use trellis_core::event::EventStatus;
+use trellis_store::{EventDetail, EventEdit, EventSummary, GateCheck, NewEvent, StatusChange};
+
+pub fn events_table(events: &[EventSummary], with_program: bool) -> String {
+    let rows = events
+        .iter()
+        .map(|e| {
+            let mut r = vec![e.id.to_string()];
+            if with_program {
+                r.push(e.program.clone());
+            }
+            r.extend([
+                format!("{} {}", e.starts_local, short_zone(&e.tz)),
+                e.title.clone(),
+                e.status.to_string(),
+                match e.status {
+                    EventStatus::Held | EventStatus::Closed => {
+                        format!("{} presented", e.demos_presented)
+                    }
+                    EventStatus::Cancelled => "–".to_owned(),
+                    _ => format!("{} confirmed", e.demos_confirmed),
+                },
+                format!("{}/{}", e.slots_taken, e.slots),
+            ]);
+            r
+        })
+        .collect();
+    let mut headers = vec!["ID"];
+    if with_program {
+        headers.push("PROGRAM");
+    }
+    headers.extend(["STARTS", "TITLE", "STATUS", "DEMOS", "SLOTS"]);
+    table(&headers, rows)
+}
+
+/// `Europe/Berlin` → `Berlin`: enough to read a table by.
+fn short_zone(tz: &str) -> &str {
+    tz.rsplit('/').next().unwrap_or(tz)
+}
+
+pub fn gate_lines(gates: &[GateCheck]) -> String {
+    let mut s = String::new();
+    for g in gates {
+        let subject = match g.demo {
+            Some(d) => format!("confirm demo {d}"),
+            None => g.action.clone(),
+        };
+        if g.allowed {
+            s.push_str(&format!("  {} {subject}: {} passes\n", mark(true), g.gate));
+        }
+        for r in &g.reasons {
+            s.push_str(&format!("  {} {subject}: {}: {r}\n", mark(false), g.gate));
+        }
+    }
+    s
+}
+
+fn detail_text(d: &EventDetail) -> String {
+    let e = &d.event;
+    let mut s = format!("event {}: {} [{}]\n", e.id, e.title, e.status);
+    s.push_str(&format!("program     {} ({})\n", e.program, e.program_id));
+    s.push_str(&format!(
+        "starts      {} {} ({})\n",
+        e.starts_local, e.tz, e.starts_at
+    ));
+    s.push_str(&format!("venue       {}\n", or_dash(e.venue.as_deref())));
+    s.push_str(&format!(
+        "slots       {} of {} taken, {} free; {} confirmed of the {} needed to announce\n",
+        e.slots_taken, e.slots, d.slots_free, e.demos_confirmed, d.demo_target
+    ));
+    let by: Vec<String> = d
+        .demos_by_status
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    s.push_str(&format!(
+        "demos       {}\n",
+        if by.is_empty() {
+            "none yet".into()
+        } else {
+            by.join(", ")
+        }
+    ));
+    let a = &d.attendance;
+    s.push_str(&format!(
+        "attendance  going {}, waitlist {}, declined {}, invited {}; checked in {}\n",
+        a.going, a.waitlist, a.declined, a.invited, a.checked_in
+    ));
+    if !d.demos.is_empty() {
+        let rows = d
+            .demos
+            .iter()
+            .map(|x| {
+                vec![
+                    x.id.to_string(),
+                    x.status.to_string(),
+                    x.title.clone(),
+                    x.presenters
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if x.screening_passed {
+                        "passed".into()
+                    } else {
+                        "–".into()
+                    },
+                    if x.contract_accepted_at.is_some() {
+                        "accepted".into()
+                    } else {
+                        "–".into()
+                    },
+                ]
+            })
+            .collect();
+        s.push_str(&format!(
+            "\n{}\n",
+            table(
+                &[
+                    "DEMO",
+                    "STATUS",
+                    "TITLE",
+                    "PRESENTERS",
+                    "SCREENING",
+                    "CONTRACT"
+                ],
+                rows
+            )
+        ));
+    }
+    match d.next_step {
+        Some(next) => {
+            let verb = match next {
+                EventStatus::Announced => "announce",
+                EventStatus::Held => "held (after the evening)",
+                EventStatus::Closed => "close the cycle",
+                _ => next.as_str(),
+            };
+            s.push_str(&format!("\nnext step: {verb}\n"));
+            if d.gates.is_empty() {
+                s.push_str("  no gate guards it\n");
+            } else {
+                s.push_str(&gate_lines(&d.gates));
+            }
+        }
+        None => s.push_str("\nthe event is finished\n"),
+    }
+    s.push_str("\nhistory\n");
+    for h in &d.history {
+        let from = h.from.map_or("created as".to_owned(), |f| format!("{f} →"));
+        s.push_str(&format!("  {}  {from} {} by {}\n", h.at, h.to, h.actor));
+    }
+    s
+}
+
+fn change_text(c: &StatusChange, title: &str) -> String {
+    let mut s = format!(
+        "event {} '{}': {} → {}",
+        c.event,
+        title,
+        c.from.map_or("–".to_owned(), |f| f.to_string()),
+        c.to
+    );
+    for o in &c.overrides {
+        s.push_str(&format!(
+            "\noverride of {} recorded (id {}): {}",
+            o.gate, o.id, o.reason
+        ));
+        for r in &o.reasons {
+            s.push_str(&format!("\n  passed: {r}"));
+        }
+    }
+    s
+}
+
+async fn transition(
+    env: &Env,
+    id: &str,
+    to: EventStatus,
+    override_reason: Option<&str>,
+) -> anyhow::Result<()> {
+    let id = EventId(parse_id("ID", id)?);
+    let c = env
+        .store
+        .set_event_status(&env.ctx, id, to, override_reason)
+        .await?;
+    let title = env.store.event(id).await?.title;
+    env.out.emit(&c, || change_text(&c, &title))
+}
+
+pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
+    match cmd {
+        EventCmd::New {
+            program,
+            title,
+            at,
+            slots,
+            venue,
+            capacity,
+        } => {
+            let program = env.store.find_program(&program).await?;
+            let e = env
+                .store
+                .create_event(
+                    &env.ctx,
+                    &NewEvent {
+                        program: program.id,
+                        title,
+                        at,
+                        slots,
+                        venue,
+                        capacity,
+                    },
+                )
+                .await?;
+            env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
+                format!(
+                    "event {} created as draft: {} on {} {} ({} slots; announce once {} demos are confirmed)",
+                    e.id, e.title, e.starts_local, e.tz, e.slots, program.settings.demo_target
+                )
+            })
+        }
+        EventCmd::List { program } => {
+            let program = match program {
+                Some(p) => Some(env.store.find_program(&p).await?.id),
+                None => None,
+            };
+            let events = env.store.list_events(program).await?;
+            env.out.emit(&events, || {
+                if events.is_empty() {
+                    return "no events yet: `trellis event new --program <ID> --title <TITLE> --at \"YYYY-MM-DD HH:MM\"`".into();
+                }
+                events_table(&events, program.is_none())
+            })
+        }
+        EventCmd::Show { id } => {
+            let d = env
+                .store
+                .event_detail(EventId(parse_id("ID", &id)?))
+                .await?;
+            env.out.emit(&d, || detail_text(&d))
+        }
+        EventCmd::Edit {
+            id,
+            title,
+            at,
+            slots,
+            venue,
+            capacity,
+        } => {
+            let id = EventId(parse_id("ID", &id)?);
+            let e = env
+                .store
+                .edit_event(
+                    &env.ctx,
+                    id,
+                    &EventEdit {
+                        title,
+                        at,
+                        slots,
+                        venue,
+                        capacity,
+                    },
+                )
+                .await?;
+            env.out.emit(&e, || {
+                format!(
+                    "event {} updated: {} on {} {}, {} slots",
+                    e.id, e.title, e.starts_local, e.tz, e.slots
+                )
+            })
+        }
+        EventCmd::Announce {
+            id,
+            override_reason,
+        } => transition(env, &id, EventStatus::Announced, override_reason.as_deref()).await,
+        EventCmd::Held { id } => transition(env, &id, EventStatus::Held, None).await,
+        EventCmd::Close {
+            id,
+            override_reason,
+        } => transition(env, &id, EventStatus::Closed, override_reason.as_deref()).await,
+        EventCmd::Cancel { id } => transition(env, &id, EventStatus::Cancelled, None).await,
+    }
+}

@@ -1,0 +1,120 @@
+//! One module per command group; each turns arguments into store calls and prints.
+
+mod attend;
+mod demo;
+mod event;
+mod person;
+mod program;
+mod sample;
+
+use crate::cli::{Cli, Command};
+use crate::output::Out;
+use anyhow::Context as _;
+use jiff::Timestamp;
+use trellis_core::CoreError;
+use trellis_store::{Ctx, Store};
+
+/// Everything a command needs.
+pub struct Env {
+    pub store: Store,
+    pub ctx: Ctx,
+    pub out: Out,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let now = clock()?;
+    let actor = cli
+        .global
+        .actor
+        .clone()
+        .filter(|a| !a.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "organizer".to_owned());
+    let store = Store::open(&cli.global.db).await?;
+    let env = Env {
+        store,
+        ctx: Ctx::new(actor, now),
+        out: Out {
+            json: cli.global.json,
+        },
+    };
+    let result = match cli.command {
+        Command::Program(c) => program::run(&env, c).await,
+        Command::Person(c) => person::run(&env, c).await,
+        Command::Event(c) => event::run(&env, c).await,
+        Command::Attend(a) => attend::run(&env, a).await,
+        Command::Demo(c) => demo::run(&env, c).await,
+        Command::Sample(a) => sample::run(&env, a).await,
+        Command::Overrides { program } => overrides(&env, program).await,
+    };
+    env.store.close().await;
+    result
+}
+
+async fn overrides(env: &Env, program: Option<String>) -> anyhow::Result<()> {
+    let program = match program {
+        Some(p) => Some(env.store.find_program(&p).await?.id),
+        None => None,
+    };
+    let list = env.store.overrides(program).await?;
+    env.out.emit(&list, || {
+        if list.is_empty() {
+            return "no overrides: every gate was passed by doing the work".into();
+        }
+        let rows = list
+            .iter()
+            .map(|o| {
+                let subject = match (o.event, o.demo) {
+                    (_, Some(d)) => format!("demo {d}"),
+                    (Some(e), None) => format!("event {e}"),
+                    (None, None) => format!("program {}", o.program),
+                };
+                vec![
+                    o.at.clone(),
+                    o.actor.clone(),
+                    o.gate.clone(),
+                    subject,
+                    o.reason.clone(),
+                    o.reasons.join("; "),
+                ]
+            })
+            .collect();
+        crate::output::table(
+            &[
+                "AT",
+                "WHO",
+                "GATE",
+                "ON",
+                "REASON GIVEN",
+                "WHAT WAS OVERRIDDEN",
+            ],
+            rows,
+        )
+    })
+}
+
+/// The current time; `TRELLIS_NOW` (RFC 3339) pins it, for tests and for replaying a day.
+fn clock() -> anyhow::Result<Timestamp> {
+    match std::env::var("TRELLIS_NOW") {
+        Ok(v) if !v.trim().is_empty() => v.trim().parse::<Timestamp>().with_context(|| {
+            format!("TRELLIS_NOW: {v:?} is not an RFC 3339 time such as 2026-11-24T12:00:00Z")
+        }),
+        #[allow(clippy::disallowed_methods)] // the binary's edge is where the clock is read
+        _ => Ok(Timestamp::now()),
+    }
+}
+
+/// Reads an id as `list` prints it.
+pub fn parse_id(field: &str, raw: &str) -> Result<i64, CoreError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| {
+            CoreError::invalid(
+                field,
+                raw,
+                "is not an id (a positive number, as `list` prints it)",
+            )
+        })
+}

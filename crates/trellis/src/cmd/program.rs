@@ -1,0 +1,109 @@
+use super::Env;
+use crate::cli::ProgramCmd;
+use crate::output::table;
+use serde::Serialize;
+use trellis_core::program::{Program, SettingsInput};
+use trellis_store::{EventSummary, NewProgram};
+
+#[derive(Serialize)]
+struct ProgramShow<'a> {
+    #[serde(flatten)]
+    program: &'a Program,
+    events: &'a [EventSummary],
+}
+
+fn settings_line(p: &Program) -> String {
+    let s = &p.settings;
+    format!(
+        "demo target {}, {} slots per event, follow-up minimum {}, retro due {} h after an event, {} pipeline moves per event",
+        s.demo_target, s.default_slots, s.followup_minimum, s.retro_hours, s.moves_per_event
+    )
+}
+
+pub async fn run(env: &Env, cmd: ProgramCmd) -> anyhow::Result<()> {
+    match cmd {
+        ProgramCmd::Add {
+            name,
+            tz,
+            demo_target,
+            slots,
+            followup_minimum,
+            retro_hours,
+            moves_per_event,
+        } => {
+            let settings = SettingsInput {
+                demo_target,
+                slots,
+                followup_minimum,
+                retro_hours,
+                moves_per_event,
+            }
+            .resolve()?;
+            let p = env
+                .store
+                .create_program(&env.ctx, &NewProgram { name, tz, settings })
+                .await?;
+            env.out
+                .emit(&serde_json::json!({ "id": p.id, "program": p }), || {
+                    format!(
+                        "program {} created: {} ({})\n{}",
+                        p.id,
+                        p.name,
+                        p.tz,
+                        settings_line(&p)
+                    )
+                })
+        }
+        ProgramCmd::List => {
+            let programs = env.store.list_programs().await?;
+            env.out.emit(&programs, || {
+                if programs.is_empty() {
+                    return "no programs yet: `trellis program add <NAME> --tz <ZONE>`, or `trellis sample`".into();
+                }
+                let rows = programs
+                    .iter()
+                    .map(|p| {
+                        let s = &p.settings;
+                        vec![
+                            p.id.to_string(),
+                            p.name.clone(),
+                            p.tz.clone(),
+                            s.demo_target.to_string(),
+                            s.default_slots.to_string(),
+                            s.followup_minimum.to_string(),
+                            s.retro_hours.to_string(),
+                            s.moves_per_event.to_string(),
+                        ]
+                    })
+                    .collect();
+                table(&["ID", "NAME", "TIME ZONE", "DEMO TARGET", "SLOTS", "FOLLOW-UPS", "RETRO H", "MOVES"], rows)
+            })
+        }
+        ProgramCmd::Show { id } => {
+            let p = env.store.find_program(&id).await?;
+            let events = env.store.list_events(Some(p.id)).await?;
+            env.out.emit(
+                &ProgramShow {
+                    program: &p,
+                    events: &events,
+                },
+                || {
+                    let mut s = format!(
+                        "program {}: {} ({})\n{}\n",
+                        p.id,
+                        p.name,
+                        p.tz,
+                        settings_line(&p)
+                    );
+                    if events.is_empty() {
+                        s.push_str("no events yet");
+                    } else {
+                        s.push('\n');
+                        s.push_str(&super::event::events_table(&events, false));
+                    }
+                    s
+                },
+            )
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The demo slot contract and slot inventory gates through the CLI: refused with the
+//! numbers (exit 3), passed once the mechanism is done, overridable with a stored reason.
+
+use crate::support::{Cli, on_both};
+
+fn announce_is_refused_until_enough_demos_are_confirmed(cli: Cli) {
+    let (_, e) = cli.program_and_event("4");
+    let e = e.to_string();
+    let d1 = cli.demo(e.parse().unwrap(), 1, true);
+    cli.run(&["demo", "confirm", &d1.to_string()]).ok();
+
+    let r = cli.run(&["event", "announce", &e]).fails(3);
+    assert!(
+        r.stdout.is_empty(),
+        "without --json nothing goes to stdout: {}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("demo_slot_contract: 1 of 3 demos confirmed for 'Dec demo night'; confirm 2 more before announcing"), "{}", r.stderr);
+
+    let r = cli.run(&["--json", "event", "announce", &e]).fails(3);
+    let j = r.json();
+    assert_eq!(j["refused"][0]["gate"], "demo_slot_contract");
+    assert_eq!(
+        j["refused"][0]["reasons"][0],
+        "1 of 3 demos confirmed for 'Dec demo night'; confirm 2 more before announcing"
+    );
+    assert!(
+        r.stderr.contains("demo_slot_contract"),
+        "the reasons are on stderr too"
+    );
+    assert_eq!(cli.json(&["event", "show", &e])["status"], "draft");
+
+    for n in 2..=3 {
+        let d = cli.demo(e.parse().unwrap(), n, true);
+        cli.run(&["demo", "confirm", &d.to_string()]).ok();
+    }
+    let shown = cli.json(&["event", "show", &e]);
+    assert_eq!(shown["gates"][0]["allowed"], true);
+    let j = cli.json(&["event", "announce", &e]);
+    assert_eq!(
+        (j["from"].as_str(), j["to"].as_str()),
+        (Some("draft"), Some("announced"))
+    );
+    assert!(j.get("overrides").is_none());
+}
+
+fn an_override_needs_a_reason_and_is_stored(cli: Cli) {
+    let (_, e) = cli.program_and_event("4");
+    let e = e.to_string();
+    let r = cli
+        .run(&["event", "announce", &e, "--override", "  "])
+        .fails(1);
+    assert!(r.stderr.contains("--override"), "{}", r.stderr);
+    let j = cli.json(&[
+        "event",
+        "announce",
+        &e,
+        "--override",
+        "venue needs the date public today",
+    ]);
+    assert_eq!(j["to"], "announced");
+    assert_eq!(j["overrides"][0]["gate"], "demo_slot_contract");
+    let list = cli.json(&["overrides"]);
+    let o = &list[0];
+    assert_eq!(o["gate"], "demo_slot_contract");
+    assert_eq!(o["action"], "announce");
+    assert_eq!(o["actor"], "tester");
+    assert_eq!(o["at"], "2026-11-24T12:00:00Z");
+    assert_eq!(o["reason"], "venue needs the date public today");
+    assert_eq!(
+        o["reasons"][0],
+        "0 of 3 demos confirmed for 'Dec demo night'; confirm 3 more before announcing"
+    );
+}
+
+fn confirm_is_gated_by_screening_contract_and_slots(cli: Cli) {
+    let (_, e) = cli.program_and_event("1");
+    let event: i64 = e;
+    let raw = cli.demo(event, 1, false).to_string();
+    let r = cli.run(&["--json", "demo", "confirm", &raw]).fails(3);
+    let reasons = r.json()["refused"][0]["reasons"].clone();
+    assert_eq!(reasons.as_array().unwrap().len(), 2, "{reasons}");
+    assert!(
+        reasons[0]
+            .as_str()
+            .unwrap()
+            .contains("has not passed screening (it is proposed)")
+    );
+    assert!(
+        reasons[1]
+            .as_str()
+            .unwrap()
+            .contains("has not accepted the demo slot contract")
+    );
+    cli.run(&[
+        "demo",
+        "screen",
+        &raw,
+        "--pass",
+        "--checklist",
+        "live_demo,built_it",
+        "--note",
+        "WIP, fine",
+    ])
+    .ok();
+    cli.run(&["demo", "contract", &raw]).ok();
+    let d = cli.json(&["demo", "confirm", &raw]);
+    assert_eq!(d["status"], "confirmed");
+    assert_eq!(d["checklist"], serde_json::json!(["live_demo", "built_it"]));
+
+    // The only slot is taken: refused, and an override cannot sell it twice.
+    let second = cli.demo(event, 2, true).to_string();
+    let r = cli
+        .run(&[
+            "--json",
+            "demo",
+            "confirm",
+            &second,
+            "--override",
+            "they're great",
+        ])
+        .fails(3);
+    let j = r.json();
+    assert_eq!(j["refused"][0]["gate"], "slot_inventory");
+    assert_eq!(j["refused"][0]["overridable"], false);
+    assert!(
+        j["refused"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("no free slot: 1 of 1 slot taken at 'Dec demo night'")
+    );
+    assert!(
+        r.stderr.contains("an override cannot pass this"),
+        "{}",
+        r.stderr
+    );
+    assert!(cli.json(&["overrides"]).as_array().unwrap().is_empty());
+
+    // More slots, and the same demo goes through.
+    cli.run(&["event", "edit", &e.to_string(), "--slots", "2"])
+        .ok();
+    cli.run(&["demo", "confirm", &second]).ok();
+    let shown = cli.json(&["event", "show", &e.to_string()]);
+    assert_eq!(
+        (shown["slots_taken"].as_i64(), shown["slots_free"].as_i64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(shown["demos_by_status"]["confirmed"], 2);
+}
+
+on_both!(
+    announce_is_refused_until_enough_demos_are_confirmed,
+    an_override_needs_a_reason_and_is_stored,
+    confirm_is_gated_by_screening_contract_and_slots
+);
