@@ -87,10 +87,11 @@ async fn flush(
 /// other error passes through. The constraint is the last word when two writers race past
 /// a friendlier check.
 pub(crate) fn conflict_or(err: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
-    if let Some(db) = err.as_database_error() {
-        if db.is_unique_violation() {
-            return StoreError::Conflict(message());
-        }
+    if err
+        .as_database_error()
+        .is_some_and(|db| db.is_unique_violation())
+    {
+        return StoreError::Conflict(message());
     }
     StoreError::Database(err)
 }

@@ -1,6 +1,6 @@
 use crate::ctx::Ctx;
 use crate::error::StoreError;
-use crate::gates::{OverrideRecord, Scope, enforce, load_snapshot, lock_event};
+use crate::gates::{OverrideRecord, Scope, enforce, load_snapshot, lock_event, record_history};
 use crate::open::Store;
 use crate::row::{flag, flag_value, i64_, opt_at, opt_text, parse, text};
 use serde::Serialize;
@@ -129,15 +129,16 @@ async fn record_demo_status(
     from: Option<DemoStatus>,
     to: DemoStatus,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO demo_status_history (demo_id, from_status, to_status, at_us, actor) VALUES ($1, $2, $3, $4, $5)")
-        .bind(demo.0)
-        .bind(from.map(|s| s.as_str()))
-        .bind(to.as_str())
-        .bind(ctx.now_us())
-        .bind(&ctx.actor)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    let from = from.map(DemoStatus::as_str);
+    record_history(
+        conn,
+        ctx,
+        "demo_status_history",
+        ("demo_id", demo.0),
+        from,
+        to.as_str(),
+    )
+    .await
 }
 
 /// Starts a demo change: locks its event, and returns the demo and the event's status.

@@ -1,7 +1,7 @@
 use crate::ctx::Ctx;
 use crate::demos::DemoView;
 use crate::error::StoreError;
-use crate::gates::{OverrideRecord, Scope, enforce, load_snapshot, lock_event};
+use crate::gates::{OverrideRecord, Scope, enforce, load_snapshot, lock_event, record_history};
 use crate::open::Store;
 use crate::row::{at, i64_, opt_i64, opt_text, parse, text, u32_};
 use serde::Serialize;
@@ -169,15 +169,16 @@ async fn record_status(
     from: Option<EventStatus>,
     to: EventStatus,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO event_status_history (event_id, from_status, to_status, at_us, actor) VALUES ($1, $2, $3, $4, $5)")
-        .bind(event.0)
-        .bind(from.map(|s| s.as_str()))
-        .bind(to.as_str())
-        .bind(ctx.now_us())
-        .bind(&ctx.actor)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    let from = from.map(EventStatus::as_str);
+    record_history(
+        conn,
+        ctx,
+        "event_status_history",
+        ("event_id", event.0),
+        from,
+        to.as_str(),
+    )
+    .await
 }
 
 impl Store {

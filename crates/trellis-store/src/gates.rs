@@ -26,6 +26,30 @@ pub(crate) async fn lock_event(conn: &mut AnyConnection, id: EventId) -> Result<
     Ok(())
 }
 
+/// A status change, kept forever: metrics are computed from these rows.
+pub(crate) async fn record_history(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    table: &'static str,
+    subject: (&'static str, i64),
+    from: Option<&str>,
+    to: &str,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO {table} ({}, from_status, to_status, at_us, actor) VALUES ($1, $2, $3, $4, $5)",
+        subject.0
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(subject.1)
+        .bind(from)
+        .bind(to)
+        .bind(ctx.now_us())
+        .bind(&ctx.actor)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// The state the gates judge, read inside the caller's transaction.
 pub(crate) async fn load_snapshot(
     conn: &mut AnyConnection,

@@ -103,13 +103,14 @@ fn check_sqlite_file(path: &str) -> Result<(), StoreError> {
     let meta = match std::fs::metadata(p) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                if !parent.is_dir() {
-                    return Err(StoreError::Open {
-                        target: path.to_owned(),
-                        detail: format!("the folder {} does not exist", parent.display()),
-                    });
-                }
+            if let Some(parent) = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+            {
+                return Err(StoreError::Open {
+                    target: path.to_owned(),
+                    detail: format!("the folder {} does not exist", parent.display()),
+                });
             }
             return Ok(());
         }

@@ -1,6 +1,9 @@
 //! The store's contract, run on SQLite and (with TRELLIS_TEST_POSTGRES) on PostgreSQL:
 //! the same bodies, so the two backends cannot drift apart.
 
+// A test that cannot unwrap what it set up has failed; panicking says so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use jiff::Timestamp;
 use std::sync::Arc;
 use trellis_core::demo::DemoStatus;

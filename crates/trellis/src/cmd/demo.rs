@@ -1,6 +1,6 @@
 use super::{Env, parse_id};
 use crate::cli::DemoCmd;
-use crate::output::{or_dash, table};
+use crate::output::table;
 use trellis_core::demo::{Checklist, DemoStatus};
 use trellis_core::{DemoId, EventId, PersonId};
 use trellis_store::{DemoView, NewDemo, ScreeningInput};
@@ -32,7 +32,7 @@ fn demo_text(d: &DemoView) -> String {
     }
     s.push_str(&format!(
         "contract    {}\n",
-        or_dash(d.contract_accepted_at.as_deref().map(|a| a)).replace('–', "not accepted")
+        d.contract_accepted_at.as_deref().unwrap_or("not accepted")
     ));
     for o in &d.overrides {
         s.push_str(&format!(
@@ -44,6 +44,40 @@ fn demo_text(d: &DemoView) -> String {
         }
     }
     s
+}
+
+/// The demos of an event as a table, with where each stands on screening and contract.
+pub fn demos_table(demos: &[DemoView]) -> String {
+    let rows = demos
+        .iter()
+        .map(|x| {
+            let presenters: Vec<&str> = x.presenters.iter().map(|p| p.name.as_str()).collect();
+            vec![
+                x.id.to_string(),
+                x.status.to_string(),
+                x.title.clone(),
+                presenters.join(", "),
+                if x.screening_passed { "passed" } else { "–" }.to_owned(),
+                if x.contract_accepted_at.is_some() {
+                    "accepted"
+                } else {
+                    "–"
+                }
+                .to_owned(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "DEMO",
+            "STATUS",
+            "TITLE",
+            "PRESENTERS",
+            "SCREENING",
+            "CONTRACT",
+        ],
+        rows,
+    )
 }
 
 fn demo_id(raw: &str) -> Result<DemoId, trellis_core::CoreError> {
@@ -132,23 +166,7 @@ pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
                 if d.demos.is_empty() {
                     return format!("no demos for event {} yet", d.event.id);
                 }
-                let rows = d
-                    .demos
-                    .iter()
-                    .map(|x| {
-                        vec![
-                            x.id.to_string(),
-                            x.status.to_string(),
-                            x.title.clone(),
-                            x.presenters
-                                .iter()
-                                .map(|p| p.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        ]
-                    })
-                    .collect();
-                table(&["ID", "STATUS", "TITLE", "PRESENTERS"], rows)
+                demos_table(&d.demos)
             });
         }
     };

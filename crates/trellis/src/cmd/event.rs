@@ -92,46 +92,7 @@ fn detail_text(d: &EventDetail) -> String {
         a.going, a.waitlist, a.declined, a.invited, a.checked_in
     ));
     if !d.demos.is_empty() {
-        let rows = d
-            .demos
-            .iter()
-            .map(|x| {
-                vec![
-                    x.id.to_string(),
-                    x.status.to_string(),
-                    x.title.clone(),
-                    x.presenters
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    if x.screening_passed {
-                        "passed".into()
-                    } else {
-                        "–".into()
-                    },
-                    if x.contract_accepted_at.is_some() {
-                        "accepted".into()
-                    } else {
-                        "–".into()
-                    },
-                ]
-            })
-            .collect();
-        s.push_str(&format!(
-            "\n{}\n",
-            table(
-                &[
-                    "DEMO",
-                    "STATUS",
-                    "TITLE",
-                    "PRESENTERS",
-                    "SCREENING",
-                    "CONTRACT"
-                ],
-                rows
-            )
-        ));
+        s.push_str(&format!("\n{}\n", super::demo::demos_table(&d.demos)));
     }
     match d.next_step {
         Some(next) => {

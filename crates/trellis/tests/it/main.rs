@@ -1,6 +1,9 @@
 //! End-to-end tests that drive the real `trellis` binary, on SQLite and (when
 //! TRELLIS_TEST_POSTGRES is set) on PostgreSQL. One test binary, many modules: it links once.
 
+// A test that cannot unwrap what it set up has failed; panicking says so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod bad_input;

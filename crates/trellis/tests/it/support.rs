@@ -63,7 +63,9 @@ impl From<Output> for Run {
 /// A plain process command, for tests that spawn several at once.
 pub fn process(db: &str) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trellis"));
-    c.env("TRELLIS_DB", db).env("TRELLIS_NOW", NOW).env("TRELLIS_ACTOR", "tester");
+    c.env("TRELLIS_DB", db)
+        .env("TRELLIS_NOW", NOW)
+        .env("TRELLIS_ACTOR", "tester");
     c
 }
 
