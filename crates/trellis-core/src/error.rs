@@ -26,6 +26,10 @@ pub enum CoreError {
         value: String,
         problem: String,
     },
+    /// Something wrong at a place in an input (`retro.md:14`, `--follow-up`), where
+    /// quoting a single value would not help.
+    #[error("{place}: {problem}")]
+    At { place: String, problem: String },
     /// A lifecycle step that makes no sense from the current state
     /// (announcing a held event, confirming a rejected demo, ...).
     #[error("{what} is {from}; it cannot become {to}{hint}")]
@@ -38,6 +42,13 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    pub fn at(place: impl fmt::Display, problem: impl Into<String>) -> Self {
+        CoreError::At {
+            place: place.to_string(),
+            problem: problem.into(),
+        }
+    }
+
     pub fn invalid(
         field: impl Into<Field>,
         value: impl fmt::Display,

@@ -8,6 +8,7 @@ use crate::demo::DemoStatus;
 use crate::event::EventStatus;
 use crate::ids::{DemoId, EventId};
 use crate::program::ProgramSettings;
+use jiff::Timestamp;
 use serde::Serialize;
 use std::fmt;
 
@@ -19,6 +20,10 @@ pub enum Action {
     Announce,
     /// Confirming a demo: giving it one of the event's slots.
     ConfirmDemo(DemoId),
+    /// Planning (creating) the next event of a program.
+    PlanEvent,
+    /// Closing a held event's cycle.
+    Close,
 }
 
 impl Action {
@@ -26,6 +31,8 @@ impl Action {
         match self {
             Action::Announce => "announce",
             Action::ConfirmDemo(_) => "confirm_demo",
+            Action::PlanEvent => "plan_event",
+            Action::Close => "close",
         }
     }
 }
@@ -37,6 +44,12 @@ pub enum GateKind {
     DemoSlotContract,
     /// A demo cannot be confirmed without screening, the contract and a free slot.
     SlotInventory,
+    /// The next event cannot be planned (nor a cycle closed) before the retro is written.
+    Retro,
+    /// The next event cannot be announced (nor a cycle closed) before the follow-ups.
+    FollowupMinimum,
+    /// A cycle cannot be closed before enough people moved forward on the pipeline.
+    PipelineMoves,
 }
 
 impl GateKind {
@@ -44,6 +57,9 @@ impl GateKind {
         match self {
             GateKind::DemoSlotContract => "demo_slot_contract",
             GateKind::SlotInventory => "slot_inventory",
+            GateKind::Retro => "retro",
+            GateKind::FollowupMinimum => "followup_minimum",
+            GateKind::PipelineMoves => "pipeline_moves",
         }
     }
 }
@@ -139,12 +155,36 @@ impl EventFacts {
     }
 }
 
+/// What the cycle gates need to know about a held event: the mechanisms that should
+/// follow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleFacts {
+    pub event: EventId,
+    pub title: String,
+    pub held_at: Timestamp,
+    pub retro_due: Timestamp,
+    pub retro_written_at: Option<Timestamp>,
+    pub followups_sent: u32,
+    /// A chat discussion report covers the event's window: listening instead of asking.
+    pub chat_report_covers: bool,
+    /// Forward moves on the pipeline since the previous held event was held.
+    pub forward_moves: u32,
+    /// The previous held event the moves are counted from, if any.
+    pub previous: Option<String>,
+}
+
 /// The state every gate reads: loaded in one transaction, so a verdict is never made
 /// from a mix of before and after.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub settings: ProgramSettings,
-    pub event: EventFacts,
+    pub now: Timestamp,
+    /// The event acted on (none when planning a new one).
+    pub event: Option<EventFacts>,
+    /// The held event whose mechanisms the action waits for: the program's last held
+    /// event for announcing and planning, the event itself for closing. None when the
+    /// program has held no event yet.
+    pub cycle: Option<CycleFacts>,
 }
 
 /// A forcing function.
@@ -156,7 +196,13 @@ pub trait Gate: Sync {
 }
 
 /// Every gate the engine knows, in the order their verdicts are shown.
-pub const GATES: &[&dyn Gate] = &[&DemoSlotContract, &SlotInventory];
+pub const GATES: &[&dyn Gate] = &[
+    &DemoSlotContract,
+    &SlotInventory,
+    &Retro,
+    &FollowupMinimum,
+    &PipelineMoves,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GateResult {
@@ -217,21 +263,24 @@ impl Gate for DemoSlotContract {
         matches!(action, Action::Announce)
     }
     fn check(&self, s: &Snapshot, _: &Action) -> Verdict {
+        let Some(event) = &s.event else {
+            return missing_event();
+        };
         let target = s.settings.demo_target as usize;
-        let confirmed = s.event.confirmed();
+        let confirmed = event.confirmed();
         if confirmed >= target {
             return Verdict::Allowed;
         }
         let missing = target - confirmed;
         let mut text = format!(
             "{confirmed} of {target} demos confirmed for '{}'; confirm {} more before announcing",
-            s.event.title, missing
+            event.title, missing
         );
-        if (s.event.slots as usize) < target {
+        if (event.slots as usize) < target {
             text.push_str(&format!(
                 " (the event has only {}: raise them with `event edit {} --slots {target}`)",
-                plural(s.event.slots as usize, "slot", "slots"),
-                s.event.id
+                plural(event.slots as usize, "slot", "slots"),
+                event.id
             ));
         }
         Verdict::Blocked(vec![Reason::soft(text)])
@@ -254,10 +303,13 @@ impl Gate for SlotInventory {
         let Action::ConfirmDemo(id) = action else {
             return Verdict::Allowed;
         };
-        let Some(demo) = s.event.demos.iter().find(|d| d.id == *id) else {
+        let Some(event) = &s.event else {
+            return missing_event();
+        };
+        let Some(demo) = event.demos.iter().find(|d| d.id == *id) else {
             return Verdict::Blocked(vec![Reason::hard(format!(
                 "demo {id} is not a demo of event {} '{}'",
-                s.event.id, s.event.title
+                event.id, event.title
             ))]);
         };
         let mut reasons = Vec::new();
@@ -273,11 +325,10 @@ impl Gate for SlotInventory {
                 demo.title
             )));
         }
-        let taken = s.event.slots_taken();
-        let slots = s.event.slots as usize;
+        let taken = event.slots_taken();
+        let slots = event.slots as usize;
         if taken >= slots {
-            let holders: Vec<String> = s
-                .event
+            let holders: Vec<String> = event
                 .demos
                 .iter()
                 .filter(|d| d.status.holds_slot())
@@ -286,19 +337,130 @@ impl Gate for SlotInventory {
             let mut text = format!(
                 "no free slot: {taken} of {} taken at '{}'",
                 plural(slots, "slot", "slots"),
-                s.event.title
+                event.title
             );
             if !holders.is_empty() {
                 text.push_str(&format!(" (by {})", holders.join(", ")));
             }
             text.push_str(&format!(
                 "; free one by withdrawing a demo or add one with `event edit {} --slots {}`",
-                s.event.id,
+                event.id,
                 slots + 1
             ));
             reasons.push(Reason::hard(text));
         }
         Verdict::from_reasons(reasons)
+    }
+}
+
+/// A snapshot without the event an event action needs: a bug in the caller, refused
+/// rather than waved through.
+fn missing_event() -> Verdict {
+    Verdict::Blocked(vec![Reason::hard(
+        "internal error: the gate was asked without its event".into(),
+    )])
+}
+
+/// "in 5 h" / "31 h ago": how far a due date is from now.
+fn relative(due: Timestamp, now: Timestamp) -> String {
+    let hours = due.duration_since(now).as_hours();
+    match hours {
+        h if h > 48 => format!("in {} days", h / 24),
+        h if h >= 0 => format!("in {h} h"),
+        h if h > -48 => format!("{} h ago", -h),
+        h => format!("{} days ago", -h / 24),
+    }
+}
+
+/// The 48-hour retro: learning compounds only if the retro happens before the next
+/// event is planned.
+pub struct Retro;
+
+impl Gate for Retro {
+    fn kind(&self) -> GateKind {
+        GateKind::Retro
+    }
+    fn guards(&self, action: &Action) -> bool {
+        matches!(action, Action::PlanEvent | Action::Close)
+    }
+    fn check(&self, s: &Snapshot, _: &Action) -> Verdict {
+        let Some(c) = &s.cycle else {
+            return Verdict::Allowed;
+        };
+        if c.retro_written_at.is_some() {
+            return Verdict::Allowed;
+        }
+        Verdict::Blocked(vec![Reason::soft(format!(
+            "'{}' has no retro yet: it {} due {} ({}); write it with `trellis retro write {}`",
+            c.title,
+            if c.retro_due > s.now { "is" } else { "was" },
+            crate::time::rfc3339_utc(c.retro_due),
+            relative(c.retro_due, s.now),
+            c.event
+        ))])
+    }
+}
+
+/// The follow-up minimum: no next announcement until the last event's people were asked
+/// what they did next, or the community's chat was listened to instead.
+pub struct FollowupMinimum;
+
+impl Gate for FollowupMinimum {
+    fn kind(&self) -> GateKind {
+        GateKind::FollowupMinimum
+    }
+    fn guards(&self, action: &Action) -> bool {
+        matches!(action, Action::Announce | Action::Close)
+    }
+    fn check(&self, s: &Snapshot, _: &Action) -> Verdict {
+        let Some(c) = &s.cycle else {
+            return Verdict::Allowed;
+        };
+        let minimum = s.settings.followup_minimum;
+        if c.followups_sent >= minimum || c.chat_report_covers {
+            return Verdict::Allowed;
+        }
+        Verdict::Blocked(vec![Reason::soft(format!(
+            "follow-up for '{}' is {} of {minimum}; send {} more (`trellis followup suggest {}`), or import the community chat that covers it",
+            c.title,
+            c.followups_sent,
+            minimum - c.followups_sent,
+            c.event
+        ))])
+    }
+}
+
+/// Every event, move a few people forward one step on the speaker pipeline.
+pub struct PipelineMoves;
+
+impl Gate for PipelineMoves {
+    fn kind(&self) -> GateKind {
+        GateKind::PipelineMoves
+    }
+    fn guards(&self, action: &Action) -> bool {
+        matches!(action, Action::Close)
+    }
+    fn check(&self, s: &Snapshot, _: &Action) -> Verdict {
+        let Some(c) = &s.cycle else {
+            return Verdict::Allowed;
+        };
+        let minimum = s.settings.moves_per_event;
+        if c.forward_moves >= minimum {
+            return Verdict::Allowed;
+        }
+        let since = c.previous.as_ref().map_or_else(
+            || "since the program began".to_owned(),
+            |p| format!("since '{p}' was held"),
+        );
+        Verdict::Blocked(vec![Reason::soft(format!(
+            "{} of {minimum} forward pipeline moves {since}; move {} forward (`trellis board forward <PERSON>`)",
+            c.forward_moves,
+            plural(
+                (minimum - c.forward_moves) as usize,
+                "more person",
+                "more people"
+            )
+        ))])
     }
 }
 
@@ -318,17 +480,108 @@ mod tests {
         }
     }
 
+    fn now() -> Timestamp {
+        "2026-11-24T12:00:00Z".parse().unwrap()
+    }
+
     fn snapshot(slots: u32, demos: Vec<DemoFacts>) -> Snapshot {
         Snapshot {
             settings: ProgramSettings::default(),
-            event: EventFacts {
+            now: now(),
+            event: Some(EventFacts {
                 id: EventId(9),
                 title: "Oct demo night".into(),
                 status: EventStatus::Draft,
                 slots,
                 demos,
-            },
+            }),
+            cycle: None,
         }
+    }
+
+    fn cycle(retro: bool, followups: u32, moves: u32) -> CycleFacts {
+        CycleFacts {
+            event: EventId(8),
+            title: "Sep demo night".into(),
+            held_at: "2026-11-12T20:30:00Z".parse().unwrap(),
+            retro_due: "2026-11-14T20:30:00Z".parse().unwrap(),
+            retro_written_at: retro.then(now),
+            followups_sent: followups,
+            chat_report_covers: false,
+            forward_moves: moves,
+            previous: Some("Aug demo night".into()),
+        }
+    }
+
+    fn texts(d: &Decision) -> Vec<String> {
+        d.blocked()
+            .flat_map(|r| r.verdict.reasons())
+            .map(|r| r.text.clone())
+            .collect()
+    }
+
+    #[test]
+    fn planning_waits_for_the_retro_of_the_last_held_event() {
+        let mut s = snapshot(4, vec![]);
+        s.event = None;
+        assert!(
+            evaluate(Action::PlanEvent, &s).is_allowed(),
+            "a first event needs no retro"
+        );
+        s.cycle = Some(cycle(false, 10, 3));
+        let d = evaluate(Action::PlanEvent, &s);
+        assert_eq!(
+            texts(&d),
+            vec![
+                "'Sep demo night' has no retro yet: it was due 2026-11-14T20:30:00Z (9 days ago); write it with `trellis retro write 8`"
+            ]
+        );
+        s.cycle = Some(cycle(true, 0, 0));
+        assert!(evaluate(Action::PlanEvent, &s).is_allowed());
+    }
+
+    #[test]
+    fn announcing_waits_for_the_follow_ups_unless_the_chat_covers_them() {
+        let mut s = snapshot(
+            4,
+            (1..=3)
+                .map(|i| demo(i, DemoStatus::Confirmed, true, true))
+                .collect(),
+        );
+        s.cycle = Some(cycle(true, 6, 0));
+        let d = evaluate(Action::Announce, &s);
+        assert_eq!(
+            d.blocked().map(|r| r.gate).collect::<Vec<_>>(),
+            vec![GateKind::FollowupMinimum]
+        );
+        assert!(texts(&d)[0].starts_with("follow-up for 'Sep demo night' is 6 of 10; send 4 more"));
+        if let Some(c) = s.cycle.as_mut() {
+            c.chat_report_covers = true;
+        }
+        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
+    fn closing_needs_retro_follow_ups_and_moves() {
+        let mut s = snapshot(4, vec![]);
+        s.cycle = Some(cycle(false, 2, 1));
+        let d = evaluate(Action::Close, &s);
+        let gates: Vec<_> = d.blocked().map(|r| r.gate).collect();
+        assert_eq!(
+            gates,
+            vec![
+                GateKind::Retro,
+                GateKind::FollowupMinimum,
+                GateKind::PipelineMoves
+            ]
+        );
+        assert_eq!(
+            texts(&d)[2],
+            "1 of 3 forward pipeline moves since 'Aug demo night' was held; move 2 more people forward (`trellis board forward <PERSON>`)"
+        );
+        assert!(d.overridable());
+        s.cycle = Some(cycle(true, 10, 3));
+        assert!(evaluate(Action::Close, &s).is_allowed());
     }
 
     #[test]
@@ -437,7 +690,7 @@ mod tests {
             let s = snapshot(slots, demos);
             let d = evaluate(Action::ConfirmDemo(target), &s);
             if d.is_allowed() || d.overridable() {
-                prop_assert!(s.event.slots_taken() < slots as usize);
+                prop_assert!(s.event.as_ref().unwrap().slots_taken() < slots as usize);
             }
         }
 

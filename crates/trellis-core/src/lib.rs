@@ -3,14 +3,19 @@
 //! current time is always a parameter, so every rule can be tested with a fixed clock.
 
 pub mod attendance;
+pub mod checkin;
 pub mod dataset;
 pub mod demo;
 pub mod error;
 pub mod event;
+pub mod followup;
 pub mod gate;
 pub mod ids;
+pub mod metrics;
 pub mod person;
+pub mod pipeline;
 pub mod program;
+pub mod retro;
 pub mod time;
 
 pub use error::{CoreError, Field};

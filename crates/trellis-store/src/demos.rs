@@ -1,6 +1,6 @@
 use crate::ctx::Ctx;
 use crate::error::StoreError;
-use crate::gates::{OverrideRecord, Scope, enforce, load_snapshot, lock_event, record_history};
+use crate::gates::{OverrideRecord, Scope, enforce, load_event_facts, lock_event, record_history};
 use crate::open::Store;
 use crate::row::{flag, flag_value, i64_, opt_at, opt_text, parse, text};
 use serde::Serialize;
@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use trellis_core::demo::{Checklist, DemoStatus, validate_title};
 use trellis_core::event::EventStatus;
-use trellis_core::gate::{Action, evaluate};
+use trellis_core::gate::{Action, Snapshot, evaluate};
 use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, DemoId, EventId, PersonId};
 
@@ -148,9 +148,9 @@ async fn begin_change(
 ) -> Result<(EventId, EventStatus, DemoView), StoreError> {
     let event = event_of_demo(conn, id).await?;
     lock_event(conn, event).await?;
-    let (_, snapshot) = load_snapshot(conn, event).await?;
+    let (_, _, facts) = load_event_facts(conn, event).await?;
     let demo = demo_row(conn, id).await?;
-    Ok((event, snapshot.event.status, demo))
+    Ok((event, facts.status, demo))
 }
 
 fn label(d: &DemoView) -> String {
@@ -165,17 +165,14 @@ impl Store {
         }
         let mut tx = self.write_tx().await?;
         lock_event(&mut tx, new.event).await?;
-        let (_, snapshot) = load_snapshot(&mut tx, new.event).await?;
-        if !matches!(
-            snapshot.event.status,
-            EventStatus::Draft | EventStatus::Announced
-        ) {
+        let (_, _, facts) = load_event_facts(&mut tx, new.event).await?;
+        if !matches!(facts.status, EventStatus::Draft | EventStatus::Announced) {
             return Err(CoreError::invalid(
                 "--event",
                 new.event,
                 format!(
                     "is {}; demos are proposed for draft or announced events",
-                    snapshot.event.status
+                    facts.status
                 ),
             )
             .into());
@@ -300,20 +297,24 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let event = event_of_demo(&mut tx, id).await?;
         lock_event(&mut tx, event).await?;
-        let (program, snapshot) = load_snapshot(&mut tx, event).await?;
+        let (program, settings, facts) = load_event_facts(&mut tx, event).await?;
         let demo = demo_row(&mut tx, id).await?;
         demo.status
             .transition(DemoStatus::Confirmed, &label(&demo))?;
-        if !matches!(
-            snapshot.event.status,
-            EventStatus::Draft | EventStatus::Announced
-        ) {
+        let event_status = facts.status;
+        let snapshot = Snapshot {
+            settings,
+            now: ctx.now,
+            event: Some(facts),
+            cycle: None,
+        };
+        if !matches!(event_status, EventStatus::Draft | EventStatus::Announced) {
             return Err(CoreError::invalid(
                 "DEMO",
                 id,
                 format!(
                     "belongs to event {event}, which is {}; slots are confirmed before the event",
-                    snapshot.event.status
+                    event_status
                 ),
             )
             .into());
@@ -380,6 +381,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         record_demo_status(&mut tx, ctx, id, Some(demo.status), to).await?;
+        if to == DemoStatus::Presented {
+            let (program, _, _) = load_event_facts(&mut tx, event).await?;
+            for p in &demo.presenters {
+                crate::board::after_presenting(&mut tx, ctx, program, p.id).await?;
+            }
+        }
         let view = demo_row(&mut tx, id).await?;
         tx.commit().await?;
         Ok(view)

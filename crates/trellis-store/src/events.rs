@@ -1,15 +1,19 @@
 use crate::ctx::Ctx;
 use crate::demos::DemoView;
 use crate::error::StoreError;
-use crate::gates::{OverrideRecord, Scope, enforce, load_snapshot, lock_event, record_history};
+use crate::gates::{
+    CycleOf, OverrideRecord, Scope, enforce, event_snapshot, last_held_event, load_cycle,
+    lock_event, record_history,
+};
 use crate::open::Store;
 use crate::row::{at, i64_, opt_i64, opt_text, parse, text, u32_};
+use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use trellis_core::demo::DemoStatus;
 use trellis_core::event::EventStatus;
-use trellis_core::gate::{Action, Decision, evaluate};
+use trellis_core::gate::{Action, Decision, Snapshot, evaluate};
 use trellis_core::program::count;
 use trellis_core::time::{self, rfc3339_in, rfc3339_utc};
 use trellis_core::{EventId, ProgramId};
@@ -83,7 +87,7 @@ impl GateCheck {
     pub fn from_decision(d: &Decision) -> Vec<GateCheck> {
         let demo = match d.action {
             Action::ConfirmDemo(id) => Some(id.0),
-            Action::Announce => None,
+            _ => None,
         };
         d.results
             .iter()
@@ -182,10 +186,13 @@ async fn record_status(
 }
 
 impl Store {
+    /// Plans an event, through the retro gate: the program's last held event must have
+    /// its retro before the next one is planned.
     pub async fn create_event(
         &self,
         ctx: &Ctx,
         new: &NewEvent,
+        override_reason: Option<&str>,
     ) -> Result<EventSummary, StoreError> {
         let program = self.program(new.program).await?;
         let title = trellis_core::program::validate_name("--title", &new.title)?;
@@ -200,6 +207,34 @@ impl Store {
             .transpose()?;
         let venue = optional_text("--venue", &new.venue)?;
         let mut tx = self.write_tx().await?;
+        // Planning is a program-level action: lock the program row first.
+        sqlx::query("UPDATE programs SET tz = tz WHERE id = $1")
+            .bind(program.id.0)
+            .execute(&mut *tx)
+            .await?;
+        let cycle = match last_held_event(&mut tx, program.id).await? {
+            Some(e) => Some(load_cycle(&mut tx, &program.settings, e).await?),
+            None => None,
+        };
+        let snapshot = Snapshot {
+            settings: program.settings,
+            now: ctx.now,
+            event: None,
+            cycle,
+        };
+        let decision = evaluate(Action::PlanEvent, &snapshot);
+        enforce(
+            &mut tx,
+            ctx,
+            &decision,
+            override_reason,
+            Scope {
+                program: program.id,
+                event: None,
+                demo: None,
+            },
+        )
+        .await?;
         let row = sqlx::query(
             "INSERT INTO events (program_id, title, starts_local, tz, starts_at_us, venue, capacity, slots, status, created_at_us) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9) RETURNING id",
@@ -246,7 +281,11 @@ impl Store {
     }
 
     /// Everything `event show` prints, read in one transaction so the figures agree.
-    pub async fn event_detail(&self, id: EventId) -> Result<EventDetail, StoreError> {
+    pub async fn event_detail(
+        &self,
+        id: EventId,
+        now: Timestamp,
+    ) -> Result<EventDetail, StoreError> {
         let mut tx = self.pool.begin().await?;
         let sql = format!("{SUMMARY_SELECT} WHERE e.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -255,7 +294,12 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::not_found("event", id))?;
         let event = summary_from_row(&row)?;
-        let (_, snapshot) = load_snapshot(&mut tx, id).await?;
+        let cycle_of = if event.status == EventStatus::Held {
+            CycleOf::ThisEvent
+        } else {
+            CycleOf::LastHeld
+        };
+        let (_, snapshot) = event_snapshot(&mut tx, now, id, cycle_of).await?;
         let demos = crate::demos::demos_of_event(&mut tx, id).await?;
         let attendance = crate::attendance::counts(&mut tx, id).await?;
         let history = sqlx::query(
@@ -280,19 +324,24 @@ impl Store {
         tx.commit().await?;
 
         let mut gates = Vec::new();
-        if event.status == EventStatus::Draft {
-            gates.extend(GateCheck::from_decision(&evaluate(
+        match event.status {
+            EventStatus::Draft => gates.extend(GateCheck::from_decision(&evaluate(
                 Action::Announce,
                 &snapshot,
-            )));
+            ))),
+            EventStatus::Held => gates.extend(GateCheck::from_decision(&evaluate(
+                Action::Close,
+                &snapshot,
+            ))),
+            _ => {}
         }
         if matches!(event.status, EventStatus::Draft | EventStatus::Announced) {
-            for d in snapshot
+            let open = snapshot
                 .event
-                .demos
                 .iter()
-                .filter(|d| matches!(d.status, DemoStatus::Proposed | DemoStatus::Screened))
-            {
+                .flat_map(|e| &e.demos)
+                .filter(|d| matches!(d.status, DemoStatus::Proposed | DemoStatus::Screened));
+            for d in open {
                 gates.extend(GateCheck::from_decision(&evaluate(
                     Action::ConfirmDemo(d.id),
                     &snapshot,
@@ -303,7 +352,7 @@ impl Store {
             .iter()
             .map(|s| (s.as_str().to_owned(), 0))
             .collect();
-        for d in &snapshot.event.demos {
+        for d in snapshot.event.iter().flat_map(|e| &e.demos) {
             *by_status.entry(d.status.as_str().to_owned()).or_default() += 1;
         }
         Ok(EventDetail {
@@ -329,11 +378,20 @@ impl Store {
     ) -> Result<StatusChange, StoreError> {
         let mut tx = self.write_tx().await?;
         lock_event(&mut tx, id).await?;
-        let (program, snapshot) = load_snapshot(&mut tx, id).await?;
-        let from = snapshot.event.status;
-        from.transition(to, &format!("event {id} '{}'", snapshot.event.title))?;
+        let cycle_of = if to == EventStatus::Closed {
+            CycleOf::ThisEvent
+        } else {
+            CycleOf::LastHeld
+        };
+        let (program, snapshot) = event_snapshot(&mut tx, ctx.now, id, cycle_of).await?;
+        let (from, title) = match &snapshot.event {
+            Some(e) => (e.status, e.title.clone()),
+            None => return Err(StoreError::not_found("event", id)),
+        };
+        from.transition(to, &format!("event {id} '{title}'"))?;
         let action = match to {
             EventStatus::Announced => Some(Action::Announce),
+            EventStatus::Closed => Some(Action::Close),
             _ => None,
         };
         let overrides = match action {

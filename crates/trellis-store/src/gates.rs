@@ -3,10 +3,11 @@
 use crate::ctx::Ctx;
 use crate::error::{Refusal, StoreError};
 use crate::open::Store;
-use crate::row::{at, flag, i64_, opt_i64, opt_text, parse, text, u32_};
+use crate::row::{at, flag, i64_, opt_at, opt_i64, opt_text, parse, text, u32_};
+use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
-use trellis_core::gate::{Decision, DemoFacts, EventFacts, Snapshot};
+use trellis_core::gate::{CycleFacts, Decision, DemoFacts, EventFacts, Snapshot};
 use trellis_core::program::ProgramSettings;
 use trellis_core::time::rfc3339_utc;
 use trellis_core::{DemoId, EventId, ProgramId};
@@ -50,11 +51,11 @@ pub(crate) async fn record_history(
     Ok(())
 }
 
-/// The state the gates judge, read inside the caller's transaction.
-pub(crate) async fn load_snapshot(
+/// The event and its program's settings, read inside the caller's transaction.
+pub(crate) async fn load_event_facts(
     conn: &mut AnyConnection,
     id: EventId,
-) -> Result<(ProgramId, Snapshot), StoreError> {
+) -> Result<(ProgramId, ProgramSettings, EventFacts), StoreError> {
     let row = sqlx::query(
         "SELECT e.id, e.title, e.status, e.slots, e.program_id, p.demo_target, p.default_slots, p.followup_minimum, \
                 p.retro_hours, p.moves_per_event \
@@ -64,13 +65,7 @@ pub(crate) async fn load_snapshot(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| StoreError::not_found("event", id))?;
-    let settings = ProgramSettings {
-        demo_target: u32_(&row, "demo_target")?,
-        default_slots: u32_(&row, "default_slots")?,
-        followup_minimum: u32_(&row, "followup_minimum")?,
-        retro_hours: u32_(&row, "retro_hours")?,
-        moves_per_event: u32_(&row, "moves_per_event")?,
-    };
+    let settings = settings_from_row(&row)?;
     let program = ProgramId(i64_(&row, "program_id")?);
     let demos = sqlx::query(
         "SELECT d.id, d.title, d.status, d.screening_passed, d.contract_accepted_at_us, p.display_name \
@@ -104,7 +99,161 @@ pub(crate) async fn load_snapshot(
         slots: u32_(&row, "slots")?,
         demos: facts,
     };
-    Ok((program, Snapshot { settings, event }))
+    Ok((program, settings, event))
+}
+
+pub(crate) fn settings_from_row(row: &sqlx::any::AnyRow) -> Result<ProgramSettings, StoreError> {
+    Ok(ProgramSettings {
+        demo_target: u32_(row, "demo_target")?,
+        default_slots: u32_(row, "default_slots")?,
+        followup_minimum: u32_(row, "followup_minimum")?,
+        retro_hours: u32_(row, "retro_hours")?,
+        moves_per_event: u32_(row, "moves_per_event")?,
+    })
+}
+
+/// The program's most recent held (or closed) event, other than `excluding`.
+pub(crate) async fn last_held_event_except(
+    conn: &mut AnyConnection,
+    program: ProgramId,
+    excluding: Option<EventId>,
+) -> Result<Option<EventId>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id FROM events WHERE program_id = $1 AND status IN ('held', 'closed') AND ($2 IS NULL OR id <> $2) \
+         ORDER BY starts_at_us DESC, id DESC LIMIT 1",
+    )
+    .bind(program.0)
+    .bind(excluding.map(|e| e.0))
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| i64_(&r, "id").map(EventId)).transpose()
+}
+
+/// The program's most recent held (or closed) event.
+pub(crate) async fn last_held_event(
+    conn: &mut AnyConnection,
+    program: ProgramId,
+) -> Result<Option<EventId>, StoreError> {
+    last_held_event_except(conn, program, None).await
+}
+
+/// When an event was marked held: the last `held` row of its history, or its start when
+/// the history has none (a backfilled event).
+pub(crate) async fn held_at(
+    conn: &mut AnyConnection,
+    event: EventId,
+) -> Result<Timestamp, StoreError> {
+    let row = sqlx::query(
+        "SELECT COALESCE((SELECT MAX(h.at_us) FROM event_status_history h WHERE h.event_id = e.id AND h.to_status = 'held'), \
+                e.starts_at_us) AS held FROM events e WHERE e.id = $1",
+    )
+    .bind(event.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::not_found("event", event))?;
+    at(&row, "held")
+}
+
+/// The mechanisms that followed a held event: its retro, its follow-ups, and the
+/// pipeline moves since the program's previous held event.
+pub(crate) async fn load_cycle(
+    conn: &mut AnyConnection,
+    settings: &ProgramSettings,
+    event: EventId,
+) -> Result<CycleFacts, StoreError> {
+    let row = sqlx::query(
+        "SELECT e.title, e.program_id, e.starts_at_us, r.written_at_us, \
+                (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
+         FROM events e LEFT JOIN retros r ON r.event_id = e.id WHERE e.id = $1",
+    )
+    .bind(event.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::not_found("event", event))?;
+    let program = ProgramId(i64_(&row, "program_id")?);
+    let held = held_at(conn, event).await?;
+    let previous = sqlx::query(
+        "SELECT id, title FROM events WHERE program_id = $1 AND status IN ('held', 'closed') AND id <> $2 \
+           AND (starts_at_us < $3 OR (starts_at_us = $3 AND id < $2)) ORDER BY starts_at_us DESC, id DESC LIMIT 1",
+    )
+    .bind(program.0)
+    .bind(event.0)
+    .bind(i64_(&row, "starts_at_us")?)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (previous_title, since_us) = match previous {
+        Some(p) => {
+            let pid = EventId(i64_(&p, "id")?);
+            (
+                Some(text(&p, "title")?),
+                held_at(conn, pid).await?.as_microsecond(),
+            )
+        }
+        None => (None, i64::MIN),
+    };
+    let moves = sqlx::query(
+        "SELECT COUNT(*) AS n FROM pipeline_moves WHERE program_id = $1 AND forward = 1 AND at_us > $2",
+    )
+    .bind(program.0)
+    .bind(since_us)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(CycleFacts {
+        event,
+        title: text(&row, "title")?,
+        held_at: held,
+        retro_due: trellis_core::retro::due(held, settings.retro_hours),
+        retro_written_at: opt_at(&row, "written_at_us")?,
+        followups_sent: u32_(&row, "sent")?,
+        chat_report_covers: chat_report_covers(conn, event).await?,
+        forward_moves: u32_(&moves, "n")?,
+        previous: previous_title,
+    })
+}
+
+/// Whether an imported community chat covers the event's discussion window. The
+/// listening issue fills this in; until then no chat covers anything.
+async fn chat_report_covers(
+    _conn: &mut AnyConnection,
+    _event: EventId,
+) -> Result<bool, StoreError> {
+    Ok(false)
+}
+
+/// Which held event a gated action waits on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CycleOf {
+    /// The program's last held event (other than the event acted on): announcing, planning.
+    LastHeld,
+    /// The event itself: closing its cycle.
+    ThisEvent,
+}
+
+/// The whole snapshot for an action on an event.
+pub(crate) async fn event_snapshot(
+    conn: &mut AnyConnection,
+    now: Timestamp,
+    id: EventId,
+    cycle_of: CycleOf,
+) -> Result<(ProgramId, Snapshot), StoreError> {
+    let (program, settings, event) = load_event_facts(conn, id).await?;
+    let cycle_event = match cycle_of {
+        CycleOf::LastHeld => last_held_event_except(conn, program, Some(id)).await?,
+        CycleOf::ThisEvent => Some(id),
+    };
+    let cycle = match cycle_event {
+        Some(e) => Some(load_cycle(conn, &settings, e).await?),
+        None => None,
+    };
+    Ok((
+        program,
+        Snapshot {
+            settings,
+            now,
+            event: Some(event),
+            cycle,
+        },
+    ))
 }
 
 /// Where an override applies.

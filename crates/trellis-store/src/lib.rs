@@ -7,27 +7,42 @@
 //! gate engine of `trellis-core` always judges a state nobody else is changing.
 
 mod attendance;
+mod board;
 mod bulk;
+mod calendar;
 mod ctx;
 mod demos;
 mod error;
 mod events;
+mod followups;
 mod gates;
 mod open;
+mod organizers;
 mod people;
 mod programs;
+mod resolve;
+mod retros;
+mod reviews;
 mod row;
 mod sample;
+mod sparks;
 
 pub use attendance::{AttendanceInput, AttendanceView};
+pub use board::{Board, Card, Move};
+pub use calendar::CalendarItem;
 pub use ctx::Ctx;
 pub use demos::{DemoView, NewDemo, ScreeningInput};
 pub use error::{Refusal, StoreError};
 pub use events::{EventDetail, EventEdit, EventSummary, GateCheck, NewEvent, StatusChange};
+pub use followups::{FollowupStatus, FollowupView, SentFollowup, SuggestedPerson, Suggestion};
 pub use gates::OverrideRecord;
 pub use open::{Backend, SCHEMA_VERSION, Store};
+pub use organizers::{CheckinView, Organizer};
 pub use people::{NewPerson, PersonDetail, PersonView};
 pub use programs::NewProgram;
+pub use retros::{NamedPerson, RetroPick, RetroView};
+pub use reviews::{ReviewBlock, ReviewView};
 pub use sample::SampleLoaded;
+pub use sparks::SparkView;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -52,6 +52,7 @@ async fn world(url: &str, slots: i64, people: usize) -> World {
                 venue: None,
                 capacity: None,
             },
+            None,
         )
         .await
         .unwrap();
@@ -195,10 +196,15 @@ async fn the_event_lifecycle_is_kept_as_history(url: String) {
         .await
         .unwrap();
     w.store
-        .set_event_status(&c, w.event, EventStatus::Closed, None)
+        .set_event_status(
+            &c,
+            w.event,
+            EventStatus::Closed,
+            Some("the cycle gates have tests of their own"),
+        )
         .await
         .unwrap();
-    let d = w.store.event_detail(w.event).await.unwrap();
+    let d = w.store.event_detail(w.event, ctx().now).await.unwrap();
     let steps: Vec<_> = d.history.iter().map(|h| (h.from, h.to)).collect();
     assert_eq!(
         steps,
@@ -242,7 +248,12 @@ async fn announce_waits_for_the_demo_target(url: String) {
         EventStatus::Draft
     );
     assert_eq!(
-        w.store.event_detail(w.event).await.unwrap().history.len(),
+        w.store
+            .event_detail(w.event, ctx().now)
+            .await
+            .unwrap()
+            .history
+            .len(),
         1
     );
     for i in 1..3 {
@@ -333,7 +344,7 @@ async fn confirm_needs_screening_contract_and_a_slot(url: String) {
         .await
         .unwrap();
     w.store.confirm_demo(&c, ready, None).await.unwrap();
-    let d = w.store.event_detail(w.event).await.unwrap();
+    let d = w.store.event_detail(w.event, ctx().now).await.unwrap();
     assert_eq!((d.event.slots_taken, d.slots_free), (1, 0));
 }
 
@@ -394,7 +405,7 @@ async fn the_last_slot_is_never_oversold(url: String) {
         }
     }
     assert_eq!((won, refused), (1, RACERS - 1));
-    let d = w.store.event_detail(w.event).await.unwrap();
+    let d = w.store.event_detail(w.event, ctx().now).await.unwrap();
     assert_eq!(d.event.slots_taken, 1);
     assert_eq!(
         d.demos
@@ -415,7 +426,7 @@ async fn the_sample_loads_and_shows_its_gates(url: String) {
     assert_eq!(events.len(), 18);
     let next = events.last().unwrap();
     assert_eq!(next.status, EventStatus::Draft);
-    let d = store.event_detail(next.id).await.unwrap();
+    let d = store.event_detail(next.id, ctx().now).await.unwrap();
     let announce = d.gates.iter().find(|g| g.action == "announce").unwrap();
     assert!(!announce.allowed);
     assert!(

@@ -56,6 +56,30 @@ pub enum Command {
     Demo(DemoCmd),
     /// Load a realistic, deterministic sample community.
     Sample(SampleArgs),
+    /// The 48-hour retro: a fixed template, written before the next event is planned.
+    #[command(subcommand)]
+    Retro(RetroCmd),
+    /// The follow-up minimum: ask people "what did you do next?" after every event.
+    #[command(subcommand)]
+    Followup(FollowupCmd),
+    /// The speaker pipeline board (bare `board` shows it).
+    Board(BoardArgs),
+    /// Collaboration sparks: introductions, and whether they turned into action.
+    #[command(subcommand)]
+    Spark(SparkCmd),
+    /// Organizers of the programs.
+    #[command(subcommand)]
+    Organizer(OrganizerCmd),
+    /// An organizer's fatigue check-in after an event (Copenhagen Burnout Inventory, work scale).
+    Checkin(CheckinArgs),
+    /// Metric reviews: a 15-minute block on one screen, ending with one insight.
+    #[command(subcommand)]
+    Review(ReviewCmd),
+    /// An iCalendar feed of events and due dates (retro, follow-ups, next review).
+    Calendar {
+        #[arg(long)]
+        program: Option<String>,
+    },
     /// List the overrides organizers used to pass blocked gates.
     Overrides {
         /// Only this program's overrides.
@@ -113,6 +137,17 @@ pub enum PersonCmd {
     List,
     /// Show a person with their attendances and demos.
     Show { id: String },
+    /// Change whether a person may be contacted for follow-ups.
+    #[command(group(clap::ArgGroup::new("contact").required(true).args(["no_contact", "contact_ok"])))]
+    Edit {
+        id: String,
+        /// They declined contact: never suggest or record a follow-up for them.
+        #[arg(long)]
+        no_contact: bool,
+        /// They may be contacted again.
+        #[arg(long)]
+        contact_ok: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +171,9 @@ pub enum EventCmd {
         /// How many people the venue holds.
         #[arg(long, value_name = "N")]
         capacity: Option<i64>,
+        /// Plan it although the last event has no retro; the reason is stored.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
     },
     /// List events, oldest first.
     List {
@@ -267,4 +305,192 @@ pub struct SampleArgs {
     /// The seed: the same seed gives the same community.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetroCmd {
+    /// Print the retro template as Markdown.
+    Template {
+        /// Fill in the event's title.
+        #[arg(long)]
+        event: Option<String>,
+    },
+    /// Record an event's retro, from the filled template or from flags.
+    Write {
+        event: String,
+        /// The filled template (Markdown); `-` reads standard input.
+        #[arg(long, conflicts_with_all = ["worked", "broke", "surprised", "invite", "follow_up"])]
+        file: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        worked: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        broke: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        surprised: Option<String>,
+        /// Someone to invite next time (id, e-mail or exact name); repeat.
+        #[arg(long, value_name = "PERSON")]
+        invite: Vec<String>,
+        /// PERSON=WHY, exactly three times.
+        #[arg(long = "follow-up", value_name = "PERSON=WHY")]
+        follow_up: Vec<String>,
+        /// Rewrite an existing retro.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Show an event's retro.
+    Show { event: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupCmd {
+    /// Propose whom to ask after an event, with the rule stated.
+    Suggest {
+        event: String,
+        #[arg(long, default_value_t = 10)]
+        n: usize,
+    },
+    /// Record a follow-up; prints a ready-to-paste message (with a link for a form).
+    Send {
+        event: String,
+        person: String,
+        #[arg(long)]
+        channel: String,
+        /// Where the answer pages are served (for form links).
+        #[arg(
+            long,
+            env = "TRELLIS_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+    /// Record an answer, by the form's token or the follow-up's id.
+    Answer {
+        key: String,
+        #[arg(long)]
+        text: String,
+        /// built, shipped, collaborated, came_back or nothing.
+        #[arg(long)]
+        outcome: Option<String>,
+    },
+    /// Follow-ups sent against the minimum, answers, and the due date.
+    Status { event: String },
+}
+
+#[derive(Debug, Args)]
+pub struct BoardArgs {
+    /// The program whose board (needed when there are several).
+    #[arg(long, global = true)]
+    pub program: Option<String>,
+    #[command(subcommand)]
+    pub cmd: Option<BoardCmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BoardCmd {
+    /// Put a person on the board (adding a card is not a move).
+    Add {
+        person: String,
+        #[arg(long, default_value = "spotted")]
+        stage: String,
+        /// A great builder who does not self-promote.
+        #[arg(long)]
+        quiet_killer: bool,
+    },
+    /// Move a person one step forward.
+    Forward { person: String },
+    /// Move a person to a stage (forward or back).
+    Move {
+        person: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// Set or clear the quiet-killer flag.
+    #[command(group(clap::ArgGroup::new("flag").required(true).args(["quiet_killer", "clear"])))]
+    Flag {
+        person: String,
+        #[arg(long)]
+        quiet_killer: bool,
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Every move, oldest first.
+    History,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SparkCmd {
+    /// Record an introduction between two people.
+    Add {
+        a: String,
+        b: String,
+        #[arg(long)]
+        event: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The introduction turned into action.
+    Acted {
+        id: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// List sparks.
+    List {
+        #[arg(long)]
+        program: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizerCmd {
+    /// Add an organizer.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// A program they organize; repeat.
+        #[arg(long = "program")]
+        programs: Vec<String>,
+    },
+    /// List organizers.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    pub event: String,
+    /// The organizer's name or id.
+    #[arg(long)]
+    pub organizer: String,
+    /// Seven answers, each 1 (first option) to 5 (last option); asked interactively when
+    /// omitted on a terminal.
+    #[arg(long, value_name = "a,b,c,d,e,f,g")]
+    pub answers: Option<String>,
+    /// Hours spent on this event.
+    #[arg(long)]
+    pub hours: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCmd {
+    /// Start a review: freezes the review block.
+    Start {
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// End the open review with its one insight.
+    Close {
+        #[arg(long)]
+        insight: String,
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// List reviews.
+    List {
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// Show a review (default: the latest).
+    Show { id: Option<String> },
 }

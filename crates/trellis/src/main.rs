@@ -52,6 +52,8 @@ fn report_refusal(r: &Refusal, json: bool) {
     let what = match r.decision.action {
         trellis_core::gate::Action::Announce => "announcing the event".to_owned(),
         trellis_core::gate::Action::ConfirmDemo(id) => format!("confirming demo {id}"),
+        trellis_core::gate::Action::PlanEvent => "planning the next event".to_owned(),
+        trellis_core::gate::Action::Close => "closing the event's cycle".to_owned(),
     };
     eprintln!("refused: {what} is blocked by a gate");
     for b in r.decision.blocked() {
@@ -80,7 +82,7 @@ fn report_refusal(r: &Refusal, json: bool) {
             .collect();
         let value = serde_json::json!({ "refused": refused, "action": r.decision.action.name() });
         if let Ok(text) = serde_json::to_string_pretty(&value) {
-            println!("{text}");
+            let _ = output::write_stdout(&format!("{text}\n"));
         }
     }
 }

@@ -27,6 +27,17 @@ impl Out {
     }
 }
 
+/// Writes to stdout. A reader that went away (`trellis calendar | head`) is not an
+/// error: the output it wanted was delivered.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// A plain, borderless table that fits the terminal.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut t = Table::new();

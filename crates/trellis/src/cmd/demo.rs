@@ -160,7 +160,7 @@ pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
         DemoCmd::Show { id } => store.demo(demo_id(&id)?).await?,
         DemoCmd::List { event } => {
             let d = store
-                .event_detail(EventId(parse_id("--event", &event)?))
+                .event_detail(EventId(parse_id("--event", &event)?), env.ctx.now)
                 .await?;
             return env.out.emit(&d.demos, || {
                 if d.demos.is_empty() {

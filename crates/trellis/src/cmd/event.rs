@@ -163,6 +163,7 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
             slots,
             venue,
             capacity,
+            override_reason,
         } => {
             let program = env.store.find_program(&program).await?;
             let e = env
@@ -177,6 +178,7 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
                         venue,
                         capacity,
                     },
+                    override_reason.as_deref(),
                 )
                 .await?;
             env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
@@ -202,7 +204,7 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
         EventCmd::Show { id } => {
             let d = env
                 .store
-                .event_detail(EventId(parse_id("ID", &id)?))
+                .event_detail(EventId(parse_id("ID", &id)?), env.ctx.now)
                 .await?;
             env.out.emit(&d, || detail_text(&d))
         }

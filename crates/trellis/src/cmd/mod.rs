@@ -1,11 +1,18 @@
 //! One module per command group; each turns arguments into store calls and prints.
 
 mod attend;
+mod board;
+mod calendar;
 mod demo;
 mod event;
+mod followup;
+mod organizer;
 mod person;
 mod program;
+mod retro;
+mod review;
 mod sample;
+mod spark;
 
 use crate::cli::{Cli, Command};
 use crate::output::Out;
@@ -45,6 +52,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Attend(a) => attend::run(&env, a).await,
         Command::Demo(c) => demo::run(&env, c).await,
         Command::Sample(a) => sample::run(&env, a).await,
+        Command::Retro(c) => retro::run(&env, c).await,
+        Command::Followup(c) => followup::run(&env, c).await,
+        Command::Board(a) => board::run(&env, a).await,
+        Command::Spark(c) => spark::run(&env, c).await,
+        Command::Organizer(c) => organizer::run(&env, c).await,
+        Command::Checkin(a) => organizer::checkin(&env, a).await,
+        Command::Review(c) => review::run(&env, c).await,
+        Command::Calendar { program } => calendar::run(&env, program).await,
         Command::Overrides { program } => overrides(&env, program).await,
     };
     env.store.close().await;

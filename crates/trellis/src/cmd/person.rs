@@ -35,6 +35,21 @@ pub async fn run(env: &Env, cmd: PersonCmd) -> anyhow::Result<()> {
                 table(&["ID", "NAME", "E-MAILS"], rows)
             })
         }
+        PersonCmd::Edit {
+            id,
+            no_contact,
+            contact_ok: _,
+        } => {
+            let id = PersonId(parse_id("ID", &id)?);
+            env.store.set_contact(id, no_contact).await?;
+            env.out.emit(&serde_json::json!({ "id": id, "do_not_contact": no_contact }), || {
+                if no_contact {
+                    format!("person {id} declined contact: no follow-ups will be suggested or recorded")
+                } else {
+                    format!("person {id} may be contacted")
+                }
+            })
+        }
         PersonCmd::Show { id } => {
             let id = PersonId(parse_id("ID", &id)?);
             let d = env.store.person_detail(id).await?;

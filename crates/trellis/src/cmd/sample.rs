@@ -46,7 +46,7 @@ pub async fn run(env: &Env, args: SampleArgs) -> anyhow::Result<()> {
             .iter()
             .find(|e| matches!(e.status, EventStatus::Draft | EventStatus::Announced))
         {
-            let d = env.store.event_detail(next.id).await?;
+            let d = env.store.event_detail(next.id, env.ctx.now).await?;
             s.push_str(&format!(
                 "\nnext event: {} '{}' on {} {}\n",
                 next.id, next.title, next.starts_local, next.tz

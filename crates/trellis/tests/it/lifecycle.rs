@@ -34,7 +34,15 @@ fn an_event_goes_from_draft_to_closed_with_history(cli: Cli) {
     let first = demos[0]["id"].as_i64().unwrap().to_string();
     cli.run(&["demo", "presented", &first]).ok();
     cli.run(&["event", "held", &e]).ok();
-    cli.run(&["event", "close", &e]).ok();
+    cli.run(&["event", "close", &e]).fails(3);
+    cli.run(&[
+        "event",
+        "close",
+        &e,
+        "--override",
+        "the cycle gates have tests of their own",
+    ])
+    .ok();
     let r = cli.run(&["event", "cancel", &e]).fails(1);
     assert!(r.stderr.contains("it is finished"), "{}", r.stderr);
 

@@ -1,0 +1,194 @@
+//! The follow-up minimum: after every event, ask a handful of people "what did you do
+//! next?", and let the answers show the outcomes.
+
+use crate::error::CoreError;
+use crate::ids::PersonId;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! text_enum {
+    ($name:ident, $field:literal, $what:literal, { $($variant:ident => $text:literal),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),* }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl FromStr for $name {
+            type Err = CoreError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                $name::ALL.iter().copied().find(|v| v.as_str() == s.trim()).ok_or_else(|| {
+                    CoreError::invalid($field, s, format!(concat!("is not ", $what, " ({})"), names.join(", ")))
+                })
+            }
+        }
+    };
+}
+
+text_enum!(Channel, "--channel", "a channel", {
+    Message => "message",
+    Form => "form",
+    Chat => "chat",
+});
+
+text_enum!(Outcome, "--outcome", "an outcome", {
+    Built => "built",
+    Shipped => "shipped",
+    Collaborated => "collaborated",
+    CameBack => "came_back",
+    Nothing => "nothing",
+});
+
+/// Days after `held` by which the follow-ups are due.
+pub const DUE_DAYS: i64 = 7;
+
+/// People are not asked again within this many days of the last time.
+pub const QUIET_DAYS: i64 = 90;
+
+/// Why someone is suggested, in the rule's order of priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    /// One of the retro's three picks.
+    RetroPick,
+    /// Came for the first time.
+    FirstTimer,
+    /// Presented a demo.
+    Presenter,
+    /// Came back (attended before).
+    ReturningBuilder,
+}
+
+impl Why {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Why::RetroPick => "retro pick",
+            Why::FirstTimer => "first-timer",
+            Why::Presenter => "presenter",
+            Why::ReturningBuilder => "returning builder",
+        }
+    }
+}
+
+/// What the rule knows about one person who was at the event.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub person: PersonId,
+    pub name: String,
+    pub why: Why,
+    /// The retro's reason, for retro picks.
+    pub note: Option<String>,
+    /// Declined contact: never suggested.
+    pub do_not_contact: bool,
+    /// Already asked about this event.
+    pub already_sent: bool,
+    /// Asked about another event within [`QUIET_DAYS`].
+    pub asked_recently: bool,
+}
+
+pub const RULE: &str = "the retro's three picks first, then first-timers, presenters and returning builders; \
+     never someone who declined contact, already asked about this event, or asked in the last 90 days";
+
+/// Orders the candidates by the rule and keeps the first `n` eligible ones. Retro picks
+/// are kept even if asked recently: the team chose them on purpose.
+pub fn suggest(mut candidates: Vec<Candidate>, n: usize) -> Vec<Candidate> {
+    candidates.retain(|c| {
+        !c.do_not_contact && !c.already_sent && (c.why == Why::RetroPick || !c.asked_recently)
+    });
+    // Stable sort: within a group the caller's order (by name) stays.
+    candidates.sort_by_key(|c| c.why);
+    let mut seen = Vec::new();
+    candidates.retain(|c| {
+        if seen.contains(&c.person) {
+            return false;
+        }
+        seen.push(c.person);
+        true
+    });
+    candidates.truncate(n);
+    candidates
+}
+
+/// The personal message to paste into a chat or e-mail.
+pub fn message(first_name: &str, event_title: &str, link: Option<&str>) -> String {
+    let mut m = format!(
+        "Hi {first_name}, thanks for coming to {event_title}! One question, and I really want to know: \
+         what did you do next? Built something, shipped it, teamed up with someone you met, or nothing yet (that's fine too)."
+    );
+    if let Some(link) = link {
+        m.push_str(&format!(" You can answer in a minute here: {link}"));
+    }
+    m.push_str(" Thank you!");
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: i64, why: Why) -> Candidate {
+        Candidate {
+            person: PersonId(id),
+            name: format!("P{id}"),
+            why,
+            note: None,
+            do_not_contact: false,
+            already_sent: false,
+            asked_recently: false,
+        }
+    }
+
+    #[test]
+    fn retro_picks_come_first_and_declined_contact_never() {
+        let mut blocked = c(5, Why::FirstTimer);
+        blocked.do_not_contact = true;
+        let mut recent = c(6, Why::Presenter);
+        recent.asked_recently = true;
+        let mut recent_pick = c(7, Why::RetroPick);
+        recent_pick.asked_recently = true;
+        let out = suggest(
+            vec![
+                c(1, Why::ReturningBuilder),
+                blocked,
+                c(2, Why::FirstTimer),
+                recent,
+                recent_pick,
+                c(3, Why::Presenter),
+            ],
+            10,
+        );
+        let ids: Vec<i64> = out.iter().map(|x| x.person.0).collect();
+        assert_eq!(ids, vec![7, 2, 3, 1]);
+    }
+
+    #[test]
+    fn a_person_appears_once_under_their_strongest_reason() {
+        let out = suggest(vec![c(1, Why::ReturningBuilder), c(1, Why::Presenter)], 10);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].why, Why::Presenter);
+    }
+
+    #[test]
+    fn channels_and_outcomes_parse() {
+        assert_eq!("form".parse::<Channel>().unwrap(), Channel::Form);
+        assert!(
+            "email"
+                .parse::<Channel>()
+                .unwrap_err()
+                .to_string()
+                .starts_with("--channel: \"email\" is not a channel")
+        );
+        assert_eq!("came_back".parse::<Outcome>().unwrap(), Outcome::CameBack);
+    }
+}

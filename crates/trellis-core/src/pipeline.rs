@@ -1,0 +1,123 @@
+//! The speaker pipeline board: `spotted → warm_intro → candidate → speaker → repeat`.
+
+use crate::error::CoreError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// A first-timer worth nurturing.
+    Spotted,
+    /// Someone introduced them, or we reached out.
+    WarmIntro,
+    /// Asked to demo.
+    Candidate,
+    /// Has presented.
+    Speaker,
+    /// Presented twice or more; invited back.
+    Repeat,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [
+        Stage::Spotted,
+        Stage::WarmIntro,
+        Stage::Candidate,
+        Stage::Speaker,
+        Stage::Repeat,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Spotted => "spotted",
+            Stage::WarmIntro => "warm_intro",
+            Stage::Candidate => "candidate",
+            Stage::Speaker => "speaker",
+            Stage::Repeat => "repeat",
+        }
+    }
+
+    fn rank(self) -> usize {
+        Stage::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The next stage forward, if there is one.
+    pub fn next(self) -> Option<Stage> {
+        Stage::ALL.get(self.rank() + 1).copied()
+    }
+
+    /// Whether moving from `self` to `to` goes forward on the board.
+    pub fn is_forward_to(self, to: Stage) -> bool {
+        to.rank() > self.rank()
+    }
+
+    /// Where a presented demo puts its presenter: `speaker` the first time, `repeat`
+    /// once they had presented before (or were already a speaker).
+    pub fn after_presenting(current: Option<Stage>, presented_before: bool) -> Stage {
+        match current {
+            Some(Stage::Speaker | Stage::Repeat) => Stage::Repeat,
+            _ if presented_before => Stage::Repeat,
+            _ => Stage::Speaker,
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Stage {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let norm = s.trim().to_lowercase().replace('-', "_");
+        Stage::ALL
+            .into_iter()
+            .find(|v| v.as_str() == norm)
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "--stage",
+                    s,
+                    "is not a stage (spotted, warm_intro, candidate, speaker, repeat)",
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stage::*;
+    use super::*;
+
+    #[test]
+    fn stages_go_forward_one_step_at_a_time() {
+        assert_eq!(Spotted.next(), Some(WarmIntro));
+        assert_eq!(Speaker.next(), Some(Repeat));
+        assert_eq!(Repeat.next(), None);
+        assert!(Spotted.is_forward_to(Candidate));
+        assert!(!Speaker.is_forward_to(Candidate));
+    }
+
+    #[test]
+    fn presenting_makes_a_speaker_then_a_repeat() {
+        assert_eq!(Stage::after_presenting(None, false), Speaker);
+        assert_eq!(Stage::after_presenting(Some(Candidate), false), Speaker);
+        assert_eq!(Stage::after_presenting(Some(Speaker), false), Repeat);
+        assert_eq!(Stage::after_presenting(None, true), Repeat);
+    }
+
+    #[test]
+    fn stage_names_parse_with_dashes_too() {
+        assert_eq!("warm-intro".parse::<Stage>().unwrap(), WarmIntro);
+        assert!(
+            "famous"
+                .parse::<Stage>()
+                .unwrap_err()
+                .to_string()
+                .starts_with("--stage:")
+        );
+    }
+}

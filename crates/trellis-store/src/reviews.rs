@@ -1,0 +1,402 @@
+//! Metric reviews: a 15-minute block whose one screen is frozen when it starts, and which
+//! ends with one insight.
+
+use crate::ctx::Ctx;
+use crate::error::StoreError;
+use crate::gates::{OverrideRecord, last_held_event};
+use crate::open::Store;
+use crate::row::{at, i64_, opt_at, opt_i64, opt_text, parse, text, u32_};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use trellis_core::metrics::{Seen, returning_series};
+use trellis_core::pipeline::Stage;
+use trellis_core::time::rfc3339_utc;
+use trellis_core::{CoreError, EventId, PersonId, ProgramId};
+
+/// A review longer than this is marked long: the block is meant to be 15 minutes.
+pub const REVIEW_MINUTES: i64 = 15;
+
+/// How many events the returning-builders trend shows.
+const TREND_EVENTS: usize = 12;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub event: i64,
+    pub title: String,
+    pub starts_at: String,
+    pub attended: u32,
+    pub returning: u32,
+    pub rate: Option<f64>,
+    pub estimated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NextEvent {
+    pub event: i64,
+    pub title: String,
+    pub demos_confirmed: u32,
+    pub demo_target: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FollowupsBlock {
+    pub event: i64,
+    pub title: String,
+    pub sent: u32,
+    pub minimum: u32,
+    pub answered: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PipelineBlock {
+    pub stages: std::collections::BTreeMap<String, u32>,
+    pub quiet_killers: u32,
+    pub moves_this_cycle: u32,
+    pub minimum: u32,
+}
+
+/// The review block: the one screen, frozen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReviewBlock {
+    pub returning_builders: Vec<TrendPoint>,
+    pub pipeline: PipelineBlock,
+    pub next_event: Option<NextEvent>,
+    pub followups: Option<FollowupsBlock>,
+    /// Gates passed by override since the previous review: a mechanism silently bypassed
+    /// is a show again.
+    pub overrides: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub id: i64,
+    pub program: Option<ProgramId>,
+    pub started_at: String,
+    pub started_by: String,
+    pub ended_at: Option<String>,
+    pub minutes: Option<i64>,
+    pub long: bool,
+    pub insight: Option<String>,
+    pub block: ReviewBlock,
+}
+
+async fn program_ids(
+    conn: &mut AnyConnection,
+    program: Option<ProgramId>,
+) -> Result<Vec<ProgramId>, StoreError> {
+    match program {
+        Some(p) => {
+            if sqlx::query("SELECT id FROM programs WHERE id = $1")
+                .bind(p.0)
+                .fetch_optional(&mut *conn)
+                .await?
+                .is_none()
+            {
+                return Err(StoreError::not_found("program", p));
+            }
+            Ok(vec![p])
+        }
+        None => sqlx::query("SELECT id FROM programs ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| i64_(r, "id").map(ProgramId))
+            .collect(),
+    }
+}
+
+/// Computes the review block for one program, or for all of them together.
+pub(crate) async fn review_block(
+    conn: &mut AnyConnection,
+    program: Option<ProgramId>,
+    overrides_since: i64,
+    all_overrides: Vec<OverrideRecord>,
+) -> Result<ReviewBlock, StoreError> {
+    let programs = program_ids(conn, program).await?;
+    let scope = program.map(|p| p.0);
+    let events = sqlx::query(
+        "SELECT id, title, starts_at_us, tz FROM events WHERE status IN ('held', 'closed') AND ($1 IS NULL OR program_id = $1) \
+         ORDER BY starts_at_us, id",
+    )
+    .bind(scope)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<EventId> = events
+        .iter()
+        .map(|r| i64_(r, "id").map(EventId))
+        .collect::<Result<_, _>>()?;
+    let rows = sqlx::query(
+        "SELECT a.event_id, a.person_id, a.rsvp, a.checked_in FROM attendances a JOIN events e ON e.id = a.event_id \
+         WHERE e.status IN ('held', 'closed') AND ($1 IS NULL OR e.program_id = $1)",
+    )
+    .bind(scope)
+    .fetch_all(&mut *conn)
+    .await?;
+    let seen: Vec<Seen> = rows
+        .iter()
+        .map(|r| {
+            Ok(Seen {
+                event: EventId(i64_(r, "event_id")?),
+                person: PersonId(i64_(r, "person_id")?),
+                rsvp: parse(r, "rsvp")?,
+                checked_in: parse(r, "checked_in")?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let series = returning_series(&ids, &seen);
+    let skip = series.len().saturating_sub(TREND_EVENTS);
+    let mut trend = Vec::new();
+    for (point, row) in series.iter().zip(&events).skip(skip) {
+        trend.push(TrendPoint {
+            event: point.event.0,
+            title: text(row, "title")?,
+            starts_at: rfc3339_utc(at(row, "starts_at_us")?),
+            attended: point.attended,
+            returning: point.returning,
+            rate: point.rate,
+            estimated: point.estimated,
+        });
+    }
+
+    let mut stages: std::collections::BTreeMap<String, u32> = Stage::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), 0))
+        .collect();
+    let cards = sqlx::query(
+        "SELECT stage, COUNT(*) AS n, SUM(quiet_killer) AS q FROM pipeline_cards WHERE ($1 IS NULL OR program_id = $1) GROUP BY stage",
+    )
+    .bind(scope)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut quiet = 0;
+    for r in &cards {
+        *stages.entry(text(r, "stage")?).or_default() += u32_(r, "n")?;
+        quiet += opt_i64(r, "q")?.unwrap_or(0) as u32;
+    }
+    let (mut moves, mut minimum) = (0, 0);
+    for p in &programs {
+        let (m, min) = crate::board::moves_this_cycle(conn, *p).await?;
+        moves += m;
+        minimum += min;
+    }
+
+    let next = sqlx::query(
+        "SELECT e.id, e.title, p.demo_target, (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS c \
+         FROM events e JOIN programs p ON p.id = e.program_id WHERE e.status IN ('draft', 'announced') AND ($1 IS NULL OR e.program_id = $1) \
+         ORDER BY e.starts_at_us, e.id LIMIT 1",
+    )
+    .bind(scope)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let next_event = next
+        .map(|r| {
+            Ok::<_, StoreError>(NextEvent {
+                event: i64_(&r, "id")?,
+                title: text(&r, "title")?,
+                demos_confirmed: u32_(&r, "c")?,
+                demo_target: u32_(&r, "demo_target")?,
+            })
+        })
+        .transpose()?;
+
+    let last = match program {
+        Some(p) => last_held_event(conn, p).await?,
+        None => ids.last().copied(),
+    };
+    let followups = match last {
+        Some(e) => {
+            let r = sqlx::query(
+                "SELECT e.title, p.followup_minimum, (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent, \
+                   (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id AND f.answered_at_us IS NOT NULL) AS answered \
+                 FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1",
+            )
+            .bind(e.0)
+            .fetch_one(&mut *conn)
+            .await?;
+            Some(FollowupsBlock {
+                event: e.0,
+                title: text(&r, "title")?,
+                sent: u32_(&r, "sent")?,
+                minimum: u32_(&r, "followup_minimum")?,
+                answered: u32_(&r, "answered")?,
+            })
+        }
+        None => None,
+    };
+    let overrides = all_overrides
+        .into_iter()
+        .filter(|o| {
+            jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%SZ", &o.at)
+                .map(|t| t.as_microsecond() > overrides_since)
+                .unwrap_or(true)
+        })
+        .map(|o| serde_json::to_value(o).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect::<Result<_, _>>()?;
+    Ok(ReviewBlock {
+        returning_builders: trend,
+        pipeline: PipelineBlock {
+            stages,
+            quiet_killers: quiet,
+            moves_this_cycle: moves,
+            minimum,
+        },
+        next_event,
+        followups,
+        overrides,
+    })
+}
+
+fn review_from_row(r: &sqlx::any::AnyRow) -> Result<ReviewView, StoreError> {
+    let started = at(r, "started_at_us")?;
+    let ended = opt_at(r, "ended_at_us")?;
+    let minutes = ended.map(|e| e.duration_since(started).as_mins());
+    let block: ReviewBlock = serde_json::from_str(&text(r, "snapshot")?)
+        .map_err(|e| StoreError::Corrupt(format!("reviews.snapshot: {e}")))?;
+    Ok(ReviewView {
+        id: i64_(r, "id")?,
+        program: opt_i64(r, "program_id")?.map(ProgramId),
+        started_at: rfc3339_utc(started),
+        started_by: text(r, "started_by")?,
+        ended_at: ended.map(rfc3339_utc),
+        minutes,
+        long: minutes.is_some_and(|m| m > REVIEW_MINUTES),
+        insight: opt_text(r, "insight")?,
+        block,
+    })
+}
+
+const SELECT: &str =
+    "SELECT id, program_id, started_at_us, started_by, ended_at_us, snapshot, insight FROM reviews";
+
+impl Store {
+    /// The review block as it stands now, without starting a review.
+    pub async fn review_preview(
+        &self,
+        program: Option<ProgramId>,
+    ) -> Result<ReviewBlock, StoreError> {
+        let overrides = self.overrides(program).await?;
+        let mut conn = self.pool.acquire().await?;
+        let since = last_review_start(&mut conn, program).await?;
+        review_block(&mut conn, program, since, overrides).await
+    }
+
+    pub async fn start_review(
+        &self,
+        ctx: &Ctx,
+        program: Option<ProgramId>,
+    ) -> Result<ReviewView, StoreError> {
+        let overrides = self.overrides(program).await?;
+        let mut tx = self.write_tx().await?;
+        let open = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE ended_at_us IS NULL AND (program_id = $1 OR ($1 IS NULL AND program_id IS NULL))"
+        )))
+        .bind(program.map(|p| p.0))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(open) = open {
+            return Err(StoreError::Conflict(format!(
+                "review {} is still open (started {}); close it with `trellis review close --insight \"...\"`",
+                i64_(&open, "id")?,
+                rfc3339_utc(at(&open, "started_at_us")?)
+            )));
+        }
+        let since = last_review_start(&mut tx, program).await?;
+        let block = review_block(&mut tx, program, since, overrides).await?;
+        let json = serde_json::to_string(&block).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let row = sqlx::query("INSERT INTO reviews (program_id, started_at_us, started_by, snapshot) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(program.map(|p| p.0))
+            .bind(ctx.now_us())
+            .bind(&ctx.actor)
+            .bind(&json)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id = i64_(&row, "id")?;
+        tx.commit().await?;
+        self.review(id).await
+    }
+
+    /// Ends the open review (of `program`, or the all-programs one) with its one insight.
+    pub async fn close_review(
+        &self,
+        ctx: &Ctx,
+        program: Option<ProgramId>,
+        insight: &str,
+    ) -> Result<ReviewView, StoreError> {
+        let insight = insight.trim();
+        if insight.is_empty() {
+            return Err(CoreError::invalid(
+                "--insight",
+                insight,
+                "is empty; a review ends with one insight",
+            )
+            .into());
+        }
+        let mut tx = self.write_tx().await?;
+        let open = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE ended_at_us IS NULL AND ($1 IS NULL OR program_id = $1) ORDER BY started_at_us DESC, id DESC"
+        )))
+        .bind(program.map(|p| p.0))
+        .fetch_all(&mut *tx)
+        .await?;
+        let row = match open.len() {
+            0 => {
+                return Err(CoreError::invalid(
+                    "review",
+                    "",
+                    "none is open; start one with `trellis review start`",
+                )
+                .into());
+            }
+            1 => &open[0],
+            n => {
+                return Err(CoreError::invalid(
+                    "--program",
+                    "",
+                    format!("is needed: {n} reviews are open (one per program); say which program's review to close"),
+                )
+                .into());
+            }
+        };
+        let id = i64_(row, "id")?;
+        sqlx::query("UPDATE reviews SET ended_at_us = $1, insight = $2 WHERE id = $3")
+            .bind(ctx.now_us())
+            .bind(insight)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.review(id).await
+    }
+
+    pub async fn review(&self, id: i64) -> Result<ReviewView, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("review", id))?;
+        review_from_row(&row)
+    }
+
+    pub async fn reviews(&self, program: Option<ProgramId>) -> Result<Vec<ReviewView>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE ($1 IS NULL OR program_id = $1) ORDER BY started_at_us, id"
+        )))
+        .bind(program.map(|p| p.0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(review_from_row).collect()
+    }
+}
+
+async fn last_review_start(
+    conn: &mut AnyConnection,
+    program: Option<ProgramId>,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT MAX(started_at_us) AS m FROM reviews WHERE ($1 IS NULL OR program_id = $1)",
+    )
+    .bind(program.map(|p| p.0))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(opt_i64(&row, "m")?.unwrap_or(i64::MIN))
+}

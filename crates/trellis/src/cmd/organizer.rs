@@ -1,0 +1,119 @@
+use super::{Env, parse_id};
+use crate::cli::{CheckinArgs, OrganizerCmd};
+use crate::output::table;
+use std::io::{BufRead, IsTerminal, Write};
+use trellis_core::checkin::{ITEMS, parse_answers};
+use trellis_core::{CoreError, EventId};
+
+pub async fn run(env: &Env, cmd: OrganizerCmd) -> anyhow::Result<()> {
+    match cmd {
+        OrganizerCmd::Add {
+            name,
+            email,
+            programs,
+        } => {
+            let mut ids = Vec::new();
+            for p in &programs {
+                ids.push(env.store.find_program(p).await?.id);
+            }
+            let o = env
+                .store
+                .add_organizer(&env.ctx, &name, email.as_deref(), &ids)
+                .await?;
+            env.out
+                .emit(&serde_json::json!({ "id": o.id, "organizer": o }), || {
+                    format!("organizer {} added: {}", o.id, o.name)
+                })
+        }
+        OrganizerCmd::List => {
+            let list = env.store.organizers().await?;
+            env.out.emit(&list, || {
+                let rows = list
+                    .iter()
+                    .map(|o| {
+                        vec![
+                            o.id.to_string(),
+                            o.name.clone(),
+                            o.email.clone().unwrap_or_default(),
+                            o.programs
+                                .iter()
+                                .map(|p| p.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ]
+                    })
+                    .collect();
+                table(&["ID", "NAME", "E-MAIL", "PROGRAMS"], rows)
+            })
+        }
+    }
+}
+
+/// Asks the seven items on the terminal.
+fn ask() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stderr();
+    let mut answers = Vec::new();
+    writeln!(out, "Answer each item 1–5 (1 = the first option).")?;
+    for (i, (question, scale)) in ITEMS.iter().enumerate() {
+        let opts: Vec<String> = scale
+            .options()
+            .iter()
+            .enumerate()
+            .map(|(k, o)| format!("{} {o}", k + 1))
+            .collect();
+        loop {
+            write!(out, "{}. {question}\n   [{}]: ", i + 1, opts.join(" · "))?;
+            out.flush()?;
+            let mut line = String::new();
+            if stdin.lock().read_line(&mut line)? == 0 {
+                return Err(
+                    CoreError::at("--answers", "input ended before all seven answers").into(),
+                );
+            }
+            match line.trim().parse::<u8>() {
+                Ok(v @ 1..=5) => {
+                    answers.push(v.to_string());
+                    break;
+                }
+                _ => writeln!(out, "   please answer 1 to 5")?,
+            }
+        }
+    }
+    Ok(answers.join(","))
+}
+
+pub async fn checkin(env: &Env, a: CheckinArgs) -> anyhow::Result<()> {
+    let raw = match a.answers {
+        Some(r) => r,
+        None if std::io::stdin().is_terminal() => ask()?,
+        None => {
+            return Err(CoreError::at(
+                "--answers",
+                "is needed when not on a terminal (seven answers 1–5, e.g. 2,3,3,2,4,3,2)",
+            )
+            .into());
+        }
+    };
+    let answers = parse_answers(&raw)?;
+    let c = env
+        .store
+        .checkin(
+            &env.ctx,
+            EventId(parse_id("EVENT", &a.event)?),
+            &a.organizer,
+            answers,
+            a.hours,
+        )
+        .await?;
+    env.out.emit(&c, || {
+        format!(
+            "check-in of {} for event {}: burnout score {:.0} of 100{}, {} hours",
+            c.organizer,
+            c.event,
+            c.score,
+            if c.high { " (high: 50 or more)" } else { "" },
+            c.hours
+        )
+    })
+}

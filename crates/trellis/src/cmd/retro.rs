@@ -1,0 +1,152 @@
+use super::{Env, parse_id};
+use crate::cli::RetroCmd;
+use trellis_core::retro::{PersonRef, Pick, RetroDraft, split_pick, template};
+use trellis_core::{CoreError, EventId};
+use trellis_store::RetroView;
+
+fn retro_text(r: &RetroView) -> String {
+    let mut s = format!("retro of event {} '{}'", r.event, r.event_title);
+    s.push_str(&format!(
+        "\nwritten {} by {}{} (due {})\n",
+        r.written_at,
+        r.author,
+        if r.late { ", LATE" } else { "" },
+        r.due_at
+    ));
+    for (h, t) in [
+        ("What worked", &r.worked),
+        ("What broke", &r.broke),
+        ("What surprised us", &r.surprised),
+    ] {
+        s.push_str(&format!("\n## {h}\n{t}\n"));
+    }
+    s.push_str("\n## Who to invite next time\n");
+    if r.invite.is_empty() {
+        s.push_str("–\n");
+    }
+    for p in &r.invite {
+        s.push_str(&format!("- {} ({})\n", p.name, p.id));
+    }
+    s.push_str("\n## Follow up with\n");
+    for p in &r.follow_up {
+        s.push_str(&format!(
+            "- {} ({}): {}\n",
+            p.person.name, p.person.id, p.why
+        ));
+    }
+    s
+}
+
+fn read_source(path: &str) -> anyhow::Result<String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| CoreError::at("--file -", format!("cannot read standard input: {e}")))?;
+        return Ok(text);
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| CoreError::at(format!("--file {path}"), format!("cannot read it: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| {
+        CoreError::at(path, "is not UTF-8 text; save the retro as UTF-8 Markdown").into()
+    })
+}
+
+pub async fn run(env: &Env, cmd: RetroCmd) -> anyhow::Result<()> {
+    match cmd {
+        RetroCmd::Template { event } => {
+            let title = match event {
+                Some(e) => Some(
+                    env.store
+                        .event(EventId(parse_id("--event", &e)?))
+                        .await?
+                        .title,
+                ),
+                None => None,
+            };
+            let t = template(title.as_deref());
+            env.out
+                .emit(&serde_json::json!({ "template": t }), || t.clone())
+        }
+        RetroCmd::Write {
+            event,
+            file,
+            worked,
+            broke,
+            surprised,
+            invite,
+            follow_up,
+            replace,
+        } => {
+            let event = EventId(parse_id("EVENT", &event)?);
+            let (draft, source) = match file {
+                Some(path) => {
+                    let text = read_source(&path)?;
+                    let name = if path == "-" {
+                        "stdin".to_owned()
+                    } else {
+                        path.clone()
+                    };
+                    (trellis_core::retro::parse(&name, &text)?, name)
+                }
+                None => {
+                    let mut picks = Vec::new();
+                    for raw in &follow_up {
+                        let Some((person, why)) =
+                            split_pick(raw).filter(|(p, w)| !p.is_empty() && !w.is_empty())
+                        else {
+                            return Err(CoreError::invalid(
+                                "--follow-up",
+                                raw,
+                                "is not PERSON=WHY",
+                            )
+                            .into());
+                        };
+                        picks.push(Pick {
+                            person: PersonRef {
+                                text: person.to_owned(),
+                                line: None,
+                            },
+                            why: why.to_owned(),
+                        });
+                    }
+                    let draft = RetroDraft {
+                        worked: worked.unwrap_or_default(),
+                        broke: broke.unwrap_or_default(),
+                        surprised: surprised.unwrap_or_default(),
+                        invite: invite
+                            .into_iter()
+                            .map(|text| PersonRef { text, line: None })
+                            .collect(),
+                        follow_up: picks,
+                    };
+                    (draft, "retro".to_owned())
+                }
+            };
+            let r = env
+                .store
+                .write_retro(&env.ctx, event, &draft, &source, replace)
+                .await?;
+            env.out.emit(&r, || {
+                format!(
+                    "retro of event {} '{}' recorded{}; follow up with {}",
+                    r.event,
+                    r.event_title,
+                    if r.late {
+                        format!(" (late: it was due {})", r.due_at)
+                    } else {
+                        String::new()
+                    },
+                    r.follow_up
+                        .iter()
+                        .map(|p| p.person.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        }
+        RetroCmd::Show { event } => {
+            let r = env.store.retro(EventId(parse_id("EVENT", &event)?)).await?;
+            env.out.emit(&r, || retro_text(&r))
+        }
+    }
+}
