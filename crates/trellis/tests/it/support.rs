@@ -91,6 +91,16 @@ impl Cli {
             .into()
     }
 
+    /// Runs with the clock pinned at `now` instead of [`NOW`].
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Run {
+        command(&self.db.url)
+            .env("TRELLIS_NOW", now)
+            .args(args)
+            .output()
+            .expect("run trellis")
+            .into()
+    }
+
     /// Runs with `--json` and expects success.
     pub fn json(&self, args: &[&str]) -> Value {
         let mut all = vec!["--json"];
