@@ -120,7 +120,7 @@ pub fn score(answers: &[u8; 7]) -> f64 {
 
 /// Checks hours spent on an event.
 pub fn hours(raw: f64) -> Result<f64, CoreError> {
-    if !raw.is_finite() || raw < 0.0 || raw > 24.0 * 14.0 {
+    if !raw.is_finite() || !(0.0..=24.0 * 14.0).contains(&raw) {
         return Err(CoreError::invalid(
             "--hours",
             raw,

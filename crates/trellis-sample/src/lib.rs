@@ -8,6 +8,7 @@
 //! cancelled, and the next event is a draft still short of its demo target, so a
 //! newcomer sees the gates at work.
 
+mod mechanisms;
 mod names;
 
 use jiff::civil::{Date, DateTime, Time};
@@ -59,7 +60,7 @@ impl Size {
 }
 
 /// The organizers who act in the sample's history.
-const ORGANIZERS: [&str; 3] = ["Mara Quinn", "Tomás Ferreira", "Ines Wolff"];
+pub(crate) const ORGANIZERS: [&str; 3] = ["Mara Quinn", "Tomás Ferreira", "Ines Wolff"];
 
 struct Person {
     /// How likely they come back to the next event (0..1).
@@ -69,9 +70,9 @@ struct Person {
     presented: u32,
 }
 
-struct Gen {
-    rng: fastrand::Rng,
-    data: Dataset,
+pub(crate) struct Gen {
+    pub(crate) rng: fastrand::Rng,
+    pub(crate) data: Dataset,
 }
 
 /// Generates the sample. `now` anchors the calendar: the last event lies a little over
@@ -104,7 +105,7 @@ pub fn generate(size: Size, seed: u64, now: Timestamp) -> Dataset {
 }
 
 impl Gen {
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.rng.f64() < p
     }
 
@@ -163,6 +164,8 @@ impl Gen {
         });
 
         let mut members: Vec<(usize, Person)> = Vec::new();
+        // Who was in the room at each held event, for the mechanisms pass.
+        let mut rooms: Vec<(usize, Vec<usize>)> = Vec::new();
         let cancelled = if n > 8 { Some(n / 3) } else { None };
         let no_checkin: Vec<usize> = (0..n).filter(|i| i % 7 == 2).collect();
         for (i, date) in dates.iter().enumerate() {
@@ -288,6 +291,7 @@ impl Gen {
                 room.push(members.len() - 1);
             }
             let uses_checkin = !no_checkin.contains(&i);
+            rooms.push((event, room.iter().map(|&k| members[k].0).collect()));
             for &k in &room {
                 let (person, m) = &mut members[k];
                 m.attended += 1;
@@ -347,6 +351,7 @@ impl Gen {
                 &organizer,
             );
         }
+        mechanisms::run(self, p, program, name, &rooms, now);
     }
 
     fn at(&self, tz: &TimeZone, date: Date, hour: i8) -> Timestamp {

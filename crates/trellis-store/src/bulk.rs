@@ -11,6 +11,7 @@ pub(crate) enum Value {
     OptInt(Option<i64>),
     Text(String),
     OptText(Option<String>),
+    Float(f64),
 }
 
 /// Keeps a statement's bind count under both backends' limits (SQLite: 32766,
@@ -70,6 +71,7 @@ async fn flush(
                 Value::OptInt(x) => args.add(x),
                 Value::Text(x) => args.add(x),
                 Value::OptText(x) => args.add(x),
+                Value::Float(x) => args.add(x),
             };
             added.map_err(|e| {
                 StoreError::Corrupt(format!("cannot bind a value for {table}: {e}"))

@@ -65,7 +65,7 @@ pub struct FollowupStatus {
 }
 
 /// An unguessable, single-use token: 128 bits from the operating system's generator.
-fn new_token() -> Result<String, StoreError> {
+pub(crate) fn new_token() -> Result<String, StoreError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|e| StoreError::Corrupt(format!("no randomness for a token: {e}")))?;

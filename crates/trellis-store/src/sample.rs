@@ -21,6 +21,276 @@ pub struct SampleLoaded {
     pub demos: usize,
 }
 
+/// The cycle's mechanisms of a dataset: retros, follow-ups, the board, sparks,
+/// organizers and their check-ins, reviews (whose frozen block is computed as loaded).
+async fn load_mechanisms(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    data: &Dataset,
+    program0: i64,
+    person0: i64,
+    event0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    let person = |i: usize| Value::Int(idx(person0, i));
+    let event = |i: usize| Value::Int(idx(event0, i));
+    insert_many(
+        conn,
+        "retros",
+        &[
+            "event_id",
+            "worked",
+            "broke",
+            "surprised",
+            "written_at_us",
+            "due_at_us",
+            "author",
+        ],
+        data.retros.iter().map(|r| {
+            vec![
+                event(r.event),
+                Value::Text(r.worked.clone()),
+                Value::Text(r.broke.clone()),
+                Value::Text(r.surprised.clone()),
+                Value::Int(to_micros(r.written_at)),
+                Value::Int(to_micros(r.due_at)),
+                Value::Text(r.author.clone()),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "retro_invites",
+        &["event_id", "person_id"],
+        data.retros.iter().flat_map(|r| {
+            r.invite
+                .iter()
+                .map(move |p| vec![event(r.event), person(*p)])
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "retro_followups",
+        &["event_id", "position", "person_id", "why"],
+        data.retros.iter().flat_map(|r| {
+            r.follow_up.iter().enumerate().map(move |(i, (p, why))| {
+                vec![
+                    event(r.event),
+                    Value::Int(i as i64 + 1),
+                    person(*p),
+                    Value::Text(why.clone()),
+                ]
+            })
+        }),
+    )
+    .await?;
+    let mut rows = Vec::with_capacity(data.followups.len());
+    for f in &data.followups {
+        let token = if f.channel == trellis_core::followup::Channel::Form {
+            Some(crate::followups::new_token()?)
+        } else {
+            None
+        };
+        rows.push(vec![
+            event(f.event),
+            person(f.person),
+            Value::Text(f.channel.as_str().to_owned()),
+            Value::Int(to_micros(f.sent_at)),
+            Value::Text(f.actor.clone()),
+            // An answered form's token is spent; keep it so the link still says "used".
+            Value::OptText(token),
+            Value::OptText(f.answer.as_ref().map(|a| a.0.clone())),
+            Value::OptText(
+                f.answer
+                    .as_ref()
+                    .and_then(|a| a.1)
+                    .map(|o| o.as_str().to_owned()),
+            ),
+            Value::OptInt(f.answer.as_ref().map(|a| to_micros(a.2))),
+        ]);
+    }
+    insert_many(
+        conn,
+        "followups",
+        &[
+            "event_id",
+            "person_id",
+            "channel",
+            "sent_at_us",
+            "actor",
+            "token",
+            "answer",
+            "outcome",
+            "answered_at_us",
+        ],
+        rows,
+    )
+    .await?;
+    insert_many(
+        conn,
+        "pipeline_cards",
+        &[
+            "program_id",
+            "person_id",
+            "stage",
+            "quiet_killer",
+            "added_at_us",
+            "added_by",
+        ],
+        data.cards.iter().map(|c| {
+            vec![
+                Value::Int(idx(program0, c.program)),
+                person(c.person),
+                Value::Text(c.stage.as_str().to_owned()),
+                Value::Int(flag_value(c.quiet_killer)),
+                Value::Int(to_micros(c.added_at)),
+                Value::Text(c.added_by.clone()),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "pipeline_moves",
+        &[
+            "program_id",
+            "person_id",
+            "from_stage",
+            "to_stage",
+            "forward",
+            "automatic",
+            "cycle_event_id",
+            "at_us",
+            "actor",
+        ],
+        data.moves.iter().map(|m| {
+            vec![
+                Value::Int(idx(program0, m.program)),
+                person(m.person),
+                Value::Text(m.from.as_str().to_owned()),
+                Value::Text(m.to.as_str().to_owned()),
+                Value::Int(flag_value(m.from.is_forward_to(m.to))),
+                Value::Int(flag_value(m.automatic)),
+                Value::OptInt(m.cycle_event.map(|e| idx(event0, e))),
+                Value::Int(to_micros(m.at)),
+                Value::Text(m.actor.clone()),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "sparks",
+        &[
+            "person_a",
+            "person_b",
+            "event_id",
+            "note",
+            "made_by",
+            "made_at_us",
+            "acted_at_us",
+            "acted_note",
+        ],
+        data.sparks.iter().map(|s| {
+            vec![
+                person(s.a),
+                person(s.b),
+                Value::OptInt(s.event.map(|e| idx(event0, e))),
+                Value::OptText(s.note.clone()),
+                Value::Text(s.made_by.clone()),
+                Value::Int(to_micros(s.made_at)),
+                Value::OptInt(s.acted.as_ref().map(|a| to_micros(a.0))),
+                Value::OptText(s.acted.as_ref().map(|a| a.1.clone())),
+            ]
+        }),
+    )
+    .await?;
+    let organizer0 = next_id(conn, "organizers").await?;
+    for o in &data.organizers {
+        let taken = sqlx::query("SELECT id FROM organizers WHERE lower(name) = lower($1)")
+            .bind(&o.name)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "an organizer named {:?} already exists; load the sample into a new database (--db)",
+                o.name
+            )));
+        }
+    }
+    insert_many(
+        conn,
+        "organizers",
+        &["id", "name", "email", "created_at_us"],
+        data.organizers.iter().enumerate().map(|(i, o)| {
+            vec![
+                Value::Int(idx(organizer0, i)),
+                Value::Text(o.name.clone()),
+                Value::OptText(o.email.clone()),
+                Value::Int(ctx.now_us()),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "program_organizers",
+        &["program_id", "organizer_id"],
+        data.organizers.iter().enumerate().flat_map(|(i, o)| {
+            o.programs.iter().map(move |p| {
+                vec![
+                    Value::Int(idx(program0, *p)),
+                    Value::Int(idx(organizer0, i)),
+                ]
+            })
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "organizer_checkins",
+        &[
+            "event_id",
+            "organizer_id",
+            "answers",
+            "score",
+            "hours",
+            "at_us",
+        ],
+        data.checkins.iter().map(|c| {
+            let answers: Vec<String> = c.answers.iter().map(|a| a.to_string()).collect();
+            vec![
+                event(c.event),
+                Value::Int(idx(organizer0, c.organizer)),
+                Value::Text(answers.join(",")),
+                Value::Float(trellis_core::checkin::score(&c.answers)),
+                Value::Float(c.hours),
+                Value::Int(to_micros(c.at)),
+            ]
+        }),
+    )
+    .await?;
+    let mut since = i64::MIN;
+    for r in &data.reviews {
+        let program = r.program.map(|p| trellis_core::ProgramId(idx(program0, p)));
+        let block = crate::reviews::review_block(conn, program, since, Vec::new()).await?;
+        since = to_micros(r.started_at);
+        let json = serde_json::to_string(&block).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query("INSERT INTO reviews (program_id, started_at_us, started_by, ended_at_us, snapshot, insight) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(program.map(|p| p.0))
+            .bind(to_micros(r.started_at))
+            .bind(&r.started_by)
+            .bind(r.ended_at.map(to_micros))
+            .bind(&json)
+            .bind(r.insight.clone())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn next_id(conn: &mut AnyConnection, table: &'static str) -> Result<i64, StoreError> {
     let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -288,7 +558,19 @@ impl Store {
             }),
         )
         .await?;
-        for table in ["programs", "people", "events", "demos"] {
+        load_mechanisms(conn, ctx, data, program0, person0, event0).await?;
+        for table in [
+            "programs",
+            "people",
+            "events",
+            "demos",
+            "followups",
+            "pipeline_moves",
+            "sparks",
+            "organizers",
+            "organizer_checkins",
+            "reviews",
+        ] {
             bump_sequence(conn, backend, table).await?;
         }
         tx.commit().await?;

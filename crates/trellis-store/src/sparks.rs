@@ -73,15 +73,10 @@ impl Store {
                 return Err(StoreError::not_found("person", p));
             }
         }
-        if let Some(e) = event {
-            if sqlx::query("SELECT id FROM events WHERE id = $1")
-                .bind(e.0)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_none()
-            {
-                return Err(StoreError::not_found("event", e));
-            }
+        if let Some(e) = event
+            && sqlx::query("SELECT id FROM events WHERE id = $1").bind(e.0).fetch_optional(&mut *tx).await?.is_none()
+        {
+            return Err(StoreError::not_found("event", e));
         }
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         let row = sqlx::query(

@@ -80,6 +80,9 @@ pub enum Command {
         #[arg(long)]
         program: Option<String>,
     },
+    /// Chat exports (WhatsApp, Telegram, Discord, Slack), read without the database.
+    #[command(subcommand)]
+    Chat(ChatCmd),
     /// List the overrides organizers used to pass blocked gates.
     Overrides {
         /// Only this program's overrides.
@@ -493,4 +496,35 @@ pub enum ReviewCmd {
     },
     /// Show a review (default: the latest).
     Show { id: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChatCmd {
+    /// Count what a chat export holds: messages, system lines, media, authors, time span.
+    Stats(ChatStatsArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ChatFormatArg {
+    Auto,
+    Whatsapp,
+    Telegram,
+    Discord,
+    Slack,
+}
+
+#[derive(Debug, Args)]
+pub struct ChatStatsArgs {
+    /// The export: WhatsApp .txt or .zip, Telegram result.json, DiscordChatExporter .json,
+    /// Slack export .zip or folder.
+    pub file: std::path::PathBuf,
+    /// The app that wrote it (auto: tell from the content).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: ChatFormatArg,
+    /// WhatsApp: read dates as day/month whatever the file's dates suggest.
+    #[arg(long, conflicts_with = "month_first")]
+    pub day_first: bool,
+    /// WhatsApp: read dates as month/day whatever the file's dates suggest.
+    #[arg(long)]
+    pub month_first: bool,
 }

@@ -3,6 +3,7 @@
 mod attend;
 mod board;
 mod calendar;
+mod chat;
 mod demo;
 mod event;
 mod followup;
@@ -29,6 +30,18 @@ pub struct Env {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Chat commands read files only: they run before (and without) the clock and the store.
+    let cli = match cli.command {
+        Command::Chat(c) => {
+            return chat::run(
+                c,
+                Out {
+                    json: cli.global.json,
+                },
+            );
+        }
+        command => Cli { command, ..cli },
+    };
     let now = clock()?;
     let actor = cli
         .global
@@ -61,6 +74,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Review(c) => review::run(&env, c).await,
         Command::Calendar { program } => calendar::run(&env, program).await,
         Command::Overrides { program } => overrides(&env, program).await,
+        // Routed above, before the store is opened; kept here so the match stays total.
+        Command::Chat(c) => chat::run(c, env.out),
     };
     env.store.close().await;
     result
