@@ -56,10 +56,16 @@ fn bench(c: &mut Criterion) {
         let (store, held, draft) = setup(&rt, db);
         let name = store.backend().name();
         c.bench_function(&format!("{name}/event_show/held_event"), |b| {
-            b.iter(|| rt.block_on(store.event_detail(held, now())).expect("detail"))
+            b.iter(|| {
+                rt.block_on(store.event_detail(held, now()))
+                    .expect("detail")
+            })
         });
         c.bench_function(&format!("{name}/event_show/draft_with_gates"), |b| {
-            b.iter(|| rt.block_on(store.event_detail(draft, now())).expect("detail"))
+            b.iter(|| {
+                rt.block_on(store.event_detail(draft, now()))
+                    .expect("detail")
+            })
         });
         rt.block_on(store.close());
     }

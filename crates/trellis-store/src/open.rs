@@ -231,7 +231,50 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// The fast path of every open: an up-to-date Trellis database needs only a read.
+    /// `Some(version)` when the database is Trellis's and readable as such.
+    async fn current_version(&self) -> Result<Option<i64>, StoreError> {
+        let probe = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'trellis_meta'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'trellis_meta'"
+            }
+        };
+        let row = sqlx::query(probe)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| open_error(&self.target, e))?;
+        if row.try_get::<i64, _>("n")? == 0 {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT (SELECT value FROM trellis_meta WHERE key = 'application') AS app, \
+                    (SELECT COALESCE(MAX(version), 0) FROM schema_migrations) AS v",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let app: Option<String> = row.try_get("app")?;
+        if app.as_deref() != Some(APPLICATION) {
+            return Ok(None);
+        }
+        Ok(Some(row.try_get::<i64, _>("v")?))
+    }
+
     async fn migrate(&self) -> Result<(), StoreError> {
+        match self.current_version().await? {
+            Some(v) if v == SCHEMA_VERSION => return Ok(()),
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(StoreError::NewerSchema {
+                    target: self.target.clone(),
+                    found: v,
+                    known: SCHEMA_VERSION,
+                });
+            }
+            // Older, new, or not ours: decide under the lock below.
+            _ => {}
+        }
         let mut tx = self.write_tx().await.map_err(|e| match e {
             StoreError::Database(e) => open_error(&self.target, e),
             other => other,

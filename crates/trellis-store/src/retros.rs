@@ -49,7 +49,6 @@ impl Store {
         source: &str,
         replace: bool,
     ) -> Result<RetroView, StoreError> {
-        trellis_core::retro::validate(source, draft)?;
         let mut tx = self.write_tx().await?;
         lock_event(&mut tx, event).await?;
         let row = sqlx::query(
@@ -68,6 +67,7 @@ impl Store {
             )
             .into());
         }
+        trellis_core::retro::validate(source, draft)?;
         let exists = sqlx::query("SELECT event_id FROM retros WHERE event_id = $1")
             .bind(event.0)
             .fetch_optional(&mut *tx)

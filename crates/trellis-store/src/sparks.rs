@@ -74,7 +74,11 @@ impl Store {
             }
         }
         if let Some(e) = event
-            && sqlx::query("SELECT id FROM events WHERE id = $1").bind(e.0).fetch_optional(&mut *tx).await?.is_none()
+            && sqlx::query("SELECT id FROM events WHERE id = $1")
+                .bind(e.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_none()
         {
             return Err(StoreError::not_found("event", e));
         }

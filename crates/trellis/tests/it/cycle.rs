@@ -211,6 +211,25 @@ fn announcing_waits_for_the_follow_up_minimum(cli: Cli) {
         cli.run(&["demo", "confirm", &d.to_string()]).ok();
     }
     let next = next.to_string();
+    let r = cli
+        .run(&[
+            "retro",
+            "write",
+            &next,
+            "--worked",
+            "a",
+            "--broke",
+            "b",
+            "--surprised",
+            "c",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("is draft; a retro is written after the event is held"),
+        "{}",
+        r.stderr
+    );
     let r = cli.run(&["--json", "event", "announce", &next]).fails(3);
     let j = r.json();
     assert_eq!(j["refused"].as_array().unwrap().len(), 1);
