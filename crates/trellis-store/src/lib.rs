@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod followups;
 mod gates;
+mod metrics;
 mod open;
 mod organizers;
 mod people;
@@ -41,7 +42,7 @@ pub use organizers::{CheckinView, Organizer};
 pub use people::{NewPerson, PersonDetail, PersonView};
 pub use programs::NewProgram;
 pub use retros::{NamedPerson, RetroPick, RetroView};
-pub use reviews::{ReviewBlock, ReviewView};
+pub use reviews::{FollowupsBlock, NextEvent, PipelineBlock, ReviewBlock, ReviewView, TrendPoint};
 pub use sample::SampleLoaded;
 pub use sparks::SparkView;
 

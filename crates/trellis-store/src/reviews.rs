@@ -112,7 +112,8 @@ pub(crate) async fn review_block(
     overrides_since: i64,
     all_overrides: Vec<OverrideRecord>,
 ) -> Result<ReviewBlock, StoreError> {
-    let programs = program_ids(conn, program).await?;
+    // A program that does not exist is an error, not an empty block.
+    program_ids(conn, program).await?;
     let scope = program.map(|p| p.0);
     let events = sqlx::query(
         "SELECT id, title, starts_at_us, tz FROM events WHERE status IN ('held', 'closed') AND ($1 IS NULL OR program_id = $1) \
@@ -158,6 +159,33 @@ pub(crate) async fn review_block(
         });
     }
 
+    let (pipeline, next_event, followups) = review_parts(conn, program).await?;
+    let overrides = all_overrides
+        .into_iter()
+        .filter(|o| {
+            jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%SZ", &o.at)
+                .map(|t| t.as_microsecond() > overrides_since)
+                .unwrap_or(true)
+        })
+        .map(|o| serde_json::to_value(o).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect::<Result<_, _>>()?;
+    Ok(ReviewBlock {
+        returning_builders: trend,
+        pipeline,
+        next_event,
+        followups,
+        overrides,
+    })
+}
+
+/// The parts of the review block that are not metrics of history: the pipeline board, the
+/// next event's demos, the last held event's follow-ups.
+pub(crate) async fn review_parts(
+    conn: &mut AnyConnection,
+    program: Option<ProgramId>,
+) -> Result<(PipelineBlock, Option<NextEvent>, Option<FollowupsBlock>), StoreError> {
+    let programs = program_ids(conn, program).await?;
+    let scope = program.map(|p| p.0);
     let mut stages: std::collections::BTreeMap<String, u32> = Stage::ALL
         .iter()
         .map(|s| (s.as_str().to_owned(), 0))
@@ -201,7 +229,11 @@ pub(crate) async fn review_block(
 
     let last = match program {
         Some(p) => last_held_event(conn, p).await?,
-        None => ids.last().copied(),
+        None => sqlx::query("SELECT id FROM events WHERE status IN ('held', 'closed') ORDER BY starts_at_us DESC, id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| i64_(&r, "id").map(EventId))
+            .transpose()?,
     };
     let followups = match last {
         Some(e) => {
@@ -223,18 +255,8 @@ pub(crate) async fn review_block(
         }
         None => None,
     };
-    let overrides = all_overrides
-        .into_iter()
-        .filter(|o| {
-            jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%SZ", &o.at)
-                .map(|t| t.as_microsecond() > overrides_since)
-                .unwrap_or(true)
-        })
-        .map(|o| serde_json::to_value(o).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .collect::<Result<_, _>>()?;
-    Ok(ReviewBlock {
-        returning_builders: trend,
-        pipeline: PipelineBlock {
+    Ok((
+        PipelineBlock {
             stages,
             quiet_killers: quiet,
             moves_this_cycle: moves,
@@ -242,8 +264,7 @@ pub(crate) async fn review_block(
         },
         next_event,
         followups,
-        overrides,
-    })
+    ))
 }
 
 fn review_from_row(r: &sqlx::any::AnyRow) -> Result<ReviewView, StoreError> {
@@ -269,6 +290,15 @@ const SELECT: &str =
     "SELECT id, program_id, started_at_us, started_by, ended_at_us, snapshot, insight FROM reviews";
 
 impl Store {
+    /// The pipeline, next-event and follow-up parts of the review block, as they stand.
+    pub async fn review_parts(
+        &self,
+        program: Option<ProgramId>,
+    ) -> Result<(PipelineBlock, Option<NextEvent>, Option<FollowupsBlock>), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        review_parts(&mut conn, program).await
+    }
+
     /// The review block as it stands now, without starting a review.
     pub async fn review_preview(
         &self,

@@ -83,6 +83,8 @@ pub enum Command {
     /// Chat exports (WhatsApp, Telegram, Discord, Slack), read without the database.
     #[command(subcommand)]
     Chat(ChatCmd),
+    /// The review's metrics on one screen, computed from recorded history.
+    Metrics(MetricsArgs),
     /// List the overrides organizers used to pass blocked gates.
     Overrides {
         /// Only this program's overrides.
@@ -527,4 +529,32 @@ pub struct ChatStatsArgs {
     /// WhatsApp: read dates as month/day whatever the file's dates suggest.
     #[arg(long)]
     pub month_first: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// One program (default: all programs together, people matched across them).
+    #[arg(long, global = true)]
+    pub program: Option<String>,
+    /// The reference date, YYYY-MM-DD (default: today).
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub at: Option<String>,
+    /// The first day of the period (default: 365 days before the reference date).
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// The last day of the period (default: the reference date).
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+    #[command(subcommand)]
+    pub cmd: Option<MetricsCmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MetricsCmd {
+    /// A metric's definition, numerator and denominator, and the people and events behind it.
+    Explain {
+        /// returning_builder_rate, first_time_demo_conversion, repeat_speaker_rate,
+        /// collaboration_sparks, time_to_ship, fatigue_index or fragility.
+        metric: String,
+    },
 }

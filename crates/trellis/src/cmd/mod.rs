@@ -7,6 +7,7 @@ mod chat;
 mod demo;
 mod event;
 mod followup;
+mod metrics;
 mod organizer;
 mod person;
 mod program;
@@ -73,6 +74,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Checkin(a) => organizer::checkin(&env, a).await,
         Command::Review(c) => review::run(&env, c).await,
         Command::Calendar { program } => calendar::run(&env, program).await,
+        Command::Metrics(a) => metrics::run(&env, a).await,
         Command::Overrides { program } => overrides(&env, program).await,
         // Routed above, before the store is opened; kept here so the match stays total.
         Command::Chat(c) => chat::run(c, env.out),

@@ -11,5 +11,6 @@ mod cycle;
 mod database;
 mod gates;
 mod lifecycle;
+mod metrics;
 mod race;
 mod sample;
