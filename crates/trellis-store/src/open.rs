@@ -251,7 +251,8 @@ impl Store {
         }
         let row = sqlx::query(
             "SELECT (SELECT value FROM trellis_meta WHERE key = 'application') AS app, \
-                    (SELECT COALESCE(MAX(version), 0) FROM schema_migrations) AS v",
+                    (SELECT COALESCE(MAX(version), 0) FROM schema_migrations) AS v, \
+                    (SELECT COUNT(*) FROM schema_migrations) AS applied",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -259,7 +260,9 @@ impl Store {
         if app.as_deref() != Some(APPLICATION) {
             return Ok(None);
         }
-        Ok(Some(row.try_get::<i64, _>("v")?))
+        let (v, applied) = (row.try_get::<i64, _>("v")?, row.try_get::<i64, _>("applied")?);
+        // A gap (a migration written on a branch that landed later) takes the slow path.
+        Ok(Some(if applied == MIGRATIONS.len() as i64 { v } else { v.min(SCHEMA_VERSION - 1) }))
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
@@ -361,7 +364,19 @@ impl Store {
                 known: SCHEMA_VERSION,
             });
         }
-        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        // Apply every migration not yet recorded, rather than those above the highest:
+        // migrations written on two branches at once may land in either order.
+        let applied: Vec<i64> = if current == 0 {
+            Vec::new()
+        } else {
+            sqlx::query("SELECT version FROM schema_migrations")
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>("version"))
+                .collect::<Result<_, _>>()?
+        };
+        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
             let sql = match self.backend {
                 Backend::Sqlite => m.sqlite,
                 Backend::Postgres => m.postgres,
