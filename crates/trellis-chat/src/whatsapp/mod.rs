@@ -1,0 +1,512 @@
+//! WhatsApp "Export chat" text (`_chat.txt`, `WhatsApp Chat with X.txt`, or either inside
+//! the exported `.zip`).
+//!
+//! Two passes over the text, each streaming with bounded memory:
+//! 1. a survey of the header dates that stops at the first date part above 12 (in a real
+//!    export within the first weeks of messages) and decides the day/month order for the
+//!    whole file (`order.rs`); skipped when the caller forces the order;
+//! 2. the parse proper: each header line starts a message, every other line continues
+//!    the previous one (its newline kept), and the message is handed to the sink when the
+//!    next header or the end of the file closes it.
+
+pub mod header;
+pub mod markers;
+pub mod order;
+pub mod writer;
+
+use crate::Summary;
+use crate::error::ChatError;
+use crate::lines::{Line, Lines};
+use crate::message::{AuthorRef, Format, Kind, MessageRef};
+use crate::source::Source;
+use crate::time::{Civil, Time};
+use crate::warn::Tally;
+use header::{Frame, Header};
+use order::{DayOrder, Evidence};
+
+/// A message may span many lines, but no real one comes near this.
+pub const MAX_MESSAGE: usize = 8 << 20;
+
+/// Names longer than this, or with quotes, are a system line with a colon in it
+/// (`X changed the subject from "Plans: Friday"`), not an author.
+const MAX_AUTHOR: usize = 128;
+
+const BOM: char = '\u{FEFF}';
+
+/// Parses a WhatsApp export, handing each message to `sink`.
+pub(crate) fn parse(
+    source: &dyn Source,
+    forced: Option<DayOrder>,
+    sink: &mut dyn FnMut(&MessageRef<'_>),
+) -> Result<Summary, ChatError> {
+    let place = source.place();
+    let (order, order_warning) = match forced {
+        Some(order) => (order, None),
+        None => {
+            let decision = survey(source)?.decide();
+            (decision.order, decision.warning)
+        }
+    };
+    let mut asm = Assembler::new(place, order, sink);
+    source.read_with(&mut |reader| {
+        let mut lines = Lines::new(reader);
+        while let Some(line) = lines.next_line(place)? {
+            asm.line(&line)?;
+        }
+        asm.flush();
+        asm.invalid_utf8 = lines.invalid;
+        Ok(())
+    })?;
+    if asm.emitted == 0 && asm.skipped.count > 0 {
+        return Err(ChatError::Shape {
+            place: place.to_owned(),
+            format: "WhatsApp",
+            why: format!(
+                "no line starts with a WhatsApp date and time (line 1: {:?})",
+                asm.first_skipped
+            ),
+        });
+    }
+    let mut warnings = asm.warnings();
+    warnings.extend(order_warning);
+    Ok(Summary {
+        format: Format::WhatsApp,
+        messages: asm.emitted,
+        day_first: Some(order == DayOrder::DayFirst),
+        warnings,
+    })
+}
+
+/// The first pass: header dates only, until they settle the order.
+fn survey(source: &dyn Source) -> Result<Evidence, ChatError> {
+    let place = source.place();
+    let mut evidence = Evidence::default();
+    source.read_with(&mut |reader| {
+        let mut lines = Lines::new(reader);
+        while let Some(line) = lines.next_line(place)? {
+            if let Some(h) = header::parse(body(&line).as_bytes()) {
+                evidence.observe(h.x, h.y, h.year);
+                if evidence.settled() {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(evidence)
+}
+
+/// A line without the byte-order mark a file may start with.
+fn body<'a>(line: &Line<'a>) -> &'a str {
+    if line.number == 1 {
+        line.text.strip_prefix(BOM).unwrap_or(line.text)
+    } else {
+        line.text
+    }
+}
+
+/// Builds messages from lines; holds the one message still open.
+struct Assembler<'s> {
+    place: &'s str,
+    order: DayOrder,
+    sink: &'s mut dyn FnMut(&MessageRef<'_>),
+    open: bool,
+    time: Option<Time>,
+    has_author: bool,
+    author: String,
+    text: String,
+    lines: u32,
+    start_line: u64,
+    kind: Kind,
+    poll: bool,
+    emitted: u64,
+    frames: [bool; 3],
+    skipped: Tally,
+    first_skipped: String,
+    invalid_utf8: Tally,
+    swapped: Tally,
+    bad_dates: Tally,
+}
+
+/// How the part after the header splits.
+enum Split<'a> {
+    Author(&'a str, &'a str),
+    /// `Name:.`: a view-once or deleted message (chat-miner drops these).
+    ViewOnce(&'a str),
+    System,
+}
+
+impl<'s> Assembler<'s> {
+    fn new(
+        place: &'s str,
+        order: DayOrder,
+        sink: &'s mut dyn FnMut(&MessageRef<'_>),
+    ) -> Assembler<'s> {
+        Assembler {
+            place,
+            order,
+            sink,
+            open: false,
+            time: None,
+            has_author: false,
+            author: String::new(),
+            text: String::new(),
+            lines: 0,
+            start_line: 0,
+            kind: Kind::Message,
+            poll: false,
+            emitted: 0,
+            frames: [false; 3],
+            skipped: Tally::default(),
+            first_skipped: String::new(),
+            invalid_utf8: Tally::default(),
+            swapped: Tally::default(),
+            bad_dates: Tally::default(),
+        }
+    }
+
+    fn line(&mut self, line: &Line<'_>) -> Result<(), ChatError> {
+        let text = body(line);
+        if let Some(h) = header::parse(text.as_bytes())
+            && let Some(rest) = text.get(h.rest..)
+        {
+            self.flush();
+            self.start(&h, rest, line.number);
+            return Ok(());
+        }
+        if !self.open {
+            if self.skipped.count == 0 {
+                self.first_skipped = text.chars().take(60).collect();
+            }
+            self.skipped.note(line.number);
+            return Ok(());
+        }
+        if self.text.len() + text.len() >= MAX_MESSAGE {
+            return Err(ChatError::MessageTooLong {
+                place: self.place.to_owned(),
+                line: self.start_line,
+                limit: MAX_MESSAGE,
+            });
+        }
+        self.text.push('\n');
+        self.text.push_str(text);
+        self.lines += 1;
+        Ok(())
+    }
+
+    fn start(&mut self, h: &Header, rest: &str, number: u64) {
+        self.open = true;
+        self.start_line = number;
+        self.lines = 1;
+        self.time = self.time_of(h, number);
+        self.frames[match h.frame {
+            Frame::Bracket => 0,
+            Frame::Dash => 1,
+            Frame::Colon => 2,
+        }] = true;
+        let rest = rest.trim_start_matches(['\u{200E}', '\u{200F}']);
+        self.author.clear();
+        self.text.clear();
+        self.poll = false;
+        let (author, text, kind) = match split(rest) {
+            Split::Author(a, t) => match clean_author(a) {
+                a if a.is_empty() || markers::is_notice(t) => (None, rest, Kind::System),
+                a => (Some(a), t, Kind::Message),
+            },
+            Split::ViewOnce(a) => match clean_author(a) {
+                "" => (None, rest, Kind::System),
+                a => (Some(a), ".", Kind::Deleted),
+            },
+            Split::System => (None, rest, Kind::System),
+        };
+        let text = text.trim_start_matches('\u{200E}');
+        self.text.push_str(text);
+        self.has_author = author.is_some();
+        if let Some(a) = author {
+            self.author.push_str(a);
+        }
+        self.kind = match kind {
+            Kind::Message => markers::classify(text),
+            k => k,
+        };
+        self.poll = self.has_author && text == "POLL:";
+    }
+
+    /// The message time under the file's order; a date that only fits the other order is
+    /// read that way and counted, one that fits neither leaves the message without time.
+    fn time_of(&mut self, h: &Header, line: u64) -> Option<Time> {
+        let civil = |day: u16, month: u16| {
+            let day = u8::try_from(day).ok()?;
+            let month = u8::try_from(month).ok()?;
+            Civil::new(h.year, month, day, h.hour, h.minute, h.second, 0)
+        };
+        let (day, month) = match self.order {
+            DayOrder::DayFirst => (h.x, h.y),
+            DayOrder::MonthFirst => (h.y, h.x),
+        };
+        if let Some(c) = civil(day, month) {
+            return Some(Time::local(c));
+        }
+        if let Some(c) = civil(month, day) {
+            self.swapped.note(line);
+            return Some(Time::local(c));
+        }
+        self.bad_dates.note(line);
+        None
+    }
+
+    /// Hands the open message to the sink.
+    fn flush(&mut self) {
+        if !self.open {
+            return;
+        }
+        self.open = false;
+        // Blank lines after a message are the file's, not the author's (a hand-edited
+        // file's trailing newline); blank lines inside a message are kept.
+        while self.lines > 1 && self.text.ends_with('\n') {
+            self.text.pop();
+            self.lines -= 1;
+        }
+        let edited = self.has_author && markers::strip_edited(&mut self.text);
+        let author = self.has_author.then_some(AuthorRef {
+            name: &self.author,
+            id: None,
+        });
+        (self.sink)(&MessageRef {
+            format: Format::WhatsApp,
+            chat: None,
+            id: None,
+            author,
+            time: self.time,
+            text: &self.text,
+            kind: self.kind,
+            multiline: self.lines > 1,
+            edited,
+            poll: self.poll,
+            reply_to: None,
+        });
+        self.emitted += 1;
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if let Some(first) = self.skipped.first {
+            w.push(format!(
+                "{} line(s) before the first message header were skipped (first: line {first})",
+                self.skipped.count
+            ));
+        }
+        if let Some(first) = self.invalid_utf8.first {
+            w.push(format!(
+                "the file is not valid UTF-8 (first bad byte at offset {first}); such bytes were read as U+FFFD"
+            ));
+        }
+        if let Some(first) = self.swapped.first {
+            w.push(format!(
+                "{} date(s) only fit the other day/month order and were read that way (first: line {first}): the file mixes date formats",
+                self.swapped.count
+            ));
+        }
+        if let Some(first) = self.bad_dates.first {
+            w.push(format!(
+                "{} message header(s) carry an impossible date; those messages have no time (first: line {first})",
+                self.bad_dates.count
+            ));
+        }
+        if self.frames.iter().filter(|f| **f).count() > 1 {
+            let names: Vec<&str> = [
+                "[date, time] (iOS)",
+                "date, time - (Android)",
+                "date time: (old iOS)",
+            ]
+            .iter()
+            .zip(self.frames)
+            .filter_map(|(n, seen)| seen.then_some(*n))
+            .collect();
+            w.push(format!(
+                "the file mixes header styles ({}): it is not one phone's export",
+                names.join(", ")
+            ));
+        }
+        w
+    }
+}
+
+/// Splits `Author: text` at the first `": "` (names rarely hold a colon; Pustur's lazy
+/// regex does the same). No such colon means a system line.
+fn split(rest: &str) -> Split<'_> {
+    let b = rest.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b':', &b[from..]) {
+        let at = from + i;
+        let name = &rest[..at];
+        let plausible = at <= MAX_AUTHOR && !name.contains(['"', '“', '”']);
+        match b.get(at + 1) {
+            Some(b' ') if plausible => return Split::Author(name, &rest[at + 2..]),
+            None if plausible => return Split::Author(name, ""),
+            Some(b'.') if plausible && at + 2 == b.len() => return Split::ViewOnce(name),
+            _ if at > MAX_AUTHOR => return Split::System,
+            _ => from = at + 1,
+        }
+    }
+    Split::System
+}
+
+/// The author key: without the `~ ` WhatsApp puts before senders not in the exporter's
+/// contacts, and without direction marks or spaces around it.
+fn clean_author(a: &str) -> &str {
+    // The common case: a name that starts and ends with a letter or digit needs no work.
+    if let (Some(f), Some(l)) = (a.as_bytes().first(), a.as_bytes().last())
+        && f.is_ascii_alphanumeric()
+        && l.is_ascii_alphanumeric()
+    {
+        return a;
+    }
+    let a = match a.strip_prefix('~') {
+        Some(rest) => rest.trim_start_matches([' ', '\u{202F}', '\u{00A0}']),
+        None => a,
+    };
+    a.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Message;
+    use crate::source::Bytes;
+
+    fn parse_str(s: &str, forced: Option<DayOrder>) -> (Vec<Message>, Summary) {
+        let src = Bytes::new("chat.txt", s.as_bytes());
+        let mut out = Vec::new();
+        let outcome = parse(&src, forced, &mut |m| out.push(Message::from(m))).unwrap();
+        (out, outcome)
+    }
+
+    #[test]
+    fn authors_text_and_system_lines() {
+        let (m, o) = parse_str(
+            "[20.06.19, 15:58:47] \u{200e}Messages to this group are now secured with end-to-end encryption.\r\n\
+             [20.06.19, 15:58:47] Loris added you\r\n\
+             [20.06.19, 16:03:07] Emily: It was just a suggestion\r\n\
+             If you want we can change place\r\n\
+             \r\n\
+             Have you ever been?\r\n\
+             [21.06.19, 16:03:38] ~\u{202f}Loris: No: that's more interesting\r\n",
+            None,
+        );
+        assert_eq!(m.len(), 4);
+        assert_eq!(m[0].author, None);
+        assert_eq!(m[0].kind, Kind::System);
+        assert_eq!(m[1].text, "Loris added you");
+        assert_eq!(m[2].author.as_ref().unwrap().name, "Emily");
+        assert_eq!(
+            m[2].text,
+            "It was just a suggestion\nIf you want we can change place\n\nHave you ever been?"
+        );
+        assert!(m[2].multiline);
+        assert_eq!(
+            m[3].author.as_ref().unwrap().name,
+            "Loris",
+            "tilde stripped"
+        );
+        assert_eq!(m[3].text, "No: that's more interesting");
+        assert_eq!(m[3].time.unwrap().to_string(), "2019-06-21T16:03:38");
+        assert_eq!(o.day_first, Some(true));
+        assert_eq!(o.warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_chat_name_notice_is_not_a_participant() {
+        let (m, _) = parse_str(
+            "15.04.2016, 15:04 - Pokemon Chat: Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.\n\
+             06.08.2016, 13:23 - Ash Ketchum: Hey guys!\n",
+            None,
+        );
+        assert_eq!(m[0].author, None);
+        assert_eq!(m[0].kind, Kind::System);
+        assert_eq!(m[1].author.as_ref().unwrap().name, "Ash Ketchum");
+    }
+
+    #[test]
+    fn view_once_media_deleted_edited_and_polls() {
+        let (m, _) = parse_str(
+            "20/01/19, 11:23 - John Doe:.\n\
+             20/01/19, 11:24 - John Doe: <Media omitted>\n\
+             20/01/19, 11:25 - Ann: This message was deleted\n\
+             20/01/19, 11:26 - Ann: see you at 7 <This message was edited>\n\
+             20/01/19, 11:27 - Ann: POLL:\nWhen?\nOPTION: Friday (2 votes)\n",
+            None,
+        );
+        let kinds: Vec<_> = m.iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Deleted,
+                Kind::Media,
+                Kind::Deleted,
+                Kind::Message,
+                Kind::Message
+            ]
+        );
+        assert_eq!(m[0].author.as_ref().unwrap().name, "John Doe");
+        assert!(m[3].edited);
+        assert_eq!(m[3].text, "see you at 7");
+        assert!(m[4].poll && m[4].multiline);
+    }
+
+    #[test]
+    fn forced_order_and_ambiguity() {
+        let text = "01/02/20, 10:00 - a: x\n03/02/20, 10:00 - b: y\n";
+        let (m, o) = parse_str(text, None);
+        assert_eq!(o.day_first, Some(true));
+        assert_eq!(m[1].time.unwrap().to_string(), "2020-02-03T10:00:00");
+        assert_eq!(
+            o.warnings,
+            [
+                "day/month order is ambiguous (no date has a day above 12); read as day first because the first number changes more often; use --month-first if that is wrong"
+            ]
+        );
+        let (m, o) = parse_str(text, Some(DayOrder::MonthFirst));
+        assert_eq!(o.day_first, Some(false));
+        assert!(o.warnings.is_empty(), "a forced order is not ambiguous");
+        assert_eq!(m[1].time.unwrap().to_string(), "2020-03-02T10:00:00");
+        // A date that only fits the other order is read that way, and said.
+        let (m, o) = parse_str(
+            "01/02/20, 10:00 - a: x\n25/02/20, 10:00 - b: y\n",
+            Some(DayOrder::MonthFirst),
+        );
+        assert_eq!(m[1].time.unwrap().to_string(), "2020-02-25T10:00:00");
+        assert!(
+            o.warnings[0].contains("1 date(s) only fit the other day/month order"),
+            "{:?}",
+            o.warnings
+        );
+    }
+
+    #[test]
+    fn not_whatsapp_is_an_error_naming_the_first_line() {
+        let src = Bytes::new("notes.txt", b"hello\nworld\n");
+        let err = parse(&src, None, &mut |_| {}).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "notes.txt: not a WhatsApp export: no line starts with a WhatsApp date and time (line 1: \"hello\")"
+        );
+    }
+
+    #[test]
+    fn bom_and_lines_before_the_first_header() {
+        let (m, o) = parse_str("\u{feff}3/6/18, 1:55\u{202f}PM - a: m\n", None);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].time.unwrap().to_string(), "2018-06-03T13:55:00");
+        assert!(o.warnings[0].contains("ambiguous"), "{:?}", o.warnings);
+        let (m, o) = parse_str("junk\n13/6/18, 1:55 - a: m\n", None);
+        assert_eq!(m.len(), 1);
+        assert_eq!(
+            o.warnings,
+            ["1 line(s) before the first message header were skipped (first: line 1)"]
+        );
+    }
+}
