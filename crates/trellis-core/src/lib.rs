@@ -2,6 +2,7 @@
 //! gate engine. Nothing here does I/O, talks to a database or knows about async; the
 //! current time is always a parameter, so every rule can be tested with a fixed clock.
 
+pub mod access;
 pub mod attendance;
 pub mod checkin;
 pub mod dataset;

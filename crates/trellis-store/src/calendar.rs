@@ -125,3 +125,59 @@ impl Store {
         Ok(items)
     }
 }
+
+/// A mechanism still to do after an event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DueItem {
+    /// `retro` or `followups`.
+    pub kind: &'static str,
+    pub event: EventId,
+    pub title: String,
+    pub due_at: Timestamp,
+    pub detail: String,
+}
+
+impl Store {
+    /// What is still due for the held events whose cycle is open: missing retros, and
+    /// follow-ups below the minimum.
+    pub async fn dues(&self, program: Option<ProgramId>) -> Result<Vec<DueItem>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT e.id, e.title, p.retro_hours, p.followup_minimum, \
+               (SELECT COUNT(*) FROM retros r WHERE r.event_id = e.id) AS has_retro, \
+               (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
+             FROM events e JOIN programs p ON p.id = e.program_id \
+             WHERE e.status = 'held' AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
+        )
+        .bind(program.map(|p| p.0))
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let id = EventId(i64_(r, "id")?);
+            let title = text(r, "title")?;
+            let held = held_at(&mut conn, id).await?;
+            if i64_(r, "has_retro")? == 0 {
+                out.push(DueItem {
+                    kind: "retro",
+                    event: id,
+                    title: title.clone(),
+                    due_at: trellis_core::retro::due(held, u32_(r, "retro_hours")?),
+                    detail: "48-hour retro".into(),
+                });
+            }
+            let (sent, min) = (u32_(r, "sent")?, u32_(r, "followup_minimum")?);
+            if sent < min {
+                out.push(DueItem {
+                    kind: "followups",
+                    event: id,
+                    title,
+                    due_at: held + SignedDuration::from_hours(24 * DUE_DAYS),
+                    detail: format!("follow-ups {sent} of {min}"),
+                });
+            }
+        }
+        out.sort_by_key(|d| d.due_at);
+        Ok(out)
+    }
+}

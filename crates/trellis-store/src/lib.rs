@@ -27,10 +27,11 @@ mod reviews;
 mod row;
 mod sample;
 mod sparks;
+pub mod web;
 
 pub use attendance::{AttendanceInput, AttendanceView};
 pub use board::{Board, Card, Move};
-pub use calendar::CalendarItem;
+pub use calendar::{CalendarItem, DueItem};
 pub use ctx::Ctx;
 pub use demos::{DemoView, NewDemo, ScreeningInput};
 pub use error::{Refusal, StoreError};

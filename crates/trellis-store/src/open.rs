@@ -45,10 +45,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_cycle.sql"),
         postgres: include_str!("../migrations/postgres/0002_cycle.sql"),
     },
+    Migration {
+        version: 4,
+        name: "web",
+        sqlite: include_str!("../migrations/sqlite/0004_web.sql"),
+        postgres: include_str!("../migrations/postgres/0004_web.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

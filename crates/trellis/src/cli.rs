@@ -85,6 +85,14 @@ pub enum Command {
     Chat(ChatCmd),
     /// The review's metrics on one screen, computed from recorded history.
     Metrics(MetricsArgs),
+    /// Serve the web app: the dashboard, event pages, the public pages and the JSON API.
+    Serve(ServeArgs),
+    /// Web app accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// API tokens for automation.
+    #[command(subcommand)]
+    Token(TokenCmd),
     /// List the overrides organizers used to pass blocked gates.
     Overrides {
         /// Only this program's overrides.
@@ -289,6 +297,12 @@ pub enum DemoCmd {
     Withdraw { id: String },
     /// Show a demo.
     Show { id: String },
+    /// Print the public link where the presenter reads and accepts the contract.
+    Link {
+        id: String,
+        #[arg(long, env = "TRELLIS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
     /// List an event's demos.
     List {
         #[arg(long)]
@@ -556,5 +570,51 @@ pub enum MetricsCmd {
         /// returning_builder_rate, first_time_demo_conversion, repeat_speaker_rate,
         /// collaboration_sparks, time_to_ship, fatigue_index or fragility.
         metric: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// How the app is reached from outside (links; `Secure` cookies when https).
+    #[arg(long, env = "TRELLIS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Load the sample community into an empty database and create a sample organizer.
+    #[arg(long)]
+    pub sample: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Organizer,
+    Viewer,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a user; the password is asked on the terminal, or read from standard input.
+    Add {
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Mint a bearer token for the JSON API (shown once).
+    Create {
+        #[arg(long)]
+        name: String,
     },
 }

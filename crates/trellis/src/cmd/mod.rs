@@ -14,6 +14,7 @@ mod program;
 mod retro;
 mod review;
 mod sample;
+mod serve;
 mod spark;
 
 use crate::cli::{Cli, Command};
@@ -75,6 +76,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Review(c) => review::run(&env, c).await,
         Command::Calendar { program } => calendar::run(&env, program).await,
         Command::Metrics(a) => metrics::run(&env, a).await,
+        Command::Serve(a) => serve::run(&env, a).await,
+        Command::User(c) => serve::user(&env, c).await,
+        Command::Token(c) => serve::token(&env, c).await,
         Command::Overrides { program } => overrides(&env, program).await,
         // Routed above, before the store is opened; kept here so the match stays total.
         Command::Chat(c) => chat::run(c, env.out),
@@ -123,6 +127,12 @@ async fn overrides(env: &Env, program: Option<String>) -> anyhow::Result<()> {
             rows,
         )
     })
+}
+
+/// The clock the web app reads on every request: `TRELLIS_NOW` when it is set (it was
+/// checked when the command started), else the system clock.
+pub fn clock_now() -> Timestamp {
+    clock().unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// The current time; `TRELLIS_NOW` (RFC 3339) pins it, for tests and for replaying a day.

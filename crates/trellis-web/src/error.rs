@@ -1,0 +1,47 @@
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use trellis_store::StoreError;
+
+/// How a request fails. Refusals by a gate are not errors here: the event page shows
+/// them with the reasons and the override form (HTTP 409 for API callers).
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+}
+
+fn page(status: StatusCode, title: &str, message: &str) -> Response {
+    let body = crate::views::Message { title, message, css: crate::assets::CSS_PATH };
+    match askama::Template::render(&body) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, message.to_owned()).into_response(),
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::NotFound | WebError::Store(StoreError::NotFound { .. }) => {
+                page(StatusCode::NOT_FOUND, "Not found", "There is nothing here. The link may be old, already used, or mistyped.")
+            }
+            WebError::Forbidden(why) => page(StatusCode::FORBIDDEN, "Not allowed", &why),
+            WebError::BadRequest(why) => page(StatusCode::BAD_REQUEST, "That did not work", &why),
+            WebError::Store(e @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => {
+                page(StatusCode::UNPROCESSABLE_ENTITY, "That did not work", &e.to_string())
+            }
+            other => page(StatusCode::INTERNAL_SERVER_ERROR, "Something broke", &other.to_string()),
+        }
+    }
+}
+
+pub async fn not_found() -> Response {
+    WebError::NotFound.into_response()
+}

@@ -1,0 +1,105 @@
+//! The web app: server-rendered pages for organizers, two public pages for presenters and
+//! attendees, and a small JSON API — all over the same store and the same gate engine as
+//! the CLI. Every asset is embedded; nothing loads from elsewhere; pages read with
+//! JavaScript off.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod pages;
+mod public;
+mod svg;
+mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use trellis_core::ProgramId;
+use trellis_store::{ReviewBlock, Store};
+
+pub use auth::{hash_password, verify_password};
+pub use error::WebError;
+
+/// Everything a request handler needs. The clock is injected so that tests (and a
+/// pinned `TRELLIS_NOW`) control time.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// Where the app is reached from outside: links in messages, and whether cookies
+    /// are marked `Secure`.
+    pub public_url: String,
+    pub clock: fn() -> Timestamp,
+    pub(crate) throttle: Arc<auth::Throttle>,
+    /// The review block per scope, recomputed at most every [`BLOCK_SECONDS`] or after a
+    /// change made through the app: figures from a year of history need not be
+    /// recomputed for every page view.
+    cache: Arc<Mutex<HashMap<Option<ProgramId>, (Timestamp, Arc<ReviewBlock>)>>>,
+}
+
+const BLOCK_SECONDS: i64 = 30;
+
+impl AppState {
+    pub fn new(store: Store, public_url: &str, clock: fn() -> Timestamp) -> AppState {
+        AppState {
+            store,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            clock,
+            throttle: Arc::default(),
+            cache: Arc::default(),
+        }
+    }
+
+    pub(crate) async fn dashboard_block(&self, program: Option<ProgramId>) -> Result<Arc<ReviewBlock>, WebError> {
+        let now = self.now();
+        if let Ok(cache) = self.cache.lock()
+            && let Some((at, block)) = cache.get(&program)
+            && now.duration_since(*at).as_secs() < BLOCK_SECONDS
+        {
+            return Ok(block.clone());
+        }
+        let block = Arc::new(self.store.review_preview(program).await?);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(program, (now, block.clone()));
+        }
+        Ok(block)
+    }
+
+    pub(crate) fn invalidate(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// The whole app.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/events", get(pages::events))
+        .route("/events/{id}", get(pages::event))
+        .route("/events/{id}/step", post(pages::event_step))
+        .route("/events/{id}/attend/{person}", post(pages::check_in))
+        .route("/demos/{id}/{action}", post(pages::demo_action))
+        .route("/c/{token}", get(public::contract).post(public::accept_contract))
+        .route("/f/{token}", get(public::followup).post(public::answer_followup))
+        .route("/api/events", get(api::events))
+        .route("/api/events/{id}", get(api::event))
+        .route("/api/metrics", get(api::metrics))
+        .route(assets::CSS_PATH, get(assets::css))
+        .fallback(error::not_found)
+        .layer(axum::middleware::map_response(assets::security_headers))
+        .with_state(state)
+}

@@ -1,0 +1,120 @@
+//! The pages' templates (askama: compiled, escaped by default).
+
+use askama::Template;
+use trellis_store::{DemoView, EventDetail, EventSummary, GateCheck};
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct Message<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+    pub css: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct Login<'a> {
+    pub css: &'a str,
+    pub next: &'a str,
+    pub error: Option<&'a str>,
+    pub email: &'a str,
+}
+
+/// What every signed-in page shows in its header.
+pub struct Chrome {
+    pub css: &'static str,
+    pub user: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub may_act: bool,
+}
+
+pub struct ProgramChoice {
+    pub value: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+pub struct Tile {
+    pub label: &'static str,
+    pub value: String,
+    pub note: String,
+    pub warn: bool,
+}
+
+pub struct Due {
+    pub what: String,
+    pub when: String,
+    pub late: bool,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct Dashboard {
+    pub chrome: Chrome,
+    pub programs: Vec<ProgramChoice>,
+    pub scope: String,
+    pub sparkline: String,
+    pub returning: String,
+    pub returning_note: String,
+    pub tiles: Vec<Tile>,
+    pub insight: Option<String>,
+    pub next_title: Option<String>,
+    pub next_href: String,
+    pub gates: Vec<GateCheck>,
+    pub dues: Vec<Due>,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+pub struct Events {
+    pub chrome: Chrome,
+    pub events: Vec<EventSummary>,
+}
+
+pub struct Slot {
+    pub label: String,
+    pub demo: Option<DemoView>,
+}
+
+pub struct Attendee {
+    pub person: i64,
+    pub name: String,
+    pub rsvp: String,
+    pub checked_in: bool,
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+pub struct Event {
+    pub chrome: Chrome,
+    pub d: EventDetail,
+    pub step: Option<(&'static str, &'static str)>,
+    pub refused: Vec<GateCheck>,
+    pub refused_overridable: bool,
+    pub refused_step: String,
+    pub slots: Vec<Slot>,
+    pub claims: Vec<DemoView>,
+    pub attendees: Vec<Attendee>,
+    pub contract_link: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "contract.html")]
+pub struct Contract<'a> {
+    pub css: &'a str,
+    pub page: trellis_store::web::ContractPage,
+    pub csrf: &'a str,
+    pub done: bool,
+}
+
+#[derive(Template)]
+#[template(path = "followup.html")]
+pub struct Followup<'a> {
+    pub css: &'a str,
+    pub page: trellis_store::web::FollowupPage,
+    pub csrf: &'a str,
+    pub done: bool,
+}
