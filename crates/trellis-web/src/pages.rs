@@ -186,8 +186,14 @@ async fn event_page(
         .take(200)
         .map(|a| Attendee { person: a.person.0, name: a.person_name, rsvp: a.rsvp.to_string(), checked_in: a.checked_in == CheckedIn::Yes })
         .collect();
+    let retro = match state.store.retro(id).await {
+        Ok(r) => Some(r),
+        Err(StoreError::NotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
     let page = views::Event {
         chrome: chrome(me),
+        retro,
         step: step_of(d.event.status),
         d,
         refused_overridable: refused.iter().all(|g| g.overridable),

@@ -50,9 +50,12 @@ pub async fn contract(State(state): State<AppState>, Path(token): Path<String>) 
         return Err(WebError::NotFound);
     }
     let page = state.store.contract_page(&token).await?.ok_or(WebError::NotFound)?;
-    let done = page.accepted_at.is_some();
+    if page.accepted_at.is_some() {
+        // Single use: once accepted, the link leads nowhere.
+        return Err(WebError::NotFound);
+    }
     let form = trellis_store::web::secret()?;
-    let html = Contract { css: crate::assets::CSS_PATH, page, csrf: &form, done }.render()?;
+    let html = Contract { css: crate::assets::CSS_PATH, page, csrf: &form, done: false }.render()?;
     Ok(with_form_cookie(&state, html, &form))
 }
 
@@ -75,11 +78,12 @@ pub async fn accept_contract(
     }
     check(&headers, &f.csrf)?;
     let page = state.store.contract_page(&token).await?.ok_or(WebError::NotFound)?;
-    if page.accepted_at.is_none() {
-        let ctx = Ctx::new(format!("presenter via contract link ({})", page.presenter_first_name), state.now());
-        state.store.accept_contract_by_token(&ctx, &token).await?.ok_or(WebError::NotFound)?;
-        state.invalidate();
+    if page.accepted_at.is_some() {
+        return Err(WebError::NotFound);
     }
+    let ctx = Ctx::new(format!("presenter via contract link ({})", page.presenter_first_name), state.now());
+    state.store.accept_contract_by_token(&ctx, &token).await?.ok_or(WebError::NotFound)?;
+    state.invalidate();
     Ok(Html(Contract { css: crate::assets::CSS_PATH, page, csrf: "", done: true }.render()?).into_response())
 }
 

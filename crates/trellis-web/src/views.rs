@@ -99,6 +99,7 @@ pub struct Event {
     pub attendees: Vec<Attendee>,
     pub contract_link: Option<String>,
     pub notice: Option<String>,
+    pub retro: Option<trellis_store::RetroView>,
 }
 
 #[derive(Template)]

@@ -1,0 +1,1 @@
+//! Real-browser tests: placeholder filled below.

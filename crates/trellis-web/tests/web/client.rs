@@ -1,0 +1,132 @@
+//! A tiny HTTP/1.1 client over a plain TCP socket: enough to test the app as a browser
+//! would, without pulling a client stack into the build.
+
+use jiff::Timestamp;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use trellis_store::{Ctx, Store};
+use trellis_testkit::TestDb;
+
+pub const NOW: &str = "2026-11-24T12:00:00Z";
+
+pub fn now() -> Timestamp {
+    NOW.parse().unwrap()
+}
+
+fn fixed_clock() -> Timestamp {
+    now()
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    pub fn cookies(&self) -> Vec<&str> {
+        self.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie")).map(|(_, v)| v.as_str()).collect()
+    }
+}
+
+pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    if method == "POST" {
+        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let headers = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+    Reply { status, headers, body: body.to_owned() }
+}
+
+/// Percent-encodes a form value.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A running app on a loopback port over a fresh database holding the small sample, an
+/// organizer, a viewer and an admin.
+pub struct App {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub db: TestDb,
+    rt: tokio::runtime::Runtime,
+}
+
+pub const PASSWORD: &str = "a long enough password";
+
+impl App {
+    pub fn start(db: TestDb, public_url: Option<&str>) -> App {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let (store, addr) = rt.block_on(async {
+            let store = Store::open(&db.url).await.unwrap();
+            let ctx = Ctx::new("test", now());
+            store.load_dataset(&ctx, &trellis_sample::generate(trellis_sample::Size::Small, 1, now())).await.unwrap();
+            let hash = trellis_web::hash_password(PASSWORD).unwrap();
+            for (email, name, role) in [
+                ("org@x.example", "Olga Organizer", trellis_core::access::Role::Organizer),
+                ("view@x.example", "Vic Viewer", trellis_core::access::Role::Viewer),
+                ("admin@x.example", "Ada Admin", trellis_core::access::Role::Admin),
+            ] {
+                store.create_user(&ctx, email, name, role, &hash).await.unwrap();
+            }
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
+            let app = trellis_web::router(trellis_web::AppState::new(store.clone(), &url, fixed_clock));
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            (store, addr)
+        });
+        App { addr, store, db, rt }
+    }
+
+    pub fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let h: Vec<(&str, &str)> = cookie.map(|c| vec![("Cookie", c)]).unwrap_or_default();
+        request(self.addr, "GET", path, &h, "")
+    }
+
+    pub fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
+        let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+        let h: Vec<(&str, &str)> = cookie.map(|c| vec![("Cookie", c)]).unwrap_or_default();
+        request(self.addr, "POST", path, &h, &body.join("&"))
+    }
+
+    /// Logs in; returns the session cookie ("name=value") and the page's CSRF token.
+    pub fn login(&self, email: &str) -> (String, String) {
+        let r = self.post("/login", None, &[("email", email), ("password", PASSWORD), ("next", "/")]);
+        assert_eq!(r.status, 303, "login failed: {}", r.body);
+        let cookie = r.cookies()[0].split(';').next().unwrap().to_owned();
+        let page = self.get("/events", Some(&cookie));
+        (cookie, csrf_of(&page.body))
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token");
+    html[i + 19..].split('"').next().unwrap().to_owned()
+}
