@@ -3,22 +3,22 @@
 
 use crate::views::Login;
 use crate::{AppState, WebError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use askama::Template;
+use axum::Form;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use trellis_core::access::Role;
-use trellis_store::web::User;
 use trellis_store::Ctx;
+use trellis_store::web::User;
 
 pub const COOKIE_NAME: &str = "trellis_session";
 const SESSION_HOURS: i64 = 24 * 14;
@@ -27,11 +27,18 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a salt: {e}"))?;
     let salt = SaltString::encode_b64(&bytes).map_err(|e| e.to_string())?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// Failed logins per e-mail: five in fifteen minutes lock that e-mail for the rest of
@@ -103,7 +110,10 @@ impl SignedIn {
             return Err(WebError::Forbidden("This form is out of date or did not come from Trellis. Reload the page and try again.".into()));
         }
         if !self.user.role.may_act() {
-            return Err(WebError::Forbidden(format!("{} has the viewer role: viewers read, organizers act.", self.user.name)));
+            return Err(WebError::Forbidden(format!(
+                "{} has the viewer role: viewers read, organizers act.",
+                self.user.name
+            )));
         }
         Ok(())
     }
@@ -112,12 +122,25 @@ impl SignedIn {
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
         let to_login = || Redirect::to(&format!("/login?next={}", encode(&next))).into_response();
-        let Some(token) = cookie_value(&parts.headers, COOKIE_NAME) else { return Err(to_login()) };
+        let Some(token) = cookie_value(&parts.headers, COOKIE_NAME) else {
+            return Err(to_login());
+        };
         match state.store.session(&token, state.now()).await {
-            Ok(Some(s)) => Ok(SignedIn { user: s.user, csrf: s.csrf, token }),
+            Ok(Some(s)) => Ok(SignedIn {
+                user: s.user,
+                csrf: s.csrf,
+                token,
+            }),
             Ok(None) => Err(to_login()),
             Err(e) => Err(WebError::from(e).into_response()),
         }
@@ -128,7 +151,9 @@ impl FromRequestParts<AppState> for SignedIn {
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -149,7 +174,15 @@ pub struct NextQuery {
 
 pub async fn login_page(Query(q): Query<NextQuery>) -> Result<Html<String>, WebError> {
     let next = safe_next(q.next.as_deref());
-    Ok(Html(Login { css: crate::assets::CSS_PATH, next: &next, error: None, email: "" }.render()?))
+    Ok(Html(
+        Login {
+            css: crate::assets::CSS_PATH,
+            next: &next,
+            error: None,
+            email: "",
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -159,29 +192,54 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
+pub async fn login(
+    State(state): State<AppState>,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
     let now = state.now();
     let key = f.email.trim().to_lowercase();
     let next = safe_next(f.next.as_deref());
     let fail = |status: StatusCode, msg: &str| -> Result<Response, WebError> {
-        let html = Login { css: crate::assets::CSS_PATH, next: &next, error: Some(msg), email: &f.email }.render()?;
+        let html = Login {
+            css: crate::assets::CSS_PATH,
+            next: &next,
+            error: Some(msg),
+            email: &f.email,
+        }
+        .render()?;
         Ok((status, Html(html)).into_response())
     };
     if let Some(minutes) = state.throttle.blocked(&key, now) {
-        return fail(StatusCode::TOO_MANY_REQUESTS, &format!("Too many failed attempts. Try again in {minutes} minutes."));
+        return fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("Too many failed attempts. Try again in {minutes} minutes."),
+        );
     }
     let found = state.store.user_for_login(&key).await?;
     let user = match found {
         Some((user, hash)) if verify_password(&f.password, &hash) => user,
         _ => {
             state.throttle.fail(&key, now);
-            return fail(StatusCode::UNAUTHORIZED, "That e-mail and password do not match.");
+            return fail(
+                StatusCode::UNAUTHORIZED,
+                "That e-mail and password do not match.",
+            );
         }
     };
     state.throttle.clear(&key);
-    let (token, _csrf) = state.store.create_session(&Ctx::new(user.name.clone(), now), user.id, SESSION_HOURS).await?;
-    let secure = if state.secure_cookies() { "; Secure" } else { "" };
-    let cookie = format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", SESSION_HOURS * 3600);
+    let (token, _csrf) = state
+        .store
+        .create_session(&Ctx::new(user.name.clone(), now), user.id, SESSION_HOURS)
+        .await?;
+    let secure = if state.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        SESSION_HOURS * 3600
+    );
     Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
 }
 
@@ -191,9 +249,15 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, me: SignedIn, Form(f): Form<CsrfForm>) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
     if f.csrf != me.csrf {
-        return Err(WebError::Forbidden("This form is out of date. Reload the page and try again.".into()));
+        return Err(WebError::Forbidden(
+            "This form is out of date. Reload the page and try again.".into(),
+        ));
     }
     state.store.end_session(&me.token).await?;
     let cookie = format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
@@ -234,6 +298,9 @@ mod tests {
         }
         assert!(t.blocked("a@x.org", now).is_some());
         assert!(t.blocked("b@x.org", now).is_none());
-        assert!(t.blocked("a@x.org", now + SignedDuration::from_mins(16)).is_none());
+        assert!(
+            t.blocked("a@x.org", now + SignedDuration::from_mins(16))
+                .is_none()
+        );
     }
 }

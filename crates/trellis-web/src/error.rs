@@ -19,7 +19,11 @@ pub enum WebError {
 }
 
 fn page(status: StatusCode, title: &str, message: &str) -> Response {
-    let body = crate::views::Message { title, message, css: crate::assets::CSS_PATH };
+    let body = crate::views::Message {
+        title,
+        message,
+        css: crate::assets::CSS_PATH,
+    };
     match askama::Template::render(&body) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_owned()).into_response(),
@@ -29,15 +33,23 @@ fn page(status: StatusCode, title: &str, message: &str) -> Response {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match self {
-            WebError::NotFound | WebError::Store(StoreError::NotFound { .. }) => {
-                page(StatusCode::NOT_FOUND, "Not found", "There is nothing here. The link may be old, already used, or mistyped.")
-            }
+            WebError::NotFound | WebError::Store(StoreError::NotFound { .. }) => page(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing here. The link may be old, already used, or mistyped.",
+            ),
             WebError::Forbidden(why) => page(StatusCode::FORBIDDEN, "Not allowed", &why),
             WebError::BadRequest(why) => page(StatusCode::BAD_REQUEST, "That did not work", &why),
-            WebError::Store(e @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => {
-                page(StatusCode::UNPROCESSABLE_ENTITY, "That did not work", &e.to_string())
-            }
-            other => page(StatusCode::INTERNAL_SERVER_ERROR, "Something broke", &other.to_string()),
+            WebError::Store(e @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "That did not work",
+                &e.to_string(),
+            ),
+            other => page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something broke",
+                &other.to_string(),
+            ),
         }
     }
 }

@@ -36,8 +36,11 @@ pub struct AppState {
     /// The review block per scope, recomputed at most every [`BLOCK_SECONDS`] or after a
     /// change made through the app: figures from a year of history need not be
     /// recomputed for every page view.
-    cache: Arc<Mutex<HashMap<Option<ProgramId>, (Timestamp, Arc<ReviewBlock>)>>>,
+    cache: Arc<Mutex<BlockCache>>,
 }
+
+/// Per scope (a program, or all), when the block was computed and the block.
+type BlockCache = HashMap<Option<ProgramId>, (Timestamp, Arc<ReviewBlock>)>;
 
 const BLOCK_SECONDS: i64 = 30;
 
@@ -52,7 +55,10 @@ impl AppState {
         }
     }
 
-    pub(crate) async fn dashboard_block(&self, program: Option<ProgramId>) -> Result<Arc<ReviewBlock>, WebError> {
+    pub(crate) async fn dashboard_block(
+        &self,
+        program: Option<ProgramId>,
+    ) -> Result<Arc<ReviewBlock>, WebError> {
         let now = self.now();
         if let Ok(cache) = self.cache.lock()
             && let Some((at, block)) = cache.get(&program)
@@ -93,8 +99,14 @@ pub fn router(state: AppState) -> Router {
         .route("/events/{id}/step", post(pages::event_step))
         .route("/events/{id}/attend/{person}", post(pages::check_in))
         .route("/demos/{id}/{action}", post(pages::demo_action))
-        .route("/c/{token}", get(public::contract).post(public::accept_contract))
-        .route("/f/{token}", get(public::followup).post(public::answer_followup))
+        .route(
+            "/c/{token}",
+            get(public::contract).post(public::accept_contract),
+        )
+        .route(
+            "/f/{token}",
+            get(public::followup).post(public::answer_followup),
+        )
         .route("/api/events", get(api::events))
         .route("/api/events/{id}", get(api::event))
         .route("/api/metrics", get(api::metrics))

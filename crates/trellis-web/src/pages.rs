@@ -5,10 +5,10 @@ use crate::auth::SignedIn;
 use crate::views::{self, Attendee, Chrome, Due, ProgramChoice, Slot, Tile};
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use trellis_core::attendance::CheckedIn;
 use trellis_core::demo::{Checklist, DemoStatus};
@@ -46,22 +46,42 @@ fn hours_left(due: jiff::Timestamp, now: jiff::Timestamp) -> (String, bool) {
     }
 }
 
-pub async fn dashboard(State(state): State<AppState>, me: SignedIn, Query(q): Query<DashQuery>) -> Result<Html<String>, WebError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<DashQuery>,
+) -> Result<Html<String>, WebError> {
     let programs = state.store.list_programs().await?;
     // The default view is the first program: the one screen of a chapter. "all" is the
     // DevRel lead's view across chapters.
     let selected: Option<ProgramId> = match q.program.as_deref() {
         Some("all") => None,
-        Some(p) => Some(ProgramId(p.parse().map_err(|_| WebError::BadRequest(format!("program {p:?} is not an id")))?)),
+        Some(p) => Some(ProgramId(p.parse().map_err(|_| {
+            WebError::BadRequest(format!("program {p:?} is not an id"))
+        })?)),
         None => programs.first().map(|p| p.id),
     };
     let scope = match selected {
-        Some(id) => programs.iter().find(|p| p.id == id).map(|p| p.name.clone()).ok_or(WebError::NotFound)?,
+        Some(id) => programs
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .ok_or(WebError::NotFound)?,
         None => "All programs".to_owned(),
     };
-    let mut choices: Vec<ProgramChoice> =
-        programs.iter().map(|p| ProgramChoice { value: p.id.to_string(), name: p.name.clone(), selected: selected == Some(p.id) }).collect();
-    choices.push(ProgramChoice { value: "all".into(), name: "All programs".into(), selected: selected.is_none() });
+    let mut choices: Vec<ProgramChoice> = programs
+        .iter()
+        .map(|p| ProgramChoice {
+            value: p.id.to_string(),
+            name: p.name.clone(),
+            selected: selected == Some(p.id),
+        })
+        .collect();
+    choices.push(ProgramChoice {
+        value: "all".into(),
+        name: "All programs".into(),
+        selected: selected.is_none(),
+    });
 
     let block = state.dashboard_block(selected).await?;
     let now = state.now();
@@ -75,7 +95,8 @@ pub async fn dashboard(State(state): State<AppState>, me: SignedIn, Query(q): Qu
         note: format!(
             "{} candidates · {} speakers · ★{} · moves {} of {}",
             p.stages.get("candidate").copied().unwrap_or(0),
-            p.stages.get("speaker").copied().unwrap_or(0) + p.stages.get("repeat").copied().unwrap_or(0),
+            p.stages.get("speaker").copied().unwrap_or(0)
+                + p.stages.get("repeat").copied().unwrap_or(0),
             p.quiet_killers,
             p.moves_this_cycle,
             p.minimum
@@ -89,7 +110,12 @@ pub async fn dashboard(State(state): State<AppState>, me: SignedIn, Query(q): Qu
             note: n.title.clone(),
             warn: n.demos_confirmed < n.demo_target,
         }),
-        None => tiles.push(Tile { label: "Demos confirmed", value: "–".into(), note: "no event planned".into(), warn: false }),
+        None => tiles.push(Tile {
+            label: "Demos confirmed",
+            value: "–".into(),
+            note: "no event planned".into(),
+            warn: false,
+        }),
     }
     match &block.followups {
         Some(f) => tiles.push(Tile {
@@ -98,7 +124,12 @@ pub async fn dashboard(State(state): State<AppState>, me: SignedIn, Query(q): Qu
             note: format!("{} answered · {}", f.answered, f.title),
             warn: f.sent < f.minimum,
         }),
-        None => tiles.push(Tile { label: "Follow-ups", value: "–".into(), note: "no held event yet".into(), warn: false }),
+        None => tiles.push(Tile {
+            label: "Follow-ups",
+            value: "–".into(),
+            note: "no held event yet".into(),
+            warn: false,
+        }),
     }
     tiles.push(Tile {
         label: "Overrides",
@@ -122,10 +153,21 @@ pub async fn dashboard(State(state): State<AppState>, me: SignedIn, Query(q): Qu
         .take(5)
         .map(|d| {
             let (when, late) = hours_left(d.due_at, now);
-            Due { what: format!("{}: {}", d.detail, d.title), when, late, href: format!("/events/{}", d.event) }
+            Due {
+                what: format!("{}: {}", d.detail, d.title),
+                when,
+                late,
+                href: format!("/events/{}", d.event),
+            }
         })
         .collect();
-    let insight = state.store.reviews(selected).await?.into_iter().rev().find_map(|r| r.insight);
+    let insight = state
+        .store
+        .reviews(selected)
+        .await?
+        .into_iter()
+        .rev()
+        .find_map(|r| r.insight);
     let page = views::Dashboard {
         chrome: chrome(&me),
         programs: choices,
@@ -133,7 +175,17 @@ pub async fn dashboard(State(state): State<AppState>, me: SignedIn, Query(q): Qu
         sparkline: crate::svg::sparkline(&rates),
         returning: pct(last.and_then(|p| p.rate)),
         returning_note: match last {
-            Some(p) => format!("{} of {} at {}{}", p.returning, p.attended, p.title, if p.estimated { " (estimated from RSVPs)" } else { "" }),
+            Some(p) => format!(
+                "{} of {} at {}{}",
+                p.returning,
+                p.attended,
+                p.title,
+                if p.estimated {
+                    " (estimated from RSVPs)"
+                } else {
+                    ""
+                }
+            ),
             None => "no held event yet".into(),
         },
         tiles,
@@ -149,7 +201,13 @@ pub async fn dashboard(State(state): State<AppState>, me: SignedIn, Query(q): Qu
 pub async fn events(State(state): State<AppState>, me: SignedIn) -> Result<Html<String>, WebError> {
     let mut events = state.store.list_events(None).await?;
     events.reverse();
-    Ok(Html(views::Events { chrome: chrome(&me), events }.render()?))
+    Ok(Html(
+        views::Events {
+            chrome: chrome(&me),
+            events,
+        }
+        .render()?,
+    ))
 }
 
 /// The button of an event's next step: its label and the status it leads to.
@@ -172,19 +230,44 @@ async fn event_page(
     contract_link: Option<String>,
 ) -> Result<String, WebError> {
     let d = state.store.event_detail(id, state.now()).await?;
-    let holding: Vec<_> = d.demos.iter().filter(|x| x.status.holds_slot()).cloned().collect();
-    let mut slots: Vec<Slot> = holding.into_iter().enumerate().map(|(i, x)| Slot { label: format!("Slot {}", i + 1), demo: Some(x) }).collect();
+    let holding: Vec<_> = d
+        .demos
+        .iter()
+        .filter(|x| x.status.holds_slot())
+        .cloned()
+        .collect();
+    let mut slots: Vec<Slot> = holding
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| Slot {
+            label: format!("Slot {}", i + 1),
+            demo: Some(x),
+        })
+        .collect();
     for i in slots.len()..d.event.slots as usize {
-        slots.push(Slot { label: format!("Slot {}", i + 1), demo: None });
+        slots.push(Slot {
+            label: format!("Slot {}", i + 1),
+            demo: None,
+        });
     }
-    let claims = d.demos.iter().filter(|x| matches!(x.status, DemoStatus::Proposed | DemoStatus::Screened)).cloned().collect();
+    let claims = d
+        .demos
+        .iter()
+        .filter(|x| matches!(x.status, DemoStatus::Proposed | DemoStatus::Screened))
+        .cloned()
+        .collect();
     let attendees = state
         .store
         .attendances_of_event(id)
         .await?
         .into_iter()
         .take(200)
-        .map(|a| Attendee { person: a.person.0, name: a.person_name, rsvp: a.rsvp.to_string(), checked_in: a.checked_in == CheckedIn::Yes })
+        .map(|a| Attendee {
+            person: a.person.0,
+            name: a.person_name,
+            rsvp: a.rsvp.to_string(),
+            checked_in: a.checked_in == CheckedIn::Yes,
+        })
         .collect();
     let retro = match state.store.retro(id).await {
         Ok(r) => Some(r),
@@ -208,8 +291,23 @@ async fn event_page(
     Ok(page.render()?)
 }
 
-pub async fn event(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
-    Ok(Html(event_page(&state, &me, EventId(id), Vec::new(), String::new(), None, None).await?))
+pub async fn event(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    Ok(Html(
+        event_page(
+            &state,
+            &me,
+            EventId(id),
+            Vec::new(),
+            String::new(),
+            None,
+            None,
+        )
+        .await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -221,24 +319,51 @@ pub struct StepForm {
 }
 
 /// A refused action: the event page again, with the reasons and the override form.
-async fn refused(state: &AppState, me: &SignedIn, id: EventId, r: trellis_store::Refusal, what: &str) -> Result<Response, WebError> {
-    let checks: Vec<GateCheck> = GateCheck::from_decision(&r.decision).into_iter().filter(|g| !g.allowed).collect();
+async fn refused(
+    state: &AppState,
+    me: &SignedIn,
+    id: EventId,
+    r: trellis_store::Refusal,
+    what: &str,
+) -> Result<Response, WebError> {
+    let checks: Vec<GateCheck> = GateCheck::from_decision(&r.decision)
+        .into_iter()
+        .filter(|g| !g.allowed)
+        .collect();
     let html = event_page(state, me, id, checks, what.to_owned(), None, None).await?;
     Ok((StatusCode::CONFLICT, Html(html)).into_response())
 }
 
-pub async fn event_step(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, Form(f): Form<StepForm>) -> Result<Response, WebError> {
+pub async fn event_step(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response, WebError> {
     me.check_form(&f.csrf)?;
     let id = EventId(id);
     let current = state.store.event(id).await?;
     let to = if f.cancel.is_some() {
         EventStatus::Cancelled
     } else {
-        step_of(current.status).map(|(_, to)| to).and_then(|to| to.parse().ok()).ok_or_else(|| WebError::BadRequest("The event is finished.".into()))?
+        step_of(current.status)
+            .map(|(_, to)| to)
+            .and_then(|to| to.parse().ok())
+            .ok_or_else(|| WebError::BadRequest("The event is finished.".into()))?
     };
-    let label = step_of(current.status).map_or("change", |(l, _)| l).to_lowercase();
-    let reason = f.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    match state.store.set_event_status(&me.ctx(&state), id, to, reason).await {
+    let label = step_of(current.status)
+        .map_or("change", |(l, _)| l)
+        .to_lowercase();
+    let reason = f
+        .override_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    match state
+        .store
+        .set_event_status(&me.ctx(&state), id, to, reason)
+        .await
+    {
         Ok(_) => {
             state.invalidate();
             Ok(Redirect::to(&format!("/events/{id}")).into_response())
@@ -278,16 +403,52 @@ pub async fn demo_action(
                 fits_time: f.fits_time.is_some(),
                 wip_welcome: f.wip_welcome.is_some(),
             };
-            store.screen_demo(&ctx, id, &ScreeningInput { passed: true, checklist: Some(checklist), note: None }).await.map(|_| ())
+            store
+                .screen_demo(
+                    &ctx,
+                    id,
+                    &ScreeningInput {
+                        passed: true,
+                        checklist: Some(checklist),
+                        note: None,
+                    },
+                )
+                .await
+                .map(|_| ())
         }
         "contract" => store.accept_contract(&ctx, id).await.map(|_| ()),
-        "confirm" => store.confirm_demo(&ctx, id, f.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty())).await.map(|_| ()),
-        "presented" => store.set_demo_outcome(&ctx, id, DemoStatus::Presented).await.map(|_| ()),
-        "withdraw" => store.set_demo_outcome(&ctx, id, DemoStatus::Withdrawn).await.map(|_| ()),
+        "confirm" => store
+            .confirm_demo(
+                &ctx,
+                id,
+                f.override_reason
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty()),
+            )
+            .await
+            .map(|_| ()),
+        "presented" => store
+            .set_demo_outcome(&ctx, id, DemoStatus::Presented)
+            .await
+            .map(|_| ()),
+        "withdraw" => store
+            .set_demo_outcome(&ctx, id, DemoStatus::Withdrawn)
+            .await
+            .map(|_| ()),
         "link" => {
             let token = store.contract_link(&ctx, id).await?;
             let link = format!("{}/c/{token}", state.public_url);
-            let html = event_page(&state, &me, demo.event, Vec::new(), String::new(), None, Some(link)).await?;
+            let html = event_page(
+                &state,
+                &me,
+                demo.event,
+                Vec::new(),
+                String::new(),
+                None,
+                Some(link),
+            )
+            .await?;
             return Ok(Html(html).into_response());
         }
         _ => return Err(WebError::NotFound),
@@ -297,7 +458,9 @@ pub async fn demo_action(
             state.invalidate();
             Ok(Redirect::to(&format!("/events/{}#demo-{id}", demo.event)).into_response())
         }
-        Err(StoreError::Refused(r)) => refused(&state, &me, demo.event, r, &format!("confirming demo {id}")).await,
+        Err(StoreError::Refused(r)) => {
+            refused(&state, &me, demo.event, r, &format!("confirming demo {id}")).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -315,7 +478,13 @@ pub async fn check_in(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     me.check_form(&f.csrf)?;
-    let input = AttendanceInput { event: EventId(event), person: PersonId(person), rsvp: None, checked_in: Some(CheckedIn::Yes), source: "web".into() };
+    let input = AttendanceInput {
+        event: EventId(event),
+        person: PersonId(person),
+        rsvp: None,
+        checked_in: Some(CheckedIn::Yes),
+        source: "web".into(),
+    };
     state.store.attend(&me.ctx(&state), &input).await?;
     state.invalidate();
     Ok(Redirect::to(&format!("/events/{event}")).into_response())

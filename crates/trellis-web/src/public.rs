@@ -6,11 +6,11 @@
 use crate::views::{Contract, Followup};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use trellis_core::followup::Outcome;
 use trellis_store::Ctx;
@@ -29,15 +29,22 @@ fn form_cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 fn with_form_cookie(state: &AppState, html: String, token: &str) -> Response {
-    let secure = if state.secure_cookies() { "; Secure" } else { "" };
-    let cookie = format!("{FORM_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400{secure}");
+    let secure = if state.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie =
+        format!("{FORM_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400{secure}");
     ([(SET_COOKIE, cookie)], Html(html)).into_response()
 }
 
 fn check(headers: &HeaderMap, field: &str) -> Result<(), WebError> {
     match form_cookie(headers) {
         Some(c) if !c.is_empty() && c == field => Ok(()),
-        _ => Err(WebError::Forbidden("This form has expired. Open the link again and send it once more.".into())),
+        _ => Err(WebError::Forbidden(
+            "This form has expired. Open the link again and send it once more.".into(),
+        )),
     }
 }
 
@@ -45,17 +52,30 @@ fn valid_token(token: &str) -> bool {
     token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-pub async fn contract(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
+pub async fn contract(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
     if !valid_token(&token) {
         return Err(WebError::NotFound);
     }
-    let page = state.store.contract_page(&token).await?.ok_or(WebError::NotFound)?;
+    let page = state
+        .store
+        .contract_page(&token)
+        .await?
+        .ok_or(WebError::NotFound)?;
     if page.accepted_at.is_some() {
         // Single use: once accepted, the link leads nowhere.
         return Err(WebError::NotFound);
     }
     let form = trellis_store::web::secret()?;
-    let html = Contract { css: crate::assets::CSS_PATH, page, csrf: &form, done: false }.render()?;
+    let html = Contract {
+        css: crate::assets::CSS_PATH,
+        page,
+        csrf: &form,
+        done: false,
+    }
+    .render()?;
     Ok(with_form_cookie(&state, html, &form))
 }
 
@@ -77,27 +97,63 @@ pub async fn accept_contract(
         return Err(WebError::NotFound);
     }
     check(&headers, &f.csrf)?;
-    let page = state.store.contract_page(&token).await?.ok_or(WebError::NotFound)?;
+    let page = state
+        .store
+        .contract_page(&token)
+        .await?
+        .ok_or(WebError::NotFound)?;
     if page.accepted_at.is_some() {
         return Err(WebError::NotFound);
     }
-    let ctx = Ctx::new(format!("presenter via contract link ({})", page.presenter_first_name), state.now());
-    state.store.accept_contract_by_token(&ctx, &token).await?.ok_or(WebError::NotFound)?;
+    let ctx = Ctx::new(
+        format!(
+            "presenter via contract link ({})",
+            page.presenter_first_name
+        ),
+        state.now(),
+    );
+    state
+        .store
+        .accept_contract_by_token(&ctx, &token)
+        .await?
+        .ok_or(WebError::NotFound)?;
     state.invalidate();
-    Ok(Html(Contract { css: crate::assets::CSS_PATH, page, csrf: "", done: true }.render()?).into_response())
+    Ok(Html(
+        Contract {
+            css: crate::assets::CSS_PATH,
+            page,
+            csrf: "",
+            done: true,
+        }
+        .render()?,
+    )
+    .into_response())
 }
 
-pub async fn followup(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
+pub async fn followup(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
     if !valid_token(&token) {
         return Err(WebError::NotFound);
     }
-    let page = state.store.followup_page(&token).await?.ok_or(WebError::NotFound)?;
+    let page = state
+        .store
+        .followup_page(&token)
+        .await?
+        .ok_or(WebError::NotFound)?;
     if page.answered {
         // A used link is as good as no link: the answer is not shown to whoever has it now.
         return Err(WebError::NotFound);
     }
     let form = trellis_store::web::secret()?;
-    let html = Followup { css: crate::assets::CSS_PATH, page, csrf: &form, done: false }.render()?;
+    let html = Followup {
+        css: crate::assets::CSS_PATH,
+        page,
+        csrf: &form,
+        done: false,
+    }
+    .render()?;
     Ok(with_form_cookie(&state, html, &form))
 }
 
@@ -111,20 +167,44 @@ pub async fn answer_followup(
         return Err(WebError::NotFound);
     }
     check(&headers, &f.csrf)?;
-    let page = state.store.followup_page(&token).await?.ok_or(WebError::NotFound)?;
+    let page = state
+        .store
+        .followup_page(&token)
+        .await?
+        .ok_or(WebError::NotFound)?;
     if page.answered {
         return Err(WebError::NotFound);
     }
     let text = f.text.unwrap_or_default();
     if text.trim().is_empty() {
-        return Err(WebError::BadRequest("Please write a sentence or two — anything is fine, “nothing yet” too.".into()));
+        return Err(WebError::BadRequest(
+            "Please write a sentence or two — anything is fine, “nothing yet” too.".into(),
+        ));
     }
-    let outcome: Option<Outcome> = match f.outcome.as_deref().filter(|o| !o.is_empty()) {
-        Some(o) => Some(o.parse().map_err(|_| WebError::BadRequest("That outcome is not one of the choices.".into()))?),
-        None => None,
-    };
-    let ctx = Ctx::new(format!("attendee via follow-up link ({})", page.first_name), state.now());
-    state.store.answer_followup(&ctx, &token, text.trim(), outcome).await?;
+    let outcome: Option<Outcome> =
+        match f.outcome.as_deref().filter(|o| !o.is_empty()) {
+            Some(o) => Some(o.parse().map_err(|_| {
+                WebError::BadRequest("That outcome is not one of the choices.".into())
+            })?),
+            None => None,
+        };
+    let ctx = Ctx::new(
+        format!("attendee via follow-up link ({})", page.first_name),
+        state.now(),
+    );
+    state
+        .store
+        .answer_followup(&ctx, &token, text.trim(), outcome)
+        .await?;
     state.invalidate();
-    Ok(Html(Followup { css: crate::assets::CSS_PATH, page, csrf: "", done: true }.render()?).into_response())
+    Ok(Html(
+        Followup {
+            css: crate::assets::CSS_PATH,
+            page,
+            csrf: "",
+            done: true,
+        }
+        .render()?,
+    )
+    .into_response())
 }

@@ -9,16 +9,30 @@ pub fn sparkline(rates: &[Option<f64>]) -> String {
     if rates.is_empty() {
         return String::new();
     }
-    let step = if rates.len() > 1 { (W - 2.0 * PAD) / (rates.len() - 1) as f64 } else { 0.0 };
-    let point = |i: usize, r: f64| (PAD + step * i as f64, H - PAD - r.clamp(0.0, 1.0) * (H - 2.0 * PAD));
+    let step = if rates.len() > 1 {
+        (W - 2.0 * PAD) / (rates.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let point = |i: usize, r: f64| {
+        (
+            PAD + step * i as f64,
+            H - PAD - r.clamp(0.0, 1.0) * (H - 2.0 * PAD),
+        )
+    };
     let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for (i, r) in rates.iter().enumerate() {
         match r {
-            Some(r) => segments.last_mut().map(|s| s.push(point(i, *r))).unwrap_or_default(),
+            Some(r) => segments
+                .last_mut()
+                .map(|s| s.push(point(i, *r)))
+                .unwrap_or_default(),
             None => segments.push(Vec::new()),
         }
     }
-    let mut svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" preserveAspectRatio=\"none\" role=\"img\">");
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" preserveAspectRatio=\"none\" role=\"img\">"
+    );
     for seg in segments.iter().filter(|s| !s.is_empty()) {
         let pts: Vec<String> = seg.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         svg.push_str(&format!("<polyline points=\"{}\"/>", pts.join(" ")));

@@ -19,9 +19,14 @@ impl Drop for Driver {
 }
 
 fn browser() -> Option<String> {
-    let path = std::env::var("TRELLIS_TEST_BROWSER").ok().filter(|p| !p.trim().is_empty());
+    let path = std::env::var("TRELLIS_TEST_BROWSER")
+        .ok()
+        .filter(|p| !p.trim().is_empty());
     if path.is_none() {
-        let _ = writeln!(std::io::stderr(), "browser tests skipped: set TRELLIS_TEST_BROWSER to a chromium binary (e.g. /usr/bin/chromium) to run them");
+        let _ = writeln!(
+            std::io::stderr(),
+            "browser tests skipped: set TRELLIS_TEST_BROWSER to a chromium binary (e.g. /usr/bin/chromium) to run them"
+        );
     }
     path
 }
@@ -31,7 +36,11 @@ fn chromedriver() -> String {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn shots() -> std::path::PathBuf {
@@ -56,7 +65,12 @@ fn an_organizer_logs_in_sees_one_screen_is_refused_and_confirms_a_demo() {
     let Some(chromium) = browser() else { return };
     let port = free_port();
     let _driver = Driver(
-        Command::new(chromedriver()).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("chromedriver (Debian package chromium-driver)"),
+        Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver)"),
     );
     let profile = tempfile::tempdir().unwrap();
     let app = App::start(trellis_testkit::TestDb::sqlite(), None);

@@ -25,16 +25,32 @@ pub struct Reply {
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn cookies(&self) -> Vec<&str> {
-        self.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie")).map(|(_, v)| v.as_str()).collect()
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
-pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if method == "POST" {
         req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
     }
@@ -49,16 +65,29 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &st
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let headers = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
-    Reply { status, headers, body: body.to_owned() }
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
 }
 
 /// Percent-encodes a form value.
 pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_owned(),
             _ => format!("%{b:02X}"),
         })
@@ -70,7 +99,8 @@ pub fn enc(s: &str) -> String {
 pub struct App {
     pub addr: SocketAddr,
     pub store: Store,
-    pub db: TestDb,
+    /// Kept for its lifetime: the database is dropped with the app.
+    _db: TestDb,
     rt: tokio::runtime::Runtime,
 }
 
@@ -78,27 +108,58 @@ pub const PASSWORD: &str = "a long enough password";
 
 impl App {
     pub fn start(db: TestDb, public_url: Option<&str>) -> App {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let (store, addr) = rt.block_on(async {
             let store = Store::open(&db.url).await.unwrap();
             let ctx = Ctx::new("test", now());
-            store.load_dataset(&ctx, &trellis_sample::generate(trellis_sample::Size::Small, 1, now())).await.unwrap();
+            store
+                .load_dataset(
+                    &ctx,
+                    &trellis_sample::generate(trellis_sample::Size::Small, 1, now()),
+                )
+                .await
+                .unwrap();
             let hash = trellis_web::hash_password(PASSWORD).unwrap();
             for (email, name, role) in [
-                ("org@x.example", "Olga Organizer", trellis_core::access::Role::Organizer),
-                ("view@x.example", "Vic Viewer", trellis_core::access::Role::Viewer),
-                ("admin@x.example", "Ada Admin", trellis_core::access::Role::Admin),
+                (
+                    "org@x.example",
+                    "Olga Organizer",
+                    trellis_core::access::Role::Organizer,
+                ),
+                (
+                    "view@x.example",
+                    "Vic Viewer",
+                    trellis_core::access::Role::Viewer,
+                ),
+                (
+                    "admin@x.example",
+                    "Ada Admin",
+                    trellis_core::access::Role::Admin,
+                ),
             ] {
-                store.create_user(&ctx, email, name, role, &hash).await.unwrap();
+                store
+                    .create_user(&ctx, email, name, role, &hash)
+                    .await
+                    .unwrap();
             }
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
-            let app = trellis_web::router(trellis_web::AppState::new(store.clone(), &url, fixed_clock));
+            let app =
+                trellis_web::router(trellis_web::AppState::new(store.clone(), &url, fixed_clock));
             tokio::spawn(async move { axum::serve(listener, app).await });
             (store, addr)
         });
-        App { addr, store, db, rt }
+        App {
+            addr,
+            store,
+            _db: db,
+            rt,
+        }
     }
 
     pub fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -107,14 +168,21 @@ impl App {
     }
 
     pub fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
-        let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+        let body: Vec<String> = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect();
         let h: Vec<(&str, &str)> = cookie.map(|c| vec![("Cookie", c)]).unwrap_or_default();
         request(self.addr, "POST", path, &h, &body.join("&"))
     }
 
     /// Logs in; returns the session cookie ("name=value") and the page's CSRF token.
     pub fn login(&self, email: &str) -> (String, String) {
-        let r = self.post("/login", None, &[("email", email), ("password", PASSWORD), ("next", "/")]);
+        let r = self.post(
+            "/login",
+            None,
+            &[("email", email), ("password", PASSWORD), ("next", "/")],
+        );
         assert_eq!(r.status, 303, "login failed: {}", r.body);
         let cookie = r.cookies()[0].split(';').next().unwrap().to_owned();
         let page = self.get("/events", Some(&cookie));
@@ -127,6 +195,8 @@ impl App {
 }
 
 pub fn csrf_of(html: &str) -> String {
-    let i = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token");
+    let i = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token");
     html[i + 19..].split('"').next().unwrap().to_owned()
 }

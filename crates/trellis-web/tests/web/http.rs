@@ -19,7 +19,11 @@ const NEXT: i64 = 18;
 
 fn assert_redirects_to_login(r: &Reply) {
     assert_eq!(r.status, 303, "{}", r.body);
-    assert!(r.header("location").unwrap().starts_with("/login?next="), "{:?}", r.header("location"));
+    assert!(
+        r.header("location").unwrap().starts_with("/login?next="),
+        "{:?}",
+        r.header("location")
+    );
 }
 
 fn organizer_routes_need_a_session(db: TestDb) {
@@ -27,7 +31,12 @@ fn organizer_routes_need_a_session(db: TestDb) {
     for path in ["/", "/events", "/events/18", "/?program=all"] {
         assert_redirects_to_login(&app.get(path, None));
     }
-    for path in ["/events/18/step", "/demos/1/confirm", "/events/17/attend/1", "/logout"] {
+    for path in [
+        "/events/18/step",
+        "/demos/1/confirm",
+        "/events/17/attend/1",
+        "/logout",
+    ] {
         assert_redirects_to_login(&app.post(path, None, &[("csrf", "x")]));
     }
     assert_redirects_to_login(&app.get("/", Some("trellis_session=forged")));
@@ -35,31 +44,70 @@ fn organizer_routes_need_a_session(db: TestDb) {
     let r = app.get("/login", None);
     assert_eq!(r.status, 200);
     let csp = r.header("content-security-policy").unwrap();
-    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert!(!r.body.contains("<script"), "no script at all");
 }
 
 fn login_sets_a_safe_cookie_and_is_throttled(db: TestDb) {
     let app = App::start(db, None);
-    let r = app.post("/login", None, &[("email", "org@x.example"), ("password", crate::client::PASSWORD), ("next", "//evil.example")]);
+    let r = app.post(
+        "/login",
+        None,
+        &[
+            ("email", "org@x.example"),
+            ("password", crate::client::PASSWORD),
+            ("next", "//evil.example"),
+        ],
+    );
     assert_eq!(r.status, 303);
-    assert_eq!(r.header("location"), Some("/"), "only local paths are followed");
+    assert_eq!(
+        r.header("location"),
+        Some("/"),
+        "only local paths are followed"
+    );
     let cookie = r.cookies()[0];
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "plain http on loopback");
     for _ in 0..5 {
-        let bad = app.post("/login", None, &[("email", "view@x.example"), ("password", "wrong")]);
+        let bad = app.post(
+            "/login",
+            None,
+            &[("email", "view@x.example"), ("password", "wrong")],
+        );
         assert_eq!(bad.status, 401);
         assert!(bad.body.contains("That e-mail and password do not match."));
     }
-    let locked = app.post("/login", None, &[("email", "view@x.example"), ("password", crate::client::PASSWORD)]);
-    assert_eq!(locked.status, 429, "the sixth try is refused even with the right password");
+    let locked = app.post(
+        "/login",
+        None,
+        &[
+            ("email", "view@x.example"),
+            ("password", crate::client::PASSWORD),
+        ],
+    );
+    assert_eq!(
+        locked.status, 429,
+        "the sixth try is refused even with the right password"
+    );
     assert!(locked.body.contains("Too many failed attempts"));
 }
 
 fn cookies_are_secure_behind_https(db: TestDb) {
     let app = App::start(db, Some("https://trellis.example"));
-    let r = app.post("/login", None, &[("email", "org@x.example"), ("password", crate::client::PASSWORD)]);
+    let r = app.post(
+        "/login",
+        None,
+        &[
+            ("email", "org@x.example"),
+            ("password", crate::client::PASSWORD),
+        ],
+    );
     assert!(r.cookies()[0].contains("; Secure"), "{:?}", r.cookies());
 }
 
@@ -68,7 +116,19 @@ fn the_dashboard_shows_the_review_block_and_the_gates(db: TestDb) {
     let (cookie, _) = app.login("view@x.example");
     let r = app.get("/", Some(&cookie));
     assert_eq!(r.status, 200);
-    for text in ["Returning builders", "<svg", "Speaker pipeline", "Demos confirmed", "2 / 3", "Follow-ups", "6 / 10", "demo_slot_contract", "followup_minimum", "48-hour retro", "Last review"] {
+    for text in [
+        "Returning builders",
+        "<svg",
+        "Speaker pipeline",
+        "Demos confirmed",
+        "2 / 3",
+        "Follow-ups",
+        "6 / 10",
+        "demo_slot_contract",
+        "followup_minimum",
+        "48-hour retro",
+        "Last review",
+    ] {
         assert!(r.body.contains(text), "{text} missing");
     }
     let all = app.get("/?program=all", Some(&cookie));
@@ -81,22 +141,53 @@ fn forms_need_the_csrf_token(db: TestDb) {
     let (cookie, csrf) = app.login("org@x.example");
     let r = app.post(&format!("/events/{NEXT}/step"), Some(&cookie), &[]);
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = app.post(&format!("/events/{NEXT}/step"), Some(&cookie), &[("csrf", "0000")]);
+    let r = app.post(
+        &format!("/events/{NEXT}/step"),
+        Some(&cookie),
+        &[("csrf", "0000")],
+    );
     assert_eq!(r.status, 403);
     // With the token, the gate answers (and refuses: 2 of 3 demos).
-    let r = app.post(&format!("/events/{NEXT}/step"), Some(&cookie), &[("csrf", &csrf)]);
+    let r = app.post(
+        &format!("/events/{NEXT}/step"),
+        Some(&cookie),
+        &[("csrf", &csrf)],
+    );
     assert_eq!(r.status, 409);
 }
 
 fn a_refused_announce_shows_the_reasons_and_the_override(db: TestDb) {
     let app = App::start(db, None);
     let (cookie, csrf) = app.login("org@x.example");
-    let r = app.post(&format!("/events/{NEXT}/step"), Some(&cookie), &[("csrf", &csrf)]);
+    let r = app.post(
+        &format!("/events/{NEXT}/step"),
+        Some(&cookie),
+        &[("csrf", &csrf)],
+    );
     assert_eq!(r.status, 409);
-    assert!(r.body.contains("Refused: announce is blocked"), "{}", r.body);
-    assert!(r.body.contains("2 of 3 demos confirmed for &#39;RAG demo night, Dec 2026&#39;") || r.body.contains("2 of 3 demos confirmed for &#x27;RAG"), "reasons shown");
-    assert!(r.body.contains("name=\"override_reason\""), "the override form");
-    let r = app.post(&format!("/events/{NEXT}/step"), Some(&cookie), &[("csrf", &csrf), ("override_reason", "sponsor needs the date today")]);
+    assert!(
+        r.body.contains("Refused: announce is blocked"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("2 of 3 demos confirmed for &#39;RAG demo night, Dec 2026&#39;")
+            || r.body.contains("2 of 3 demos confirmed for &#x27;RAG"),
+        "reasons shown"
+    );
+    assert!(
+        r.body.contains("name=\"override_reason\""),
+        "the override form"
+    );
+    let r = app.post(
+        &format!("/events/{NEXT}/step"),
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("override_reason", "sponsor needs the date today"),
+        ],
+    );
     assert_eq!(r.status, 303);
     let o = app.block_on(app.store.overrides(None)).unwrap();
     assert_eq!(o.len(), 2, "one per gate passed: demos and follow-ups");
@@ -110,14 +201,42 @@ fn confirming_a_demo_through_the_slot_board(db: TestDb) {
     let app = App::start(db, None);
     let (cookie, csrf) = app.login("org@x.example");
     let page = app.get(&format!("/events/{NEXT}"), Some(&cookie));
-    let screened = app.block_on(app.store.event_detail(EventId(NEXT), now())).unwrap().demos.into_iter().find(|d| d.status.as_str() == "screened").unwrap();
+    let screened = app
+        .block_on(app.store.event_detail(EventId(NEXT), now()))
+        .unwrap()
+        .demos
+        .into_iter()
+        .find(|d| d.status.as_str() == "screened")
+        .unwrap();
     assert!(page.body.contains(&format!("id=\"demo-{}\"", screened.id)));
-    let r = app.post(&format!("/demos/{}/confirm", screened.id), Some(&cookie), &[("csrf", &csrf)]);
+    let r = app.post(
+        &format!("/demos/{}/confirm", screened.id),
+        Some(&cookie),
+        &[("csrf", &csrf)],
+    );
     assert_eq!(r.status, 409, "no contract yet");
     assert!(r.body.contains("has not accepted the demo slot contract"));
-    assert_eq!(app.post(&format!("/demos/{}/contract", screened.id), Some(&cookie), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(app.post(&format!("/demos/{}/confirm", screened.id), Some(&cookie), &[("csrf", &csrf)]).status, 303);
-    let d = app.block_on(app.store.event_detail(EventId(NEXT), now())).unwrap();
+    assert_eq!(
+        app.post(
+            &format!("/demos/{}/contract", screened.id),
+            Some(&cookie),
+            &[("csrf", &csrf)]
+        )
+        .status,
+        303
+    );
+    assert_eq!(
+        app.post(
+            &format!("/demos/{}/confirm", screened.id),
+            Some(&cookie),
+            &[("csrf", &csrf)]
+        )
+        .status,
+        303
+    );
+    let d = app
+        .block_on(app.store.event_detail(EventId(NEXT), now()))
+        .unwrap();
     assert_eq!(d.event.demos_confirmed, 3);
 }
 
@@ -125,12 +244,25 @@ fn viewers_cannot_change_anything(db: TestDb) {
     let app = App::start(db, None);
     let (cookie, csrf) = app.login("view@x.example");
     let page = app.get(&format!("/events/{NEXT}"), Some(&cookie));
-    assert!(!page.body.contains("id=\"step\""), "no action buttons for viewers");
-    for path in [format!("/events/{NEXT}/step"), "/demos/79/confirm".to_owned(), "/events/17/attend/1".to_owned()] {
+    assert!(
+        !page.body.contains("id=\"step\""),
+        "no action buttons for viewers"
+    );
+    for path in [
+        format!("/events/{NEXT}/step"),
+        "/demos/79/confirm".to_owned(),
+        "/events/17/attend/1".to_owned(),
+    ] {
         let r = app.post(&path, Some(&cookie), &[("csrf", &csrf)]);
         assert_eq!(r.status, 403, "{path}: {}", r.body);
     }
-    assert_eq!(app.block_on(app.store.event(EventId(NEXT))).unwrap().status.as_str(), "draft");
+    assert_eq!(
+        app.block_on(app.store.event(EventId(NEXT)))
+            .unwrap()
+            .status
+            .as_str(),
+        "draft"
+    );
 }
 
 fn names_and_retros_render_as_text(db: TestDb) {
@@ -138,20 +270,55 @@ fn names_and_retros_render_as_text(db: TestDb) {
     let ctx = Ctx::new("test", now());
     let evil = "<script>alert(1)</script>";
     app.block_on(async {
-        let p = app.store.create_person(&ctx, &NewPerson { name: evil.into(), emails: vec![] }).await.unwrap();
-        app.store.propose_demo(&ctx, &NewDemo { event: EventId(NEXT), presenters: vec![p.id], title: "<b>bold</b> demo".into() }).await.unwrap();
+        let p = app
+            .store
+            .create_person(
+                &ctx,
+                &NewPerson {
+                    name: evil.into(),
+                    emails: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        app.store
+            .propose_demo(
+                &ctx,
+                &NewDemo {
+                    event: EventId(NEXT),
+                    presenters: vec![p.id],
+                    title: "<b>bold</b> demo".into(),
+                },
+            )
+            .await
+            .unwrap();
         let draft = trellis_core::retro::RetroDraft {
             worked: "<img src=x onerror=alert(1)>".into(),
             broke: "<iframe>".into(),
             surprised: "a & b".into(),
             invite: vec![],
-            follow_up: (1..=3).map(|i| trellis_core::retro::Pick { person: trellis_core::retro::PersonRef { text: i.to_string(), line: None }, why: "<u>x</u>".into() }).collect(),
+            follow_up: (1..=3)
+                .map(|i| trellis_core::retro::Pick {
+                    person: trellis_core::retro::PersonRef {
+                        text: i.to_string(),
+                        line: None,
+                    },
+                    why: "<u>x</u>".into(),
+                })
+                .collect(),
         };
-        app.store.write_retro(&ctx, EventId(17), &draft, "test", false).await.unwrap();
+        app.store
+            .write_retro(&ctx, EventId(17), &draft, "test", false)
+            .await
+            .unwrap();
     });
     let (cookie, _) = app.login("org@x.example");
     let page = app.get(&format!("/events/{NEXT}"), Some(&cookie)).body;
-    assert!(!page.contains(evil) && page.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || page.contains("&lt;script&gt;"), "escaped name");
+    assert!(
+        !page.contains(evil) && page.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || page.contains("&lt;script&gt;"),
+        "escaped name"
+    );
     assert!(!page.contains("<b>bold</b>"));
     let held = app.get("/events/17", Some(&cookie)).body;
     assert!(!held.contains("<img src=x"), "retro text is escaped");
@@ -161,23 +328,50 @@ fn names_and_retros_render_as_text(db: TestDb) {
 fn the_public_contract_page(db: TestDb) {
     let app = App::start(db, None);
     let ctx = Ctx::new("test", now());
-    let detail = app.block_on(app.store.event_detail(EventId(NEXT), now())).unwrap();
-    let demo = detail.demos.iter().find(|d| d.status.as_str() == "screened").unwrap().id;
+    let detail = app
+        .block_on(app.store.event_detail(EventId(NEXT), now()))
+        .unwrap();
+    let demo = detail
+        .demos
+        .iter()
+        .find(|d| d.status.as_str() == "screened")
+        .unwrap()
+        .id;
     let token = app.block_on(app.store.contract_link(&ctx, demo)).unwrap();
     assert_eq!(token.len(), 32);
     let page = app.get(&format!("/c/{token}"), None);
     assert_eq!(page.status, 200, "no login needed");
     assert!(page.body.contains("live demo") && page.body.contains("Work in progress is welcome"));
-    assert!(!page.body.contains("@"), "no e-mail addresses on a public page");
+    assert!(
+        !page.body.contains("@"),
+        "no e-mail addresses on a public page"
+    );
     let form = csrf_of(&page.body);
     let cookie = page.cookies()[0].split(';').next().unwrap().to_owned();
-    assert_eq!(app.post(&format!("/c/{token}"), None, &[("csrf", &form)]).status, 403, "no form cookie: refused");
+    assert_eq!(
+        app.post(&format!("/c/{token}"), None, &[("csrf", &form)])
+            .status,
+        403,
+        "no form cookie: refused"
+    );
     let ok = app.post(&format!("/c/{token}"), Some(&cookie), &[("csrf", &form)]);
     assert_eq!(ok.status, 200);
     assert!(ok.body.contains("Thank you"));
-    assert!(app.block_on(app.store.demo(demo)).unwrap().contract_accepted_at.is_some());
-    assert_eq!(app.get(&format!("/c/{token}"), None).status, 404, "used links lead nowhere");
-    assert_eq!(app.get("/c/0123456789abcdef0123456789abcdef", None).status, 404);
+    assert!(
+        app.block_on(app.store.demo(demo))
+            .unwrap()
+            .contract_accepted_at
+            .is_some()
+    );
+    assert_eq!(
+        app.get(&format!("/c/{token}"), None).status,
+        404,
+        "used links lead nowhere"
+    );
+    assert_eq!(
+        app.get("/c/0123456789abcdef0123456789abcdef", None).status,
+        404
+    );
     assert_eq!(app.get("/c/short", None).status, 404);
 }
 
@@ -187,8 +381,21 @@ fn the_public_followup_page(db: TestDb) {
     let sent = app.block_on(async {
         let room = app.store.attendances_of_event(EventId(17)).await.unwrap();
         let asked = app.store.followup_status(EventId(17)).await.unwrap();
-        let person = room.iter().find(|a| asked.followups.iter().all(|f| f.person != a.person)).unwrap().person;
-        app.store.send_followup(&ctx, EventId(17), person, trellis_core::followup::Channel::Form, "http://x").await.unwrap()
+        let person = room
+            .iter()
+            .find(|a| asked.followups.iter().all(|f| f.person != a.person))
+            .unwrap()
+            .person;
+        app.store
+            .send_followup(
+                &ctx,
+                EventId(17),
+                person,
+                trellis_core::followup::Channel::Form,
+                "http://x",
+            )
+            .await
+            .unwrap()
     });
     let token = sent.token.unwrap();
     let page = app.get(&format!("/f/{token}"), None);
@@ -196,36 +403,101 @@ fn the_public_followup_page(db: TestDb) {
     assert!(page.body.contains("What did you do next?"));
     let form = csrf_of(&page.body);
     let cookie = page.cookies()[0].split(';').next().unwrap().to_owned();
-    let ok = app.post(&format!("/f/{token}"), Some(&cookie), &[("csrf", &form), ("text", "Shipped my agent"), ("outcome", "shipped")]);
+    let ok = app.post(
+        &format!("/f/{token}"),
+        Some(&cookie),
+        &[
+            ("csrf", &form),
+            ("text", "Shipped my agent"),
+            ("outcome", "shipped"),
+        ],
+    );
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert!(ok.body.contains("Thank you"));
-    let st = app.block_on(app.store.followup_status(EventId(17))).unwrap();
+    let st = app
+        .block_on(app.store.followup_status(EventId(17)))
+        .unwrap();
     let f = st.followups.iter().find(|f| f.id == sent.id).unwrap();
     assert_eq!(f.answer.as_deref(), Some("Shipped my agent"));
-    assert_eq!(app.get(&format!("/f/{token}"), None).status, 404, "answered once");
-    assert_eq!(app.post(&format!("/f/{token}"), Some(&cookie), &[("csrf", &form), ("text", "again")]).status, 404);
+    assert_eq!(
+        app.get(&format!("/f/{token}"), None).status,
+        404,
+        "answered once"
+    );
+    assert_eq!(
+        app.post(
+            &format!("/f/{token}"),
+            Some(&cookie),
+            &[("csrf", &form), ("text", "again")]
+        )
+        .status,
+        404
+    );
 }
 
 fn the_json_api_needs_a_token(db: TestDb) {
     let app = App::start(db, None);
     assert_eq!(app.get("/api/events", None).status, 401);
-    let (_, token) = app.block_on(app.store.create_api_token(&Ctx::new("test", now()), "ci")).unwrap();
+    let (_, token) = app
+        .block_on(app.store.create_api_token(&Ctx::new("test", now()), "ci"))
+        .unwrap();
     let auth = format!("Bearer {token}");
-    let r = crate::client::request(app.addr, "GET", "/api/events", &[("Authorization", &auth)], "");
+    let r = crate::client::request(
+        app.addr,
+        "GET",
+        "/api/events",
+        &[("Authorization", &auth)],
+        "",
+    );
     assert_eq!(r.status, 200);
     let events: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(events.as_array().unwrap().len(), 18);
-    let r = crate::client::request(app.addr, "GET", "/api/events/18", &[("Authorization", &auth)], "");
+    let r = crate::client::request(
+        app.addr,
+        "GET",
+        "/api/events/18",
+        &[("Authorization", &auth)],
+        "",
+    );
     let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(e["status"], "draft");
-    let r = crate::client::request(app.addr, "GET", "/api/metrics?program=1", &[("Authorization", &auth)], "");
+    let r = crate::client::request(
+        app.addr,
+        "GET",
+        "/api/metrics?program=1",
+        &[("Authorization", &auth)],
+        "",
+    );
     let m: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    for k in ["returning_builder_rate", "first_time_demo_conversion", "repeat_speaker_rate", "collaboration_sparks", "time_to_ship", "fatigue_index", "fragility", "pipeline", "followups", "next_event"] {
+    for k in [
+        "returning_builder_rate",
+        "first_time_demo_conversion",
+        "repeat_speaker_rate",
+        "collaboration_sparks",
+        "time_to_ship",
+        "fatigue_index",
+        "fragility",
+        "pipeline",
+        "followups",
+        "next_event",
+    ] {
         assert!(m.get(k).is_some(), "{k}");
     }
-    let r = crate::client::request(app.addr, "GET", "/api/events/999", &[("Authorization", &auth)], "");
+    let r = crate::client::request(
+        app.addr,
+        "GET",
+        "/api/events/999",
+        &[("Authorization", &auth)],
+        "",
+    );
     assert_eq!(r.status, 404);
-    let r = crate::client::request(app.addr, "GET", "/api/events", &[("Authorization", "Bearer trl_nope")], "");
+    let r = crate::client::request(
+        app.addr,
+        "GET",
+        "/api/events",
+        &[("Authorization", "Bearer trl_nope")],
+        "",
+    );
     assert_eq!(r.status, 401);
 }
 
