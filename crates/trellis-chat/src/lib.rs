@@ -32,8 +32,9 @@
 //! * **Mixed header styles** (a hand-made file) parse line by line with a warning;
 //!   chat-miner raises.
 //! * **Telegram text arrays are joined with nothing between the parts** (chat-miner puts
-//!   a space: `"Link: https://…"` for `["Link:", "https://…"]`); `text_entities` is
-//!   preferred when present.
+//!   a space: `"Link: https://…"` for `["Link:", "https://…"]`). `text_entities` holds the
+//!   same parts (tdesktop writes both from one list), so it is read only when `text` is
+//!   missing.
 //! * **Telegram times keep the exporting computer's offset**: `date` is its wall clock and
 //!   `date_unixtime` the instant, so `2018-12-05T11:39:10+01:00` rather than chat-miner's
 //!   naive UTC `2018-12-05T10:39:10` (the same instant). Old exports with no
@@ -92,14 +93,23 @@ pub fn read(
     options: &Options,
     sink: &mut dyn FnMut(&MessageRef<'_>),
 ) -> Result<Summary, ChatError> {
-    let place = path.display().to_string();
-    let summary = match detect::locate(path, options.format)? {
+    let located = detect::locate(path, options.format)?;
+    read_located(located, path, options, sink)
+}
+
+fn read_located(
+    located: Located,
+    path: &Path,
+    options: &Options,
+    sink: &mut dyn FnMut(&MessageRef<'_>),
+) -> Result<Summary, ChatError> {
+    let summary = match located {
         Located::WhatsApp(src) => whatsapp::parse(src.as_ref(), options.day_order, sink)?,
         Located::Telegram(src) => telegram::parse(src.as_ref(), sink)?,
         Located::Discord(src) => discord::parse(src.as_ref(), sink)?,
         Located::Slack(root) => slack::parse(&root, sink)?,
     };
-    non_empty(summary, place)
+    non_empty(summary, path.display().to_string())
 }
 
 /// Reads an export held in memory; `format` must be given (Slack, a folder or a zip of
@@ -126,10 +136,18 @@ pub fn read_bytes(
     non_empty(summary, name.to_owned())
 }
 
-/// Counts what the export at `path` holds.
+/// Counts what the export at `path` holds. A large WhatsApp file is counted in two
+/// halves on two threads (`whatsapp/split.rs`); everything else in one pass.
 pub fn stats(path: &Path, options: &Options) -> Result<Stats, ChatError> {
+    let located = detect::locate(path, options.format)?;
+    if let Located::WhatsApp(src) = &located
+        && let Some(file) = src.file_path()
+        && let Some(stats) = whatsapp::split::stats(file, src.as_ref(), options.day_order)?
+    {
+        return Ok(stats);
+    }
     let mut builder = None;
-    let summary = read(path, options, &mut |m| {
+    let summary = read_located(located, path, options, &mut |m| {
         builder
             .get_or_insert_with(|| StatsBuilder::new(m.format))
             .add(m)

@@ -57,6 +57,11 @@ impl<'r> Lines<'r> {
         }
     }
 
+    /// How many lines have been returned.
+    pub fn count(&self) -> u64 {
+        self.line
+    }
+
     /// The next line, or `None` at the end of the input.
     pub fn next_line(&mut self, place: &str) -> Result<Option<Line<'_>>, ChatError> {
         let mut searched = 0;
@@ -152,7 +157,7 @@ impl<'r> Lines<'r> {
 }
 
 /// How many bytes at the end of `b` are the start of a UTF-8 sequence that has not ended.
-fn incomplete_tail(b: &[u8]) -> usize {
+pub(crate) fn incomplete_tail(b: &[u8]) -> usize {
     for back in 1..=3.min(b.len()) {
         let c = b[b.len() - back];
         if c & 0xC0 == 0x80 {

@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 pub(crate) trait Source {
     /// How errors name this input: `chat.txt`, `export.zip!_chat.txt`.
     fn place(&self) -> &str;
+    /// The path when this is a plain file, which can be read in parts.
+    fn file_path(&self) -> Option<&Path> {
+        None
+    }
     /// Opens a fresh stream from the start and hands it to `f`.
     fn read_with(
         &self,
@@ -35,6 +39,10 @@ impl FileSource {
 impl Source for FileSource {
     fn place(&self) -> &str {
         &self.place
+    }
+
+    fn file_path(&self) -> Option<&Path> {
+        Some(&self.path)
     }
 
     fn read_with(

@@ -39,6 +39,8 @@ pub struct StatsBuilder {
     stats: Stats,
     /// Authors already listed, by platform id when there is one, else by name.
     seen: HashSet<String, BuildHasherDefault<FxHasher>>,
+    /// The key of each entry of `authors`, in the same order.
+    keys: Vec<String>,
     /// Sort keys of `first` and `last`, so each message computes only its own.
     first_key: Option<(i64, u32)>,
     last_key_time: Option<(i64, u32)>,
@@ -66,6 +68,7 @@ impl StatsBuilder {
                 warnings: Vec::new(),
             },
             seen: HashSet::default(),
+            keys: Vec::new(),
             last_key: String::new(),
             first_key: None,
             last_key_time: None,
@@ -81,6 +84,7 @@ impl StatsBuilder {
                 if key != self.last_key {
                     if !self.seen.contains(key) {
                         self.seen.insert(key.to_owned());
+                        self.keys.push(key.to_owned());
                         s.authors.push(a.name.to_owned());
                     }
                     self.last_key.clear();
@@ -114,6 +118,37 @@ impl StatsBuilder {
     /// Total messages seen, with or without an author.
     pub fn total(&self) -> u64 {
         self.stats.messages + self.stats.system
+    }
+
+    /// Adds the counts of the messages that came after these (the second half of a file
+    /// read in two parts): authors keep their first-seen order across both.
+    pub fn append(&mut self, later: StatsBuilder) {
+        let (s, l) = (&mut self.stats, later.stats);
+        s.messages += l.messages;
+        s.system += l.system;
+        s.media += l.media;
+        s.deleted += l.deleted;
+        s.multiline += l.multiline;
+        s.edited += l.edited;
+        s.polls += l.polls;
+        for (key, name) in later.keys.into_iter().zip(l.authors) {
+            if self.seen.insert(key.clone()) {
+                self.keys.push(key);
+                s.authors.push(name);
+            }
+        }
+        if let (Some(k), Some(t)) = (later.first_key, l.first)
+            && self.first_key.is_none_or(|f| k < f)
+        {
+            self.first_key = Some(k);
+            s.first = Some(t);
+        }
+        if let (Some(k), Some(t)) = (later.last_key_time, l.last)
+            && self.last_key_time.is_none_or(|f| k > f)
+        {
+            self.last_key_time = Some(k);
+            s.last = Some(t);
+        }
     }
 
     pub fn finish(mut self, day_first: Option<bool>, warnings: Vec<String>) -> Stats {

@@ -97,7 +97,7 @@ impl Time {
 
     /// The instant `secs` (Unix) seen at `offset` seconds east of UTC.
     pub fn at_offset(secs: i64, nanos: u32, offset: i32) -> Option<Time> {
-        if offset.abs() > MAX_OFFSET {
+        if offset.unsigned_abs() > MAX_OFFSET.unsigned_abs() {
             return None;
         }
         let local = Civil::from_unix(secs.checked_add(i64::from(offset))?, nanos)?;

@@ -12,6 +12,7 @@
 pub mod header;
 pub mod markers;
 pub mod order;
+pub(crate) mod split;
 pub mod writer;
 
 use crate::Summary;
@@ -39,39 +40,71 @@ pub(crate) fn parse(
     forced: Option<DayOrder>,
     sink: &mut dyn FnMut(&MessageRef<'_>),
 ) -> Result<Summary, ChatError> {
-    let place = source.place();
-    let (order, order_warning) = match forced {
+    let (order, order_warning) = decide(source, forced)?;
+    let mut run = None;
+    source.read_with(&mut |reader| {
+        run = Some(read_part(reader, source.place(), order, sink)?);
+        Ok(())
+    })?;
+    let (notes, emitted) = run.unwrap_or_default();
+    summary(source.place(), order, order_warning, &notes, emitted)
+}
+
+/// The order to read dates in, and the warning when it was not certain.
+pub(crate) fn decide(
+    source: &dyn Source,
+    forced: Option<DayOrder>,
+) -> Result<(DayOrder, Option<String>), ChatError> {
+    Ok(match forced {
         Some(order) => (order, None),
         None => {
             let decision = survey(source)?.decide();
             (decision.order, decision.warning)
         }
-    };
+    })
+}
+
+/// Parses the messages of one stream (a whole file, or one part of it).
+pub(crate) fn read_part(
+    reader: &mut dyn std::io::Read,
+    place: &str,
+    order: DayOrder,
+    sink: &mut dyn FnMut(&MessageRef<'_>),
+) -> Result<(Notes, u64), ChatError> {
     let mut asm = Assembler::new(place, order, sink);
-    source.read_with(&mut |reader| {
-        let mut lines = Lines::new(reader);
-        while let Some(line) = lines.next_line(place)? {
-            asm.line(&line)?;
-        }
-        asm.flush();
-        asm.invalid_utf8 = lines.invalid;
-        Ok(())
-    })?;
-    if asm.emitted == 0 && asm.skipped.count > 0 {
+    let mut lines = Lines::new(reader);
+    while let Some(line) = lines.next_line(place)? {
+        asm.line(&line)?;
+    }
+    asm.flush();
+    asm.notes.invalid_utf8 = lines.invalid;
+    asm.notes.lines = lines.count();
+    Ok((asm.notes, asm.emitted))
+}
+
+/// The summary of a whole file, or the error when no line of it was a message.
+pub(crate) fn summary(
+    place: &str,
+    order: DayOrder,
+    order_warning: Option<String>,
+    notes: &Notes,
+    emitted: u64,
+) -> Result<Summary, ChatError> {
+    if emitted == 0 && notes.skipped.count > 0 {
         return Err(ChatError::Shape {
             place: place.to_owned(),
             format: "WhatsApp",
             why: format!(
                 "no line starts with a WhatsApp date and time (line 1: {:?})",
-                asm.first_skipped
+                notes.first_skipped
             ),
         });
     }
-    let mut warnings = asm.warnings();
+    let mut warnings = notes.warnings();
     warnings.extend(order_warning);
     Ok(Summary {
         format: Format::WhatsApp,
-        messages: asm.emitted,
+        messages: emitted,
         day_first: Some(order == DayOrder::DayFirst),
         warnings,
     })
@@ -120,12 +153,21 @@ struct Assembler<'s> {
     kind: Kind,
     poll: bool,
     emitted: u64,
+    notes: Notes,
+}
+
+/// What a parse noticed besides the messages: the makings of its warnings.
+#[derive(Debug, Default)]
+pub(crate) struct Notes {
+    /// Header styles seen: bracket, dash, colon.
     frames: [bool; 3],
     skipped: Tally,
     first_skipped: String,
     invalid_utf8: Tally,
     swapped: Tally,
     bad_dates: Tally,
+    /// Lines read.
+    lines: u64,
 }
 
 /// How the part after the header splits.
@@ -156,12 +198,7 @@ impl<'s> Assembler<'s> {
             kind: Kind::Message,
             poll: false,
             emitted: 0,
-            frames: [false; 3],
-            skipped: Tally::default(),
-            first_skipped: String::new(),
-            invalid_utf8: Tally::default(),
-            swapped: Tally::default(),
-            bad_dates: Tally::default(),
+            notes: Notes::default(),
         }
     }
 
@@ -175,10 +212,10 @@ impl<'s> Assembler<'s> {
             return Ok(());
         }
         if !self.open {
-            if self.skipped.count == 0 {
-                self.first_skipped = text.chars().take(60).collect();
+            if self.notes.skipped.count == 0 {
+                self.notes.first_skipped = text.chars().take(60).collect();
             }
-            self.skipped.note(line.number);
+            self.notes.skipped.note(line.number);
             return Ok(());
         }
         if self.text.len() + text.len() >= MAX_MESSAGE {
@@ -199,7 +236,7 @@ impl<'s> Assembler<'s> {
         self.start_line = number;
         self.lines = 1;
         self.time = self.time_of(h, number);
-        self.frames[match h.frame {
+        self.notes.frames[match h.frame {
             Frame::Bracket => 0,
             Frame::Dash => 1,
             Frame::Colon => 2,
@@ -248,10 +285,10 @@ impl<'s> Assembler<'s> {
             return Some(Time::local(c));
         }
         if let Some(c) = civil(month, day) {
-            self.swapped.note(line);
+            self.notes.swapped.note(line);
             return Some(Time::local(c));
         }
-        self.bad_dates.note(line);
+        self.notes.bad_dates.note(line);
         None
     }
 
@@ -286,6 +323,37 @@ impl<'s> Assembler<'s> {
             reply_to: None,
         });
         self.emitted += 1;
+    }
+}
+
+impl Notes {
+    /// Adds what the part of the file after this one noticed; `lines_before` and
+    /// `bytes_before` turn its line numbers and offsets into the whole file's.
+    pub(crate) fn append(&mut self, later: Notes, bytes_before: u64) {
+        let lines_before = self.lines;
+        let shift = |mut t: Tally, by: u64| {
+            t.first = t.first.map(|f| f + by);
+            t
+        };
+        for (mine, theirs) in [
+            (&mut self.skipped, shift(later.skipped, lines_before)),
+            (
+                &mut self.invalid_utf8,
+                shift(later.invalid_utf8, bytes_before),
+            ),
+            (&mut self.swapped, shift(later.swapped, lines_before)),
+            (&mut self.bad_dates, shift(later.bad_dates, lines_before)),
+        ] {
+            mine.count += theirs.count;
+            mine.first = mine.first.or(theirs.first);
+        }
+        if self.first_skipped.is_empty() {
+            self.first_skipped = later.first_skipped;
+        }
+        for (mine, theirs) in self.frames.iter_mut().zip(later.frames) {
+            *mine |= theirs;
+        }
+        self.lines += later.lines;
     }
 
     fn warnings(&self) -> Vec<String> {
