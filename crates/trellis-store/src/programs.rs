@@ -109,3 +109,28 @@ impl Store {
         program_from_row(&row)
     }
 }
+
+impl Store {
+    /// Changes a program's settings: the numbers its gates measure against.
+    pub async fn update_program_settings(
+        &self,
+        id: ProgramId,
+        s: &ProgramSettings,
+    ) -> Result<Program, StoreError> {
+        let done = sqlx::query(
+            "UPDATE programs SET demo_target = $1, default_slots = $2, followup_minimum = $3, retro_hours = $4, moves_per_event = $5 WHERE id = $6",
+        )
+        .bind(i64::from(s.demo_target))
+        .bind(i64::from(s.default_slots))
+        .bind(i64::from(s.followup_minimum))
+        .bind(i64::from(s.retro_hours))
+        .bind(i64::from(s.moves_per_event))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("program", id));
+        }
+        self.program(id).await
+    }
+}

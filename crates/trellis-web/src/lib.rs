@@ -3,6 +3,7 @@
 //! the CLI. Every asset is embedded; nothing loads from elsewhere; pages read with
 //! JavaScript off.
 
+mod admin;
 mod api;
 mod assets;
 mod auth;
@@ -18,7 +19,7 @@ use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use trellis_core::ProgramId;
-use trellis_store::{ReviewBlock, Store};
+use trellis_store::Store;
 
 pub use auth::{hash_password, verify_password};
 pub use error::WebError;
@@ -33,16 +34,17 @@ pub struct AppState {
     pub public_url: String,
     pub clock: fn() -> Timestamp,
     pub(crate) throttle: Arc<auth::Throttle>,
-    /// The review block per scope, recomputed at most every [`BLOCK_SECONDS`] or after a
-    /// change made through the app: figures from a year of history need not be
-    /// recomputed for every page view.
+    /// The dashboard's data per scope, read at most every [`BLOCK_SECONDS`] or after a
+    /// change made through this server: figures from a year of history need not be
+    /// recomputed for every page view. Another server's change shows within that time.
     cache: Arc<Mutex<BlockCache>>,
+    computing: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// Per scope (a program, or all), when the block was computed and the block.
-type BlockCache = HashMap<Option<ProgramId>, (Timestamp, Arc<ReviewBlock>)>;
+/// Per scope (a program, or all), when the dashboard's data was read, and the data.
+type BlockCache = HashMap<Option<ProgramId>, (Timestamp, Arc<pages::DashData>)>;
 
-const BLOCK_SECONDS: i64 = 30;
+const BLOCK_SECONDS: i64 = 10;
 
 impl AppState {
     pub fn new(store: Store, public_url: &str, clock: fn() -> Timestamp) -> AppState {
@@ -52,13 +54,14 @@ impl AppState {
             clock,
             throttle: Arc::default(),
             cache: Arc::default(),
+            computing: Arc::default(),
         }
     }
 
-    pub(crate) async fn dashboard_block(
+    pub(crate) async fn dashboard_data(
         &self,
         program: Option<ProgramId>,
-    ) -> Result<Arc<ReviewBlock>, WebError> {
+    ) -> Result<Arc<pages::DashData>, WebError> {
         let now = self.now();
         if let Ok(cache) = self.cache.lock()
             && let Some((at, block)) = cache.get(&program)
@@ -66,7 +69,16 @@ impl AppState {
         {
             return Ok(block.clone());
         }
-        let block = Arc::new(self.store.review_preview(program).await?);
+        // One request computes; the others that arrive meanwhile wait for its result
+        // instead of computing the same block in parallel.
+        let _computing = self.computing.lock().await;
+        if let Ok(cache) = self.cache.lock()
+            && let Some((at, block)) = cache.get(&program)
+            && now.duration_since(*at).as_secs() < BLOCK_SECONDS
+        {
+            return Ok(block.clone());
+        }
+        let block = Arc::new(pages::DashData::read(self, program).await?);
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(program, (now, block.clone()));
         }
@@ -94,6 +106,9 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::dashboard))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/admin", get(admin::show))
+        .route("/admin/users", post(admin::add_user))
+        .route("/admin/programs/{id}", post(admin::settings))
         .route("/events", get(pages::events))
         .route("/events/{id}", get(pages::event))
         .route("/events/{id}/step", post(pages::event_step))

@@ -16,6 +16,48 @@ use trellis_core::event::EventStatus;
 use trellis_core::{DemoId, EventId, PersonId, ProgramId};
 use trellis_store::{AttendanceInput, GateCheck, ScreeningInput, StoreError};
 
+/// Everything the dashboard shows of a scope, read in one go and cached briefly.
+pub(crate) struct DashData {
+    pub block: trellis_store::ReviewBlock,
+    pub gates: Vec<GateCheck>,
+    pub dues: Vec<trellis_store::DueItem>,
+    pub insight: Option<String>,
+}
+
+impl DashData {
+    pub(crate) async fn read(
+        state: &AppState,
+        program: Option<ProgramId>,
+    ) -> Result<DashData, WebError> {
+        let block = state.store.review_preview(program).await?;
+        let gates = match &block.next_event {
+            Some(n) => state
+                .store
+                .event_detail(EventId(n.event), state.now())
+                .await?
+                .gates
+                .into_iter()
+                .filter(|g| g.demo.is_none())
+                .collect(),
+            None => Vec::new(),
+        };
+        let dues = state.store.dues(program).await?;
+        let insight = state
+            .store
+            .reviews(program)
+            .await?
+            .into_iter()
+            .rev()
+            .find_map(|r| r.insight);
+        Ok(DashData {
+            block,
+            gates,
+            dues,
+            insight,
+        })
+    }
+}
+
 pub(crate) fn chrome(me: &SignedIn) -> Chrome {
     Chrome {
         css: crate::assets::CSS_PATH,
@@ -23,6 +65,7 @@ pub(crate) fn chrome(me: &SignedIn) -> Chrome {
         role: crate::auth::role_label(me.user.role),
         csrf: me.csrf.clone(),
         may_act: me.may_act(),
+        admin: me.user.role.may_administer(),
     }
 }
 
@@ -83,7 +126,8 @@ pub async fn dashboard(
         selected: selected.is_none(),
     });
 
-    let block = state.dashboard_block(selected).await?;
+    let data = state.dashboard_data(selected).await?;
+    let block = &data.block;
     let now = state.now();
     let rates: Vec<Option<f64>> = block.returning_builders.iter().map(|p| p.rate).collect();
     let last = block.returning_builders.last();
@@ -137,19 +181,9 @@ pub async fn dashboard(
         note: "gates passed by override since the last review".into(),
         warn: !block.overrides.is_empty(),
     });
-    let (next_title, next_href, gates) = match &block.next_event {
-        Some(n) => {
-            let d = state.store.event_detail(EventId(n.event), now).await?;
-            let gates: Vec<GateCheck> = d.gates.into_iter().filter(|g| g.demo.is_none()).collect();
-            (Some(n.title.clone()), format!("/events/{}", n.event), gates)
-        }
-        None => (None, String::new(), Vec::new()),
-    };
-    let dues = state
-        .store
-        .dues(selected)
-        .await?
-        .into_iter()
+    let dues = data
+        .dues
+        .iter()
         .take(5)
         .map(|d| {
             let (when, late) = hours_left(d.due_at, now);
@@ -161,13 +195,10 @@ pub async fn dashboard(
             }
         })
         .collect();
-    let insight = state
-        .store
-        .reviews(selected)
-        .await?
-        .into_iter()
-        .rev()
-        .find_map(|r| r.insight);
+    let (next_title, next_href) = match &block.next_event {
+        Some(n) => (Some(n.title.clone()), format!("/events/{}", n.event)),
+        None => (None, String::new()),
+    };
     let page = views::Dashboard {
         chrome: chrome(&me),
         programs: choices,
@@ -189,10 +220,10 @@ pub async fn dashboard(
             None => "no held event yet".into(),
         },
         tiles,
-        insight,
+        insight: data.insight.clone(),
         next_title,
         next_href,
-        gates,
+        gates: data.gates.clone(),
         dues,
     };
     Ok(Html(page.render()?))

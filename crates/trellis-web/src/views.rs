@@ -27,6 +27,7 @@ pub struct Chrome {
     pub role: &'static str,
     pub csrf: String,
     pub may_act: bool,
+    pub admin: bool,
 }
 
 pub struct ProgramChoice {
@@ -118,4 +119,13 @@ pub struct Followup<'a> {
     pub page: trellis_store::web::FollowupPage,
     pub csrf: &'a str,
     pub done: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+pub struct Admin {
+    pub chrome: Chrome,
+    pub users: Vec<trellis_store::web::User>,
+    pub programs: Vec<trellis_core::program::Program>,
+    pub notice: Option<String>,
 }

@@ -501,7 +501,81 @@ fn the_json_api_needs_a_token(db: TestDb) {
     assert_eq!(r.status, 401);
 }
 
+fn admins_manage_users_and_settings(db: TestDb) {
+    let app = App::start(db, None);
+    let (org, org_csrf) = app.login("org@x.example");
+    assert_eq!(app.get("/admin", Some(&org)).status, 403);
+    let r = app.post(
+        "/admin/programs/1",
+        Some(&org),
+        &[
+            ("csrf", &org_csrf),
+            ("demo_target", "1"),
+            ("slots", "4"),
+            ("followup_minimum", "10"),
+            ("retro_hours", "48"),
+            ("moves_per_event", "3"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    let (admin, csrf) = app.login("admin@x.example");
+    let page = app.get("/admin", Some(&admin));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("view@x.example"));
+    let r = app.post(
+        "/admin/users",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("email", "new@x.example"),
+            ("name", "Nia New"),
+            ("role", "viewer"),
+            ("password", "long enough pw"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Nia New can now log in as viewer."));
+    let r = app.post(
+        "/admin/programs/1",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("demo_target", "-1"),
+            ("slots", "4"),
+            ("followup_minimum", "10"),
+            ("retro_hours", "48"),
+            ("moves_per_event", "3"),
+        ],
+    );
+    assert_eq!(r.status, 400, "a negative target is refused");
+    let r = app.post(
+        "/admin/programs/1",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("demo_target", "2"),
+            ("slots", "5"),
+            ("followup_minimum", "6"),
+            ("retro_hours", "72"),
+            ("moves_per_event", "2"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    let p = app
+        .block_on(app.store.program(trellis_core::ProgramId(1)))
+        .unwrap();
+    assert_eq!(
+        (
+            p.settings.demo_target,
+            p.settings.followup_minimum,
+            p.settings.retro_hours
+        ),
+        (2, 6, 72)
+    );
+}
+
 on_both!(
+    admins_manage_users_and_settings,
     organizer_routes_need_a_session,
     login_sets_a_safe_cookie_and_is_throttled,
     cookies_are_secure_behind_https,

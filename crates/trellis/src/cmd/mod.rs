@@ -52,7 +52,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         .filter(|a| !a.trim().is_empty())
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
         .unwrap_or_else(|| "organizer".to_owned());
-    let store = Store::open(&cli.global.db).await?;
+    // A server answers many requests at once; a command needs a connection or two.
+    let connections = if matches!(cli.command, Command::Serve(_)) {
+        16
+    } else {
+        4
+    };
+    let store = Store::open_with(&cli.global.db, connections).await?;
     let env = Env {
         store,
         ctx: Ctx::new(actor, now),

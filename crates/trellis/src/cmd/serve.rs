@@ -3,15 +3,18 @@ use crate::cli::{RoleArg, ServeArgs, TokenCmd, UserCmd};
 use crate::output::table;
 use anyhow::Context as _;
 use std::io::{IsTerminal, Read, Write};
-use trellis_core::access::Role;
 use trellis_core::CoreError;
+use trellis_core::access::Role;
 
 /// The sample organizer that `serve --sample` creates: a known login for a first look.
 const SAMPLE_EMAIL: &str = "organizer@trellis.example";
 const SAMPLE_PASSWORD: &str = "demo-nights-are-fun";
 
 pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
-    let public_url = a.public_url.clone().unwrap_or_else(|| format!("http://{}", a.addr));
+    let public_url = a
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", a.addr));
     let mut login = None;
     if a.sample {
         if env.store.list_programs().await?.is_empty() {
@@ -21,16 +24,31 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
             eprintln!("note: the database already holds programs; the sample was not loaded again");
         }
         if env.store.user_for_login(SAMPLE_EMAIL).await?.is_none() {
-            let hash = trellis_web::hash_password(SAMPLE_PASSWORD).map_err(|e| CoreError::at("password", e))?;
-            env.store.create_user(&env.ctx, SAMPLE_EMAIL, "Sample Organizer", Role::Admin, &hash).await?;
+            let hash = trellis_web::hash_password(SAMPLE_PASSWORD)
+                .map_err(|e| CoreError::at("password", e))?;
+            env.store
+                .create_user(
+                    &env.ctx,
+                    SAMPLE_EMAIL,
+                    "Sample Organizer",
+                    Role::Admin,
+                    &hash,
+                )
+                .await?;
         }
         login = Some((SAMPLE_EMAIL, SAMPLE_PASSWORD));
     }
-    let listener = tokio::net::TcpListener::bind(&a.addr).await.with_context(|| format!("--addr {}: cannot listen there", a.addr))?;
+    let listener = tokio::net::TcpListener::bind(&a.addr)
+        .await
+        .with_context(|| format!("--addr {}: cannot listen there", a.addr))?;
     let local = listener.local_addr()?;
     let state = trellis_web::AppState::new(env.store.clone(), &public_url, super::clock_now);
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Trellis is serving {} on http://{local}", env.store.target())?;
+    writeln!(
+        out,
+        "Trellis is serving {} on http://{local}",
+        env.store.target()
+    )?;
     if let Some((email, password)) = login {
         writeln!(out, "sample login: {email} / {password}")?;
     }
@@ -47,12 +65,17 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     let mut pw = String::new();
     if from_stdin {
-        std::io::stdin().read_to_string(&mut pw).context("reading the password from standard input")?;
+        std::io::stdin()
+            .read_to_string(&mut pw)
+            .context("reading the password from standard input")?;
     } else if std::io::stdin().is_terminal() {
-        // Echo is not hidden here (no terminal crate); say so rather than pretend.
-        eprint!("password for the new user (visible as you type; use --password-stdin to pipe it): ");
-        std::io::stderr().flush()?;
-        std::io::stdin().read_line(&mut pw)?;
+        pw = rpassword::prompt_password("password for the new user: ")
+            .context("reading the password")?;
+        let again =
+            rpassword::prompt_password("the same again: ").context("reading the password")?;
+        if again != pw {
+            return Err(CoreError::at("password", "the two entries differ").into());
+        }
     } else {
         return Err(CoreError::at("--password-stdin", "is needed when not on a terminal").into());
     }
@@ -65,7 +88,12 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 
 pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
     match cmd {
-        UserCmd::Add { email, name, role, password_stdin } => {
+        UserCmd::Add {
+            email,
+            name,
+            role,
+            password_stdin,
+        } => {
             let role = match role {
                 RoleArg::Admin => Role::Admin,
                 RoleArg::Organizer => Role::Organizer,
@@ -73,13 +101,32 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
             };
             let pw = read_password(password_stdin)?;
             let hash = trellis_web::hash_password(&pw).map_err(|e| CoreError::at("password", e))?;
-            let u = env.store.create_user(&env.ctx, &email, &name, role, &hash).await?;
-            env.out.emit(&serde_json::json!({ "id": u.id, "user": u }), || format!("user {} added: {} <{}> ({})", u.id, u.name, u.email, u.role))
+            let u = env
+                .store
+                .create_user(&env.ctx, &email, &name, role, &hash)
+                .await?;
+            env.out
+                .emit(&serde_json::json!({ "id": u.id, "user": u }), || {
+                    format!("user {} added: {} <{}> ({})", u.id, u.name, u.email, u.role)
+                })
         }
         UserCmd::List => {
             let users = env.store.users().await?;
             env.out.emit(&users, || {
-                table(&["ID", "NAME", "E-MAIL", "ROLE"], users.iter().map(|u| vec![u.id.to_string(), u.name.clone(), u.email.clone(), u.role.to_string()]).collect())
+                table(
+                    &["ID", "NAME", "E-MAIL", "ROLE"],
+                    users
+                        .iter()
+                        .map(|u| {
+                            vec![
+                                u.id.to_string(),
+                                u.name.clone(),
+                                u.email.clone(),
+                                u.role.to_string(),
+                            ]
+                        })
+                        .collect(),
+                )
             })
         }
     }
