@@ -46,7 +46,9 @@ impl FromStr for Role {
         [Role::Viewer, Role::Organizer, Role::Admin]
             .into_iter()
             .find(|r| r.as_str() == s.trim())
-            .ok_or_else(|| CoreError::invalid("--role", s, "is not a role (admin, organizer, viewer)"))
+            .ok_or_else(|| {
+                CoreError::invalid("--role", s, "is not a role (admin, organizer, viewer)")
+            })
     }
 }
 

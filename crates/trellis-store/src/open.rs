@@ -266,9 +266,16 @@ impl Store {
         if app.as_deref() != Some(APPLICATION) {
             return Ok(None);
         }
-        let (v, applied) = (row.try_get::<i64, _>("v")?, row.try_get::<i64, _>("applied")?);
+        let (v, applied) = (
+            row.try_get::<i64, _>("v")?,
+            row.try_get::<i64, _>("applied")?,
+        );
         // A gap (a migration written on a branch that landed later) takes the slow path.
-        Ok(Some(if applied == MIGRATIONS.len() as i64 { v } else { v.min(SCHEMA_VERSION - 1) }))
+        Ok(Some(if applied == MIGRATIONS.len() as i64 {
+            v
+        } else {
+            v.min(SCHEMA_VERSION - 1)
+        }))
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {

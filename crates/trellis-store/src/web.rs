@@ -17,7 +17,10 @@ use trellis_core::{CoreError, DemoId};
 
 /// The digest under which a secret token is stored.
 pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A fresh 128-bit secret, as hex.
@@ -63,16 +66,36 @@ pub struct FollowupPage {
 }
 
 fn user_from(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
-    Ok(User { id: i64_(r, "id")?, email: text(r, "email")?, name: text(r, "name")?, role: parse(r, "role")? })
+    Ok(User {
+        id: i64_(r, "id")?,
+        email: text(r, "email")?,
+        name: text(r, "name")?,
+        role: parse(r, "role")?,
+    })
 }
 
 impl Store {
-    pub async fn create_user(&self, ctx: &Ctx, email: &str, name: &str, role: Role, password_hash: &str) -> Result<User, StoreError> {
-        let email = normalise_email(email).map_err(|_| CoreError::invalid("EMAIL", email, "is not an e-mail address"))?;
+    pub async fn create_user(
+        &self,
+        ctx: &Ctx,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> Result<User, StoreError> {
+        let email = normalise_email(email)
+            .map_err(|_| CoreError::invalid("EMAIL", email, "is not an e-mail address"))?;
         let name = trellis_core::program::validate_name("--name", name)?;
         let mut tx = self.write_tx().await?;
-        if sqlx::query("SELECT id FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?.is_some() {
-            return Err(StoreError::Conflict(format!("EMAIL: a user {email} already exists")));
+        if sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Conflict(format!(
+                "EMAIL: a user {email} already exists"
+            )));
         }
         let row = sqlx::query("INSERT INTO users (email, name, role, password_hash, created_at_us) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(&email)
@@ -84,27 +107,43 @@ impl Store {
             .await?;
         let id = i64_(&row, "id")?;
         tx.commit().await?;
-        Ok(User { id, email, name, role })
+        Ok(User {
+            id,
+            email,
+            name,
+            role,
+        })
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let rows = sqlx::query("SELECT id, email, name, role FROM users ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, email, name, role FROM users ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(user_from).collect()
     }
 
     /// The user with this e-mail and their password hash, for logging in.
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
-        let Ok(email) = normalise_email(email) else { return Ok(None) };
-        let row = sqlx::query("SELECT id, email, name, role, password_hash FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((user_from(&r)?, text(&r, "password_hash")?))).transpose()
+        let Ok(email) = normalise_email(email) else {
+            return Ok(None);
+        };
+        let row =
+            sqlx::query("SELECT id, email, name, role, password_hash FROM users WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| Ok((user_from(&r)?, text(&r, "password_hash")?)))
+            .transpose()
     }
 
     /// Starts a session; returns the cookie token (only its digest is stored) and the
     /// session's CSRF token.
-    pub async fn create_session(&self, ctx: &Ctx, user: i64, hours: i64) -> Result<(String, String), StoreError> {
+    pub async fn create_session(
+        &self,
+        ctx: &Ctx,
+        user: i64,
+        hours: i64,
+    ) -> Result<(String, String), StoreError> {
         let token = secret()?;
         let csrf = secret()?;
         sqlx::query("INSERT INTO web_sessions (token_hash, user_id, csrf, created_at_us, expires_at_us) VALUES ($1, $2, $3, $4, $5)")
@@ -118,7 +157,11 @@ impl Store {
         Ok((token, csrf))
     }
 
-    pub async fn session(&self, token: &str, now: jiff::Timestamp) -> Result<Option<Session>, StoreError> {
+    pub async fn session(
+        &self,
+        token: &str,
+        now: jiff::Timestamp,
+    ) -> Result<Option<Session>, StoreError> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name, u.role, s.csrf FROM web_sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at_us > $2",
@@ -127,16 +170,29 @@ impl Store {
         .bind(now.as_microsecond())
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| Ok(Session { user: user_from(&r)?, csrf: text(&r, "csrf")? })).transpose()
+        row.map(|r| {
+            Ok(Session {
+                user: user_from(&r)?,
+                csrf: text(&r, "csrf")?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1").bind(digest(token)).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
+            .bind(digest(token))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Mints an API token for automation; the token is shown once.
-    pub async fn create_api_token(&self, ctx: &Ctx, name: &str) -> Result<(i64, String), StoreError> {
+    pub async fn create_api_token(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+    ) -> Result<(i64, String), StoreError> {
         let name = trellis_core::program::validate_name("--name", name)?;
         let token = format!("trl_{}", secret()?);
         let row = sqlx::query("INSERT INTO api_tokens (token_hash, name, created_at_us, created_by) VALUES ($1, $2, $3, $4) RETURNING id")
@@ -150,20 +206,30 @@ impl Store {
     }
 
     pub async fn api_token_valid(&self, token: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT id FROM api_tokens WHERE token_hash = $1").bind(digest(token)).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT id FROM api_tokens WHERE token_hash = $1")
+            .bind(digest(token))
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.is_some())
     }
 
     /// The public link of a demo's contract: the open one, or a new one.
     pub async fn contract_link(&self, ctx: &Ctx, demo: DemoId) -> Result<String, StoreError> {
         let mut tx = self.write_tx().await?;
-        if sqlx::query("SELECT id FROM demos WHERE id = $1").bind(demo.0).fetch_optional(&mut *tx).await?.is_none() {
-            return Err(StoreError::not_found("demo", demo));
-        }
-        let open = sqlx::query("SELECT token FROM contract_links WHERE demo_id = $1 AND used_at_us IS NULL")
+        if sqlx::query("SELECT id FROM demos WHERE id = $1")
             .bind(demo.0)
             .fetch_optional(&mut *tx)
-            .await?;
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::not_found("demo", demo));
+        }
+        let open = sqlx::query(
+            "SELECT token FROM contract_links WHERE demo_id = $1 AND used_at_us IS NULL",
+        )
+        .bind(demo.0)
+        .fetch_optional(&mut *tx)
+        .await?;
         let token = match open {
             Some(r) => text(&r, "token")?,
             None => {
@@ -204,20 +270,32 @@ impl Store {
             tz: text(&r, "tz")?,
             program: text(&r, "program")?,
             settings: crate::gates::settings_from_row(&r)?,
-            accepted_at: opt_at(&r, "used_at_us")?.or(opt_at(&r, "contract_accepted_at_us")?).map(rfc3339_utc),
+            accepted_at: opt_at(&r, "used_at_us")?
+                .or(opt_at(&r, "contract_accepted_at_us")?)
+                .map(rfc3339_utc),
         }))
     }
 
     /// The presenter accepts through the public link. The link is single use.
-    pub async fn accept_contract_by_token(&self, ctx: &Ctx, token: &str) -> Result<Option<DemoId>, StoreError> {
+    pub async fn accept_contract_by_token(
+        &self,
+        ctx: &Ctx,
+        token: &str,
+    ) -> Result<Option<DemoId>, StoreError> {
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query("SELECT demo_id FROM contract_links WHERE token = $1 AND used_at_us IS NULL")
-            .bind(token)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row = sqlx::query(
+            "SELECT demo_id FROM contract_links WHERE token = $1 AND used_at_us IS NULL",
+        )
+        .bind(token)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some(r) = row else { return Ok(None) };
         let demo = DemoId(i64_(&r, "demo_id")?);
-        sqlx::query("UPDATE contract_links SET used_at_us = $1 WHERE token = $2").bind(ctx.now_us()).bind(token).execute(&mut *tx).await?;
+        sqlx::query("UPDATE contract_links SET used_at_us = $1 WHERE token = $2")
+            .bind(ctx.now_us())
+            .bind(token)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.accept_contract(ctx, demo).await?;
         Ok(Some(demo))
@@ -243,13 +321,18 @@ impl Store {
 
     /// Sessions and users count, for the admin page.
     pub async fn user_count(&self) -> Result<u32, StoreError> {
-        let r = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?;
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await?;
         u32_(&r, "n")
     }
 
     /// Forgets expired sessions.
     pub async fn prune_sessions(&self, now: jiff::Timestamp) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM web_sessions WHERE expires_at_us <= $1").bind(now.as_microsecond()).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM web_sessions WHERE expires_at_us <= $1")
+            .bind(now.as_microsecond())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

@@ -300,7 +300,11 @@ pub enum DemoCmd {
     /// Print the public link where the presenter reads and accepts the contract.
     Link {
         id: String,
-        #[arg(long, env = "TRELLIS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "TRELLIS_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         public_url: String,
     },
     /// List an event's demos.

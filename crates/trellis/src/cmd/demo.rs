@@ -161,7 +161,11 @@ pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
         DemoCmd::Link { id, public_url } => {
             let token = store.contract_link(ctx, demo_id(&id)?).await?;
             let link = format!("{}/c/{token}", public_url.trim_end_matches('/'));
-            return env.out.emit(&serde_json::json!({ "link": link, "token": token }), || link.clone());
+            return env
+                .out
+                .emit(&serde_json::json!({ "link": link, "token": token }), || {
+                    link.clone()
+                });
         }
         DemoCmd::List { event } => {
             let d = store
