@@ -544,6 +544,16 @@ mod tests {
     }
 
     #[test]
+    fn absurd_times_leave_a_message_without_time() {
+        let (m, _) = parse_str(
+            r#"{"messages":[{"id":1,"type":"message","date":"2024-01-15T11:50:00",
+               "date_unixtime":"-9223372036854775808","from":"a","text":"x"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(m[0].time, None);
+    }
+
+    #[test]
     fn json_that_is_not_telegram() {
         let err = parse_str(r#"{"hello": [1, 2]}"#).unwrap_err().to_string();
         assert_eq!(

@@ -57,56 +57,71 @@ impl<'r> XEscapes<'r> {
                 return Ok(());
             }
             // Copy only when an escape was cut by the last read (rare).
-            let raw = std::mem::take(&mut self.raw);
             if self.carry.is_empty() {
-                self.rewrite(&raw[..n]);
+                rewrite(&self.raw[..n], &mut self.out, &mut self.carry);
             } else {
                 let mut work = std::mem::take(&mut self.carry);
-                work.extend_from_slice(&raw[..n]);
-                self.rewrite(&work);
+                work.extend_from_slice(&self.raw[..n]);
+                rewrite(&work, &mut self.out, &mut self.carry);
             }
-            self.raw = raw;
         }
         Ok(())
     }
+}
 
-    /// Copies `work` to `out`, rewriting complete `\xNN` escapes; an escape that may be
-    /// cut off at the end goes to `carry`.
-    fn rewrite(&mut self, work: &[u8]) {
-        let mut i = 0;
-        let mut copied = 0;
-        while i < work.len() {
-            let Some(k) = memchr(b'\\', &work[i..]) else {
-                break;
-            };
-            let at = i + k;
-            match work.get(at + 1) {
-                None => {
-                    self.out.extend_from_slice(&work[copied..at]);
-                    self.carry.extend_from_slice(&work[at..]);
+/// Copies `work` to `out`, rewriting complete `\xNN` escapes; an escape that may be cut
+/// off at the end goes to `carry`.
+pub(crate) fn rewrite(work: &[u8], out: &mut Vec<u8>, carry: &mut Vec<u8>) {
+    let mut i = 0;
+    let mut copied = 0;
+    while i < work.len() {
+        let Some(k) = memchr(b'\\', &work[i..]) else {
+            break;
+        };
+        let at = i + k;
+        match work.get(at + 1) {
+            None => {
+                out.extend_from_slice(&work[copied..at]);
+                carry.extend_from_slice(&work[at..]);
+                return;
+            }
+            Some(b'x') => {
+                if at + 3 >= work.len() {
+                    out.extend_from_slice(&work[copied..at]);
+                    carry.extend_from_slice(&work[at..]);
                     return;
                 }
-                Some(b'x') => {
-                    if at + 3 >= work.len() {
-                        self.out.extend_from_slice(&work[copied..at]);
-                        self.carry.extend_from_slice(&work[at..]);
-                        return;
-                    }
-                    if work[at + 2].is_ascii_hexdigit() && work[at + 3].is_ascii_hexdigit() {
-                        self.out.extend_from_slice(&work[copied..at]);
-                        self.out.extend_from_slice(b"\\u00");
-                        self.out.extend_from_slice(&work[at + 2..at + 4]);
-                        copied = at + 4;
-                        i = at + 4;
-                    } else {
-                        i = at + 2;
-                    }
+                if work[at + 2].is_ascii_hexdigit() && work[at + 3].is_ascii_hexdigit() {
+                    out.extend_from_slice(&work[copied..at]);
+                    out.extend_from_slice(b"\\u00");
+                    out.extend_from_slice(&work[at + 2..at + 4]);
+                    copied = at + 4;
+                    i = at + 4;
+                } else {
+                    i = at + 2;
                 }
-                Some(_) => i = at + 2,
             }
+            Some(_) => i = at + 2,
         }
-        self.out.extend_from_slice(&work[copied..]);
     }
+    out.extend_from_slice(&work[copied..]);
+}
+
+/// How many bytes at the end of `b` begin an escape that the next read may complete: a
+/// backslash in the last three bytes that opens an escape (an odd run of backslashes).
+pub(crate) fn open_escape_tail(b: &[u8]) -> usize {
+    let n = b.len();
+    for back in 1..=3.min(n) {
+        if b[n - back] == b'\\' {
+            let run = b[..n - back + 1]
+                .iter()
+                .rev()
+                .take_while(|c| **c == b'\\')
+                .count();
+            return if run % 2 == 1 { back } else { 0 };
+        }
+    }
+    0
 }
 
 impl Read for XEscapes<'_> {
@@ -153,6 +168,17 @@ mod tests {
         }
         let v: serde_json::Value = serde_json::from_slice(want).unwrap();
         assert_eq!(v["text"], "a\u{1}b\\x41\"\u{1f}");
+    }
+
+    #[test]
+    fn open_escapes_at_the_end() {
+        assert_eq!(open_escape_tail(br#"ab\"#), 1);
+        assert_eq!(open_escape_tail(br#"ab\x"#), 2);
+        assert_eq!(open_escape_tail(br#"ab\x4"#), 3);
+        assert_eq!(open_escape_tail(br#"ab\\"#), 0, "a complete pair");
+        assert_eq!(open_escape_tail(br#"a\\\"#), 1);
+        assert_eq!(open_escape_tail(br#"ab\x41"#), 0);
+        assert_eq!(open_escape_tail(b""), 0);
     }
 
     #[test]

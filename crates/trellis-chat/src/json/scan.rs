@@ -9,19 +9,17 @@
 //! edge, not per message). Memory is bounded by the chunk size plus the largest single
 //! value ([`MAX_VALUE`]), never by the file.
 //!
-//! The input goes through [`XEscapes`] first, so tdesktop's `\xNN` escapes are valid JSON
-//! by the time serde sees them. Each chunk is then checked as UTF-8 once (SIMD) and kept
-//! as a `String`, so serde reads from a `&str` and does not check every string again (that
-//! check was a tenth of the run time).
+//! Each chunk read has tdesktop's `\xNN` escapes rewritten to JSON's `\u00NN` (only when
+//! it holds one: the common chunk is not copied for it), is checked as UTF-8 once (SIMD)
+//! and kept as a `String`, so serde reads from a `&str` and does not check every string
+//! again (that check was a tenth of the run time).
 
-use super::escapes::XEscapes;
+use super::escapes::{open_escape_tail, rewrite};
 use crate::error::ChatError;
 use crate::lines::incomplete_tail;
 use memchr::memchr2;
 use serde::Deserialize;
-use std::cell::Cell;
 use std::io::{self, Read};
-use std::rc::Rc;
 
 const CHUNK: usize = 1 << 20;
 /// No chat message is this large; a value that is must be something else.
@@ -29,34 +27,36 @@ pub const MAX_VALUE: usize = 64 << 20;
 
 pub(crate) struct Scanner<'r> {
     place: String,
-    reader: XEscapes<'r>,
+    reader: &'r mut dyn Read,
     /// Raw bytes of the last read.
     chunk: Vec<u8>,
-    /// The first bytes of a character cut by the end of the last read.
+    /// The start of a character or an escape cut by the end of the last read.
     pending: Vec<u8>,
+    /// A chunk with its `\xNN` escapes rewritten.
+    rewritten: Vec<u8>,
     /// Checked text; the unread part is `text[pos..]`.
     text: String,
     pos: usize,
     eof: bool,
     /// Offset in the stream of `buf[0]`.
     base: u64,
-    /// Raw bytes read from the input (the truncation offset).
-    read: Rc<Cell<u64>>,
+    /// Bytes read from the input (the truncation offset).
+    read: u64,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(place: &str, reader: &'r mut dyn Read) -> Scanner<'r> {
-        let read = Rc::new(Cell::new(0));
         Scanner {
             place: place.to_owned(),
-            reader: XEscapes::new(reader, read.clone()),
+            reader,
             chunk: vec![0; CHUNK],
             pending: Vec::new(),
+            rewritten: Vec::new(),
             text: String::with_capacity(2 * CHUNK),
             pos: 0,
             eof: false,
             base: 0,
-            read,
+            read: 0,
         }
     }
 
@@ -83,12 +83,9 @@ impl<'r> Scanner<'r> {
                 Err(e) => return Err(ChatError::io(&self.place, e)),
             }
         };
+        self.read += n as u64;
         if n == 0 {
             self.eof = true;
-            if !self.pending.is_empty() {
-                return Err(self.not_utf8(self.text.len()));
-            }
-            return Ok(false);
         }
         let work: &[u8] = if self.pending.is_empty() {
             &self.chunk[..n]
@@ -96,11 +93,27 @@ impl<'r> Scanner<'r> {
             self.pending.extend_from_slice(&self.chunk[..n]);
             &self.pending
         };
-        let keep = work.len() - incomplete_tail(work);
-        match simdutf8::basic::from_utf8(&work[..keep]) {
+        // Hold back an escape or a character the next read may complete.
+        let keep = if self.eof {
+            work.len()
+        } else {
+            let body = work.len() - open_escape_tail(work);
+            body - incomplete_tail(&work[..body])
+        };
+        let body = if memchr::memmem::find(&work[..keep], b"\\x").is_some() {
+            self.rewritten.clear();
+            let mut carry = Vec::new();
+            rewrite(&work[..keep], &mut self.rewritten, &mut carry);
+            self.rewritten.extend_from_slice(&carry);
+            &self.rewritten[..]
+        } else {
+            &work[..keep]
+        };
+        let appended = !body.is_empty();
+        match simdutf8::basic::from_utf8(body) {
             Ok(s) => self.text.push_str(s),
             Err(_) => {
-                let bad = std::str::from_utf8(&work[..keep])
+                let bad = std::str::from_utf8(body)
                     .err()
                     .map_or(0, |e| e.valid_up_to());
                 return Err(self.not_utf8(self.text.len() + bad));
@@ -108,7 +121,7 @@ impl<'r> Scanner<'r> {
         }
         let tail = work[keep..].to_vec();
         self.pending = tail;
-        Ok(true)
+        Ok(n > 0 || appended)
     }
 
     fn not_utf8(&self, at: usize) -> ChatError {
@@ -134,7 +147,7 @@ impl<'r> Scanner<'r> {
     pub fn truncated(&self) -> ChatError {
         ChatError::Truncated {
             place: self.place.clone(),
-            offset: self.read.get(),
+            offset: self.read,
         }
     }
 
@@ -431,6 +444,37 @@ mod tests {
             e,
             "t.json: the JSON ends early at byte offset 11: the export is truncated"
         );
+    }
+
+    /// Escapes and characters cut at every chunk edge come out whole.
+    #[test]
+    fn x_escapes_and_characters_across_reads() {
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let doc = r#"{"a": "Zoë \x01 \\x41 🦀\x1f", "b": "\\"}"#.as_bytes();
+        for step in 1..doc.len() {
+            let mut r = Trickle(doc, step);
+            let mut s = Scanner::new("t.json", &mut r);
+            let mut key = String::new();
+            let mut v = String::new();
+            s.expect(b'{', "an object").unwrap();
+            s.key(&mut key).unwrap();
+            s.string(&mut v).unwrap();
+            assert_eq!(v, "Zoë \u{1} \\x41 🦀\u{1f}", "step {step}");
+            assert!(s.more(b'}').unwrap());
+            s.key(&mut key).unwrap();
+            s.string(&mut v).unwrap();
+            assert_eq!(v, "\\", "step {step}");
+            assert!(!s.more(b'}').unwrap());
+            assert_eq!(s.peek().unwrap(), None);
+        }
     }
 
     #[test]

@@ -43,6 +43,7 @@ fn fragments() -> impl Strategy<Value = Vec<u8>> {
         "\"date\":",
         "\"2024-01-15T10:30:00\"",
         "\"date_unixtime\":\"17\"",
+        "\"date_unixtime\":\"-9223372036854775808\"",
         ",",
         "\"",
         "\\x41",
