@@ -26,17 +26,28 @@ pub(crate) async fn insert_many(
     columns: &[&str],
     rows: impl IntoIterator<Item = Vec<Value>>,
 ) -> Result<u64, StoreError> {
+    upsert_many(conn, table, columns, "", rows).await
+}
+
+/// As [`insert_many`], each statement ending with `tail` (an `ON CONFLICT …` clause).
+pub(crate) async fn upsert_many(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    tail: &str,
+    rows: impl IntoIterator<Item = Vec<Value>>,
+) -> Result<u64, StoreError> {
     let per = rows_per_statement(columns.len());
     let mut batch: Vec<Vec<Value>> = Vec::with_capacity(per);
     let mut total = 0;
     for row in rows {
         batch.push(row);
         if batch.len() == per {
-            total += flush(conn, table, columns, &mut batch).await?;
+            total += flush(conn, table, columns, tail, &mut batch).await?;
         }
     }
     if !batch.is_empty() {
-        total += flush(conn, table, columns, &mut batch).await?;
+        total += flush(conn, table, columns, tail, &mut batch).await?;
     }
     Ok(total)
 }
@@ -45,6 +56,7 @@ async fn flush(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[&str],
+    tail: &str,
     batch: &mut Vec<Vec<Value>>,
 ) -> Result<u64, StoreError> {
     let n = columns.len();
@@ -79,6 +91,7 @@ async fn flush(
         }
         sql.push(')');
     }
+    sql.push_str(tail);
     let done = sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
         .execute(conn)
         .await?;

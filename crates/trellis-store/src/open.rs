@@ -46,6 +46,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0002_cycle.sql"),
     },
     Migration {
+        version: 3,
+        name: "imports",
+        sqlite: include_str!("../migrations/sqlite/0003_imports.sql"),
+        postgres: include_str!("../migrations/postgres/0003_imports.sql"),
+    },
+    Migration {
         version: 4,
         name: "web",
         sqlite: include_str!("../migrations/sqlite/0004_web.sql"),

@@ -87,7 +87,7 @@ impl Store {
     }
 
     pub async fn list_people(&self) -> Result<Vec<PersonView>, StoreError> {
-        let rows = sqlx::query("SELECT id, display_name, quiet_killer FROM people ORDER BY id")
+        let rows = sqlx::query("SELECT id, display_name, quiet_killer FROM people WHERE merged_into IS NULL ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         let email_rows =

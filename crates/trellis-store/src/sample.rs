@@ -291,7 +291,10 @@ async fn load_mechanisms(
     Ok(())
 }
 
-async fn next_id(conn: &mut AnyConnection, table: &'static str) -> Result<i64, StoreError> {
+pub(crate) async fn next_id(
+    conn: &mut AnyConnection,
+    table: &'static str,
+) -> Result<i64, StoreError> {
     let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_one(&mut *conn)
@@ -300,7 +303,7 @@ async fn next_id(conn: &mut AnyConnection, table: &'static str) -> Result<i64, S
 }
 
 /// PostgreSQL's identity sequences do not see explicit ids; move them past what we wrote.
-async fn bump_sequence(
+pub(crate) async fn bump_sequence(
     conn: &mut AnyConnection,
     backend: Backend,
     table: &'static str,

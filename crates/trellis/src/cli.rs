@@ -93,6 +93,26 @@ pub enum Command {
     /// API tokens for automation.
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Import a platform's export into an event: luma, eventbrite, meetup (attendees),
+    /// sessionize, pretalx (demos and speakers). Re-importing is a no-op; a later export
+    /// of the same event updates it in place.
+    Import(ImportArgs),
+    /// List recorded imports.
+    Imports {
+        /// Only this event's imports.
+        #[arg(long)]
+        event: Option<String>,
+    },
+    /// Write the whole database as one JSON document (to stdout, or --output FILE).
+    Export {
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Restore a `trellis export` document into a new, empty database (either backend).
+    Restore {
+        /// The document, or - for standard input.
+        file: String,
+    },
     /// List the overrides organizers used to pass blocked gates.
     Overrides {
         /// Only this program's overrides.
@@ -150,6 +170,18 @@ pub enum PersonCmd {
     List,
     /// Show a person with their attendances and demos.
     Show { id: String },
+    /// Likely duplicates (same name after Unicode normalisation and case folding, names
+    /// in another order, similar names at one e-mail domain), with the evidence.
+    Duplicates,
+    /// Merge OTHER into KEEP: every record of OTHER moves to KEEP; undo with `unmerge`.
+    Merge { keep: String, other: String },
+    /// Undo the merge of ID (the person that was merged away).
+    Unmerge { id: String },
+    /// Everything stored about a person, as JSON.
+    Export { id: String },
+    /// Erase a person's name, e-mails, platform ids and answers; keep anonymous counts so
+    /// past metrics stay the same.
+    Forget { id: String },
     /// Change whether a person may be contacted for follow-ups.
     #[command(group(clap::ArgGroup::new("contact").required(true).args(["no_contact", "contact_ok"])))]
     Edit {
@@ -621,4 +653,32 @@ pub enum TokenCmd {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ImportFormat {
+    Luma,
+    Eventbrite,
+    Meetup,
+    Sessionize,
+    Pretalx,
+    /// Recognise the platform from the file's header or JSON keys.
+    Auto,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// `PLATFORM FILE` (luma, eventbrite, meetup, sessionize, pretalx or auto), or just
+    /// `FILE` with --format.
+    #[arg(value_name = "PLATFORM] [FILE", num_args = 1..=2, required = true)]
+    pub args: Vec<String>,
+    /// The platform, or `auto` to recognise it from the content.
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+    /// The event the file is an export of.
+    #[arg(long)]
+    pub event: String,
+    /// Read the file and print the report; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -6,7 +6,9 @@ mod calendar;
 mod chat;
 mod demo;
 mod event;
+mod dump;
 mod followup;
+mod import;
 mod metrics;
 mod organizer;
 mod person;
@@ -85,6 +87,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(&env, a).await,
         Command::User(c) => serve::user(&env, c).await,
         Command::Token(c) => serve::token(&env, c).await,
+        Command::Import(a) => import::run(&env, a).await,
+        Command::Imports { event } => import::list(&env, event).await,
+        Command::Export { output } => dump::export(&env, output).await,
+        Command::Restore { file } => dump::restore(&env, file).await,
         Command::Overrides { program } => overrides(&env, program).await,
         // Routed above, before the store is opened; kept here so the match stays total.
         Command::Chat(c) => chat::run(c, env.out),

@@ -35,6 +35,74 @@ pub async fn run(env: &Env, cmd: PersonCmd) -> anyhow::Result<()> {
                 table(&["ID", "NAME", "E-MAILS"], rows)
             })
         }
+        PersonCmd::Duplicates => {
+            let list = env.store.duplicates().await?;
+            env.out.emit(&list, || {
+                if list.is_empty() {
+                    return "no likely duplicates".into();
+                }
+                let mut s = String::new();
+                for d in &list {
+                    s.push_str(&format!("{} {} / {} {}\n", d.a, d.a_name, d.b, d.b_name));
+                    for e in &d.evidence {
+                        s.push_str(&format!("  - {e}\n"));
+                    }
+                    s.push_str(&format!(
+                        "  if they are one person: trellis person merge {} {}\n",
+                        d.a, d.b
+                    ));
+                }
+                s.push_str("a name alone never merges anyone: look at the evidence first");
+                s
+            })
+        }
+        PersonCmd::Merge { keep, other } => {
+            let keep = PersonId(parse_id("KEEP", &keep)?);
+            let other = PersonId(parse_id("OTHER", &other)?);
+            let m = env.store.merge_people(&env.ctx, keep, other).await?;
+            env.out.emit(&m, || {
+                let moved: u64 = m.moved.values().sum();
+                let combined: u64 = m.combined.values().sum();
+                format!(
+                    "person {} merged into person {} (merge {}): {moved} records moved, {combined} combined; undo: trellis person unmerge {}",
+                    m.merged, m.kept, m.merge, m.merged
+                )
+            })
+        }
+        PersonCmd::Unmerge { id } => {
+            let id = PersonId(parse_id("ID", &id)?);
+            let u = env.store.unmerge_person(&env.ctx, id).await?;
+            env.out.emit(&u, || {
+                format!(
+                    "merge {} undone: person {} is separate from person {} again ({} records restored)",
+                    u.merge, u.restored, u.kept, u.rows
+                )
+            })
+        }
+        PersonCmd::Export { id } => {
+            let id = PersonId(parse_id("ID", &id)?);
+            let x = env.store.person_export(id).await?;
+            // The export is JSON whichever way it is asked for.
+            println!("{}", serde_json::to_string_pretty(&x)?);
+            Ok(())
+        }
+        PersonCmd::Forget { id } => {
+            let id = PersonId(parse_id("ID", &id)?);
+            let f = env.store.forget_person(&env.ctx, id).await?;
+            env.out.emit(&f, || {
+                let list = |m: &serde_json::Map<String, serde_json::Value>| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                format!(
+                    "person {id} forgotten: erased {}; kept anonymous: {}",
+                    list(&f.erased),
+                    list(&f.kept)
+                )
+            })
+        }
         PersonCmd::Edit {
             id,
             no_contact,

@@ -1,0 +1,554 @@
+//! The JSON exports: Eventbrite API attendees, Sessionize `view/All`, pretalx submissions
+//! and speakers. The top-level object is walked key by key; the list that holds the rows
+//! is visited element by element (serde's stream-array pattern over `io::Read`), so a
+//! large file is never held whole. Each element's line is where its first token is.
+
+use crate::csvs::{eventbrite_status, pretalx_status};
+use crate::error::ImportError;
+use crate::{Out, Questions};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::rc::Rc;
+use trellis_core::attendance::Rsvp;
+use trellis_core::demo::DemoStatus;
+use trellis_core::import::{Guest, PersonKey, Record, RowNote, Session, Shape, Speaker};
+
+/// Where the reader is: the current line, and the line of the first non-blank byte read
+/// since the last `arm`.
+#[derive(Default)]
+struct Lines {
+    line: Cell<u64>,
+    armed: Cell<bool>,
+    mark: Cell<u64>,
+}
+
+struct Counting<R> {
+    inner: R,
+    at: Rc<Lines>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for b in &buf[..n] {
+            if self.at.armed.get() && !b.is_ascii_whitespace() {
+                self.at.mark.set(self.at.line.get());
+                self.at.armed.set(false);
+            }
+            if *b == b'\n' {
+                self.at.line.set(self.at.line.get() + 1);
+            }
+        }
+        Ok(n)
+    }
+}
+
+type Each<'a> = dyn FnMut(&str, u64, Value) -> Result<(), ImportError> + 'a;
+
+struct Top<'a, 'f> {
+    keys: &'a [&'a str],
+    at: Rc<Lines>,
+    each: &'a mut Each<'f>,
+    failed: &'a mut Option<ImportError>,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if self.keys.contains(&key.as_str()) {
+                map.next_value_seed(List {
+                    key: &key,
+                    at: &self.at,
+                    each: &mut *self.each,
+                    failed: &mut *self.failed,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct List<'a, 'f> {
+    key: &'a str,
+    at: &'a Rc<Lines>,
+    each: &'a mut Each<'f>,
+    failed: &'a mut Option<ImportError>,
+}
+
+impl<'de> DeserializeSeed<'de> for List<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for List<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a list under {:?}", self.key)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        loop {
+            self.at.armed.set(true);
+            let Some(v) = seq.next_element::<Value>()? else {
+                break;
+            };
+            let line = self.at.mark.get();
+            if let Err(e) = (self.each)(self.key, line, v) {
+                *self.failed = Some(e);
+                return Err(de::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn walk(
+    file: &str,
+    reader: impl Read,
+    keys: &[&str],
+    each: &mut Each<'_>,
+) -> Result<(), ImportError> {
+    let at = Rc::new(Lines::default());
+    at.line.set(1);
+    let counting = Counting {
+        inner: reader,
+        at: at.clone(),
+    };
+    let mut de = serde_json::Deserializer::from_reader(counting);
+    let mut failed = None;
+    let result = Top {
+        keys,
+        at,
+        each,
+        failed: &mut failed,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    result.map_err(|e| {
+        if e.is_io() {
+            ImportError::Io {
+                file: file.to_owned(),
+                detail: e.to_string(),
+            }
+        } else {
+            let text = e.to_string();
+            let detail = text.split(" at line ").next().unwrap_or(&text).to_owned();
+            ImportError::Malformed {
+                file: file.to_owned(),
+                line: e.line() as u64,
+                column: e.column() as u64,
+                detail: format!("not valid JSON: {detail}"),
+            }
+        }
+    })
+}
+
+pub(crate) fn parse(
+    file: &str,
+    shape: Shape,
+    reader: impl Read,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, ImportError> {
+    let mut q = Questions::default();
+    match shape {
+        Shape::EventbriteJson => walk(file, reader, &["attendees"], &mut |_, line, v| {
+            out.rows += 1;
+            let r = eventbrite(line, &v, &mut q);
+            out.push(r)
+        })?,
+        Shape::PretalxSubmissionsJson => walk(file, reader, &["results"], &mut |_, line, v| {
+            out.rows += 1;
+            let r = pretalx_submission(line, &v, &mut q);
+            out.push(r)
+        })?,
+        Shape::PretalxSpeakersJson => walk(file, reader, &["results"], &mut |_, line, v| {
+            out.rows += 1;
+            let r = pretalx_speaker(line, &v, &mut q);
+            out.push(r)
+        })?,
+        Shape::SessionizeJson => sessionize(file, reader, out, &mut q)?,
+        other => {
+            return Err(ImportError::Unknown {
+                file: file.to_owned(),
+                detail: format!("{other} is not a JSON export"),
+            });
+        }
+    }
+    Ok(q.into_list())
+}
+
+fn s<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+}
+
+fn flag(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// A pretalx multi-language string (`{"en": "…"}`) or a plain one.
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(t) => Some(t.trim().to_owned()).filter(|t| !t.is_empty()),
+        Value::Object(m) => m
+            .get("en")
+            .or_else(|| m.values().next())
+            .and_then(Value::as_str)
+            .map(|t| t.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn skipped(line: u64, reason: String) -> Record {
+    Record::Skipped(RowNote { line, reason })
+}
+
+fn eventbrite(line: u64, v: &Value, q: &mut Questions) -> Record {
+    let profile = v.get("profile").unwrap_or(&Value::Null);
+    let status = s(v, "status").unwrap_or("");
+    let used = v
+        .get("barcodes")
+        .and_then(Value::as_array)
+        .is_some_and(|b| b.iter().any(|x| s(x, "status") == Some("used")));
+    let (rsvp, checked) = if flag(v, "cancelled") || flag(v, "refunded") {
+        (Rsvp::Declined, false)
+    } else if flag(v, "checked_in") || used {
+        (Rsvp::Going, true)
+    } else {
+        match eventbrite_status(status) {
+            Some(x) => x,
+            None => {
+                return skipped(
+                    line,
+                    format!(
+                        "status {status:?} is not an attendance (Attending, Checked In, Not Attending)"
+                    ),
+                );
+            }
+        }
+    };
+    let Some(email) = s(profile, "email") else {
+        return skipped(
+            line,
+            "profile.email is missing: cannot tell who this attendee is".into(),
+        );
+    };
+    let name = s(profile, "name").map(str::to_owned).or_else(|| {
+        let parts: Vec<&str> = [s(profile, "first_name"), s(profile, "last_name")]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    });
+    let answers = v
+        .get("answers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| Some((q.id(s(a, "question")?), s(a, "answer")?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Record::Guest(Guest {
+        line,
+        person: PersonKey {
+            name,
+            email: Some(email.to_owned()),
+            platform_id: None,
+        },
+        rsvp,
+        checked_in: checked,
+        status: status.to_owned(),
+        group: s(v, "order_id").map(str::to_owned),
+        answers,
+    })
+}
+
+/// pretalx answers name their question by id (or as an object when expanded).
+fn pretalx_answers(v: &Value, q: &mut Questions) -> Vec<(u32, String)> {
+    v.get("answers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| {
+                    let question = match a.get("question")? {
+                        Value::Object(o) => text_of(o.get("question"))
+                            .or_else(|| o.get("id").map(|i| format!("question {i}")))?,
+                        other => format!("question {other}"),
+                    };
+                    let answer = s(a, "answer")?.to_owned();
+                    Some((q.id(&question), answer))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pretalx_submission(line: u64, v: &Value, q: &mut Questions) -> Record {
+    let Some(code) = s(v, "code") else {
+        return skipped(line, "the submission has no code".into());
+    };
+    let state = s(v, "state").unwrap_or("");
+    let Some(status) = pretalx_status(state) else {
+        return skipped(
+            line,
+            format!("submission {code}: state {state:?} is not a submitted proposal's"),
+        );
+    };
+    let Some(title) = text_of(v.get("title")) else {
+        return skipped(line, format!("submission {code} has no title"));
+    };
+    let speakers = v
+        .get("speakers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|sp| match sp {
+                    Value::String(c) => Some(PersonKey {
+                        name: None,
+                        email: None,
+                        platform_id: Some(c.clone()),
+                    }),
+                    Value::Object(_) => Some(PersonKey {
+                        name: s(sp, "name").map(str::to_owned),
+                        email: s(sp, "email").map(str::to_owned),
+                        platform_id: s(sp, "code").map(str::to_owned),
+                    }),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Record::Session(Session {
+        line,
+        external_id: code.to_owned(),
+        title,
+        status,
+        platform_status: state.to_owned(),
+        speakers,
+        answers: pretalx_answers(v, q),
+    })
+}
+
+fn pretalx_speaker(line: u64, v: &Value, q: &mut Questions) -> Record {
+    let Some(code) = s(v, "code") else {
+        return skipped(line, "the speaker has no code".into());
+    };
+    Record::Speaker(Speaker {
+        line,
+        person: PersonKey {
+            name: s(v, "name").map(str::to_owned),
+            email: s(v, "email").map(str::to_owned),
+            platform_id: Some(code.to_owned()),
+        },
+        arrived: flag(v, "has_arrived"),
+        sessions: v
+            .get("submissions")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        answers: pretalx_answers(v, q),
+    })
+}
+
+/// Sessionize's status → Trellis's demo status. `Accepted` is a passed screening, and a
+/// confirmed demo once the speaker confirmed (`isConfirmed`); the `*_Queue` states are
+/// decisions not yet sent to the speaker.
+pub fn sessionize_status(status: &str, confirmed: bool) -> Option<DemoStatus> {
+    Some(match status {
+        "Nominated" => DemoStatus::Proposed,
+        "Accepted_Queue" => DemoStatus::Screened,
+        "Accepted" if confirmed => DemoStatus::Confirmed,
+        "Accepted" => DemoStatus::Screened,
+        "Declined" | "Decline_Queue" => DemoStatus::Rejected,
+        _ => return None,
+    })
+}
+
+fn sessionize(
+    file: &str,
+    reader: impl Read,
+    out: &mut Out<'_>,
+    q: &mut Questions,
+) -> Result<(), ImportError> {
+    // Sessions name their speakers by id and come first; both lists are kept (compactly)
+    // until the end, which is one event's programme.
+    let mut sessions: Vec<(u64, Value)> = Vec::new();
+    let mut speakers: Vec<(u64, Value)> = Vec::new();
+    let mut questions: HashMap<String, String> = HashMap::new();
+    walk(
+        file,
+        reader,
+        &["sessions", "speakers", "questions"],
+        &mut |key, line, mut v| {
+            match key {
+                "sessions" => {
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("description");
+                    }
+                    sessions.push((line, v));
+                }
+                "speakers" => {
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("bio");
+                        o.remove("links");
+                    }
+                    speakers.push((line, v));
+                }
+                _ => {
+                    if let (Some(id), Some(text)) = (v.get("id"), s(&v, "question")) {
+                        questions.insert(id.to_string(), text.to_owned());
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let by_id: HashMap<String, &Value> = speakers
+        .iter()
+        .filter_map(|(_, v)| Some((s(v, "id")?.to_owned(), v)))
+        .collect();
+    let speaker_name = |v: &Value| {
+        s(v, "fullName").map(str::to_owned).or_else(|| {
+            let parts: Vec<&str> = [s(v, "firstName"), s(v, "lastName")]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        })
+    };
+    let answers_of = |v: &Value, q: &mut Questions| -> Vec<(u32, String)> {
+        v.get("questionAnswers")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|a| {
+                        let id = a.get("questionId")?.to_string();
+                        let question = questions
+                            .get(&id)
+                            .cloned()
+                            .unwrap_or_else(|| format!("question {id}"));
+                        Some((q.id(&question), s(a, "answerValue")?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (line, v) in &sessions {
+        out.rows += 1;
+        let line = *line;
+        let id = match v.get("id") {
+            Some(Value::String(x)) => x.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => {
+                out.skip(line, "the session has no id")?;
+                continue;
+            }
+        };
+        if flag(v, "isServiceSession") {
+            out.skip(
+                line,
+                format!("session {id} is a service session (a break, food): not a demo"),
+            )?;
+            continue;
+        }
+        let raw = s(v, "status").unwrap_or("");
+        let Some(status) = sessionize_status(raw, flag(v, "isConfirmed")) else {
+            out.skip(
+                line,
+                format!("session {id}: status {raw:?} is not one Sessionize uses (Nominated, Accepted, Declined, …)"),
+            )?;
+            continue;
+        };
+        let Some(title) = s(v, "title") else {
+            out.skip(line, format!("session {id} has no title"))?;
+            continue;
+        };
+        let speakers = v
+            .get("speakers")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|x| x.as_str())
+                    .map(|guid| PersonKey {
+                        name: by_id.get(guid).and_then(|sp| speaker_name(sp)),
+                        email: None,
+                        platform_id: Some(guid.to_owned()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let answers = answers_of(v, q);
+        out.push(Record::Session(Session {
+            line,
+            external_id: id,
+            title: title.to_owned(),
+            status,
+            platform_status: raw.to_owned(),
+            speakers,
+            answers,
+        }))?;
+    }
+    for (line, v) in &speakers {
+        out.rows += 1;
+        let Some(id) = s(v, "id") else {
+            out.skip(*line, "the speaker has no id")?;
+            continue;
+        };
+        let answers = answers_of(v, q);
+        out.push(Record::Speaker(Speaker {
+            line: *line,
+            person: PersonKey {
+                name: speaker_name(v),
+                email: None,
+                platform_id: Some(id.to_owned()),
+            },
+            arrived: false,
+            sessions: v
+                .get("sessions")
+                .and_then(Value::as_array)
+                .map(|l| {
+                    l.iter()
+                        .map(|x| match x {
+                            Value::String(t) => t.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            answers,
+        }))?;
+    }
+    Ok(())
+}

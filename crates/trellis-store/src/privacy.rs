@@ -1,0 +1,198 @@
+//! A person's data under the person's control: everything about them as one JSON
+//! document, and forgetting them. Forgetting erases what identifies or quotes them and
+//! keeps the anonymous facts (that person #n attended, presented, was followed up), so
+//! every metric of the past stays what it was.
+
+use crate::catalog;
+use crate::ctx::Ctx;
+use crate::error::StoreError;
+use crate::identity::select_rows;
+use crate::open::Store;
+use crate::row::opt_i64;
+use serde::Serialize;
+use serde_json::{Map, Value as J};
+use sqlx::AnyConnection;
+use trellis_core::{CoreError, PersonId};
+
+/// What forgetting does to each table that holds something about a person. Every table
+/// of the catalog with rows about a person must be named here (a test checks it).
+pub(crate) const FORGET: &[(&str, Forget)] = &[
+    ("people", Forget::Anonymise),
+    ("person_emails", Forget::Delete),
+    ("person_platform_ids", Forget::Delete),
+    ("person_answers", Forget::Delete),
+    // The person's own words in a follow-up answer; that it was answered stays.
+    ("followups", Forget::Blank("answer")),
+    // An organizer's note on why to follow up with them.
+    ("retro_followups", Forget::Blank("why")),
+    // Merge journals copy e-mails and ids: dropped, so such a merge can no longer be undone.
+    ("person_merges", Forget::Blank("changes")),
+    // Anonymous facts the metrics count: kept, pointing at the anonymous row.
+    ("attendances", Forget::Keep),
+    ("demos", Forget::Keep),
+    ("demo_presenters", Forget::Keep),
+    ("demo_answers", Forget::Keep),
+    ("retro_invites", Forget::Keep),
+    ("pipeline_cards", Forget::Keep),
+    ("pipeline_moves", Forget::Keep),
+    ("sparks", Forget::Keep),
+];
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Forget {
+    /// The person's row: name replaced, marked forgotten and never to be contacted.
+    Anonymise,
+    Delete,
+    /// Set this column to NULL (or empty text where it may not be NULL).
+    Blank(&'static str),
+    Keep,
+}
+
+/// Everything stored about one person.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonExport {
+    pub trellis_person_export: u32,
+    pub person: PersonId,
+    /// Per table, the rows about the person, column by column.
+    pub tables: Map<String, J>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Forgotten {
+    pub person: PersonId,
+    /// Rows erased or blanked, per table.
+    pub erased: Map<String, J>,
+    /// Rows kept, anonymous, per table.
+    pub kept: Map<String, J>,
+}
+
+async fn person_row_exists(
+    conn: &mut AnyConnection,
+    id: PersonId,
+) -> Result<Option<i64>, StoreError> {
+    let r = sqlx::query("SELECT forgotten_at_us FROM people WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("person", id))?;
+    opt_i64(&r, "forgotten_at_us")
+}
+
+impl Store {
+    /// `trellis person export`: every row of every table that is about the person.
+    pub async fn person_export(&self, id: PersonId) -> Result<PersonExport, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        person_row_exists(&mut conn, id).await?;
+        let mut tables = Map::new();
+        for t in catalog::TABLES {
+            let Some(filter) = t.about_person else {
+                continue;
+            };
+            let rows = select_rows(&mut conn, t, filter, &[id.0]).await?;
+            if !rows.is_empty() {
+                tables.insert(
+                    t.name.to_owned(),
+                    J::Array(rows.into_iter().map(J::Object).collect()),
+                );
+            }
+        }
+        Ok(PersonExport {
+            trellis_person_export: 1,
+            person: id,
+            tables,
+        })
+    }
+
+    /// `trellis person forget`: erases the person's name, e-mails, platform ids, answers
+    /// and quoted words; keeps the anonymous facts the metrics are made of.
+    pub async fn forget_person(&self, ctx: &Ctx, id: PersonId) -> Result<Forgotten, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        if person_row_exists(conn, id).await?.is_some() {
+            return Err(CoreError::invalid("ID", id, "was forgotten already").into());
+        }
+        let mut erased = Map::new();
+        let mut kept = Map::new();
+        for (name, how) in FORGET {
+            let t = catalog::table(name)
+                .ok_or_else(|| StoreError::Corrupt(format!("forget names table {name}")))?;
+            let Some(filter) = t.about_person else {
+                continue;
+            };
+            let n = select_rows(conn, t, filter, &[id.0]).await?.len() as u64;
+            if n == 0 {
+                continue;
+            }
+            match how {
+                Forget::Keep => {
+                    kept.insert((*name).to_owned(), J::from(n));
+                    continue;
+                }
+                Forget::Anonymise => {
+                    sqlx::query(
+                        "UPDATE people SET display_name = $1, do_not_contact = 1, forgotten_at_us = $2 WHERE id = $3",
+                    )
+                    .bind(format!("forgotten person {id}"))
+                    .bind(ctx.now_us())
+                    .bind(id.0)
+                    .execute(&mut *conn)
+                    .await?;
+                    // The merged-away people whose rows moved to this person: their
+                    // names go too.
+                    sqlx::query(
+                        "UPDATE people SET display_name = 'forgotten person ' || CAST(id AS TEXT), forgotten_at_us = $1, do_not_contact = 1 \
+                         WHERE merged_into = $2",
+                    )
+                    .bind(ctx.now_us())
+                    .bind(id.0)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Forget::Delete => {
+                    let sql = format!("DELETE FROM {name} WHERE {filter}");
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(id.0)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Forget::Blank(col) => {
+                    let empty = match t.kind(col) {
+                        Some(catalog::Kind::Text) => "''",
+                        _ => "NULL",
+                    };
+                    let sql = format!("UPDATE {name} SET {col} = {empty} WHERE {filter}");
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(id.0)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+            erased.insert((*name).to_owned(), J::from(n));
+        }
+        tx.commit().await?;
+        Ok(Forgotten {
+            person: id,
+            erased,
+            kept,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forgetting_covers_every_table_about_a_person() {
+        for t in catalog::TABLES.iter().filter(|t| t.about_person.is_some()) {
+            assert!(
+                FORGET.iter().any(|(n, _)| *n == t.name),
+                "table {} holds rows about people: say in FORGET what forgetting does to it",
+                t.name
+            );
+        }
+        for (n, _) in FORGET {
+            assert!(catalog::table(n).is_some(), "{n} is not in the catalog");
+        }
+    }
+}
