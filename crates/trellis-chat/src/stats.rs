@@ -2,7 +2,7 @@
 
 use crate::message::{Format, Kind, MessageRef};
 use crate::time::Time;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// What an export holds, in numbers.
@@ -37,16 +37,35 @@ pub struct Stats {
 #[derive(Debug)]
 pub struct StatsBuilder {
     stats: Stats,
-    /// Authors already listed, by platform id when there is one, else by name.
-    seen: HashSet<String, BuildHasherDefault<FxHasher>>,
+    /// Authors already listed, by platform id when there is one, else by name, with
+    /// their index in `keys`.
+    seen: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
     /// The key of each entry of `authors`, in the same order.
     keys: Vec<String>,
     /// Sort keys of `first` and `last`, so each message computes only its own.
     first_key: Option<(i64, u32)>,
     last_key_time: Option<(i64, u32)>,
-    /// The key of the previous message's author: chats run in streaks, so most lookups
-    /// end here without hashing.
-    last_key: String,
+    /// Recently seen authors by a cheap fingerprint of the key (an index into `keys`):
+    /// a chat's regulars are found here with one comparison instead of a hash lookup.
+    recent: [u32; RECENT],
+}
+
+const RECENT: usize = 64;
+const NONE: u32 = u32::MAX;
+
+/// A fingerprint that costs four loads: length and three bytes.
+fn slot(key: &str) -> usize {
+    let b = key.as_bytes();
+    let n = b.len();
+    let (first, mid, last) = match n {
+        0 => (0, 0, 0),
+        _ => (b[0], b[n / 2], b[n - 1]),
+    };
+    (n.wrapping_mul(31)
+        ^ usize::from(first).wrapping_mul(7)
+        ^ usize::from(mid) << 3
+        ^ usize::from(last))
+        % RECENT
 }
 
 impl StatsBuilder {
@@ -67,9 +86,9 @@ impl StatsBuilder {
                 day_first: None,
                 warnings: Vec::new(),
             },
-            seen: HashSet::default(),
+            seen: HashMap::default(),
             keys: Vec::new(),
-            last_key: String::new(),
+            recent: [NONE; RECENT],
             first_key: None,
             last_key_time: None,
         }
@@ -81,14 +100,24 @@ impl StatsBuilder {
             Some(a) => {
                 s.messages += 1;
                 let key = a.id.unwrap_or(a.name);
-                if key != self.last_key {
-                    if !self.seen.contains(key) {
-                        self.seen.insert(key.to_owned());
-                        self.keys.push(key.to_owned());
-                        s.authors.push(a.name.to_owned());
-                    }
-                    self.last_key.clear();
-                    self.last_key.push_str(key);
+                let slot = slot(key);
+                let cached = self.recent[slot];
+                let hit = self
+                    .keys
+                    .get(cached as usize)
+                    .is_some_and(|k| k.as_str() == key);
+                if !hit {
+                    let index = match self.seen.get(key) {
+                        Some(&i) => i,
+                        None => {
+                            let i = u32::try_from(self.keys.len()).unwrap_or(NONE);
+                            self.seen.insert(key.to_owned(), i);
+                            self.keys.push(key.to_owned());
+                            s.authors.push(a.name.to_owned());
+                            i
+                        }
+                    };
+                    self.recent[slot] = index;
                 }
             }
             None => s.system += 1,
@@ -132,7 +161,9 @@ impl StatsBuilder {
         s.edited += l.edited;
         s.polls += l.polls;
         for (key, name) in later.keys.into_iter().zip(l.authors) {
-            if self.seen.insert(key.clone()) {
+            if !self.seen.contains_key(&key) {
+                let i = u32::try_from(self.keys.len()).unwrap_or(NONE);
+                self.seen.insert(key.clone(), i);
                 self.keys.push(key);
                 s.authors.push(name);
             }
@@ -197,5 +228,47 @@ impl Hasher for FxHasher {
 
     fn finish(&self) -> u64 {
         self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::AuthorRef;
+
+    fn msg<'a>(name: &'a str, id: Option<&'a str>) -> MessageRef<'a> {
+        MessageRef {
+            format: Format::WhatsApp,
+            chat: None,
+            id: None,
+            author: Some(AuthorRef { name, id }),
+            time: None,
+            text: "",
+            kind: Kind::Message,
+            multiline: false,
+            edited: false,
+            poll: false,
+            reply_to: None,
+        }
+    }
+
+    #[test]
+    fn authors_in_first_seen_order_whatever_the_cache_holds() {
+        let mut b = StatsBuilder::new(Format::WhatsApp);
+        // "Anna" and "Abna" share the cache fingerprint; ids win over names.
+        for (name, id) in [
+            ("Anna", None),
+            ("Abna", None),
+            ("Anna", None),
+            ("Abna", None),
+            ("Bo", Some("U1")),
+            ("Bo (renamed)", Some("U1")),
+            ("Bo", Some("U2")),
+        ] {
+            b.add(&msg(name, id));
+        }
+        let s = b.finish(None, Vec::new());
+        assert_eq!(s.authors, ["Anna", "Abna", "Bo", "Bo"]);
+        assert_eq!(s.messages, 7);
     }
 }
