@@ -14,7 +14,6 @@ pub mod gate;
 pub mod identity;
 pub mod ids;
 pub mod import;
-pub mod listen;
 pub mod metrics;
 pub mod person;
 pub mod pipeline;
