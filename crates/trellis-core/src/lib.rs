@@ -14,6 +14,7 @@ pub mod gate;
 pub mod identity;
 pub mod ids;
 pub mod import;
+pub mod listen;
 pub mod metrics;
 pub mod person;
 pub mod pipeline;

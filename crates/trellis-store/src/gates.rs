@@ -211,13 +211,16 @@ pub(crate) async fn load_cycle(
     })
 }
 
-/// Whether an imported community chat covers the event's discussion window. The
-/// listening issue fills this in; until then no chat covers anything.
-async fn chat_report_covers(
-    _conn: &mut AnyConnection,
-    _event: EventId,
-) -> Result<bool, StoreError> {
-    Ok(false)
+/// Whether a discussion report covered the event's window: `trellis listen report` was run
+/// for the event and the program's imported chats spanned the whole window (`chat_reports`
+/// holds the last report produced). A report that was "not covered" does not count.
+async fn chat_report_covers(conn: &mut AnyConnection, event: EventId) -> Result<bool, StoreError> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM chat_reports WHERE event_id = $1 AND covered = 1")
+            .bind(event.0)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(i64_(&row, "n")? > 0)
 }
 
 /// Which held event a gated action waits on.

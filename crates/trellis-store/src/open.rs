@@ -57,10 +57,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_web.sql"),
         postgres: include_str!("../migrations/postgres/0004_web.sql"),
     },
+    Migration {
+        version: 5,
+        name: "listen",
+        sqlite: include_str!("../migrations/sqlite/0005_listen.sql"),
+        postgres: include_str!("../migrations/postgres/0005_listen.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

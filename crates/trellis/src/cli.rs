@@ -83,6 +83,9 @@ pub enum Command {
     /// Chat exports (WhatsApp, Telegram, Discord, Slack), read without the database.
     #[command(subcommand)]
     Chat(ChatCmd),
+    /// Listening to the community chat: import an export, the discussion report of an event.
+    #[command(subcommand)]
+    Listen(ListenCmd),
     /// The review's metrics on one screen, computed from recorded history.
     Metrics(MetricsArgs),
     /// Serve the web app: the dashboard, event pages, the public pages and the JSON API.
@@ -579,6 +582,27 @@ pub struct ChatStatsArgs {
     /// WhatsApp: read dates as month/day whatever the file's dates suggest.
     #[arg(long)]
     pub month_first: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListenCmd {
+    /// Store a chat export's messages for a program (re-importing adds only new messages).
+    Import {
+        /// WhatsApp .txt or .zip, Telegram result.json, DiscordChatExporter .json, Slack export.
+        file: std::path::PathBuf,
+        #[arg(long)]
+        program: String,
+        /// The channel's name (default: the chat's name in the export, else the file's).
+        #[arg(long)]
+        channel: Option<String>,
+    },
+    /// The discussion report of an event: volume, voices, tone, verdict.
+    Report {
+        event: String,
+        /// The window's length after the event.
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+    },
 }
 
 #[derive(Debug, Args)]

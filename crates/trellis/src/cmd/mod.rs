@@ -5,10 +5,11 @@ mod board;
 mod calendar;
 mod chat;
 mod demo;
-mod event;
 mod dump;
+mod event;
 mod followup;
 mod import;
+mod listen;
 mod metrics;
 mod organizer;
 mod person;
@@ -92,6 +93,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { output } => dump::export(&env, output).await,
         Command::Restore { file } => dump::restore(&env, file).await,
         Command::Overrides { program } => overrides(&env, program).await,
+        Command::Listen(c) => listen::run(&env, c).await,
         // Routed above, before the store is opened; kept here so the match stays total.
         Command::Chat(c) => chat::run(c, env.out),
     };

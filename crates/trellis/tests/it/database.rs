@@ -81,7 +81,7 @@ fn a_newer_schema_is_refused() {
     let r = cli.run(&["program", "list"]).fails(1);
     assert!(
         r.stderr
-            .contains("has schema version 7, newer than this trellis knows (4)"),
+            .contains("has schema version 7, newer than this trellis knows (5)"),
         "{}",
         r.stderr
     );

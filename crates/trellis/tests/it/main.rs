@@ -15,6 +15,7 @@ mod gates;
 mod identity;
 mod import;
 mod lifecycle;
+mod listen;
 mod metrics;
 mod race;
 mod sample;

@@ -1,0 +1,209 @@
+//! The discussion report's rules (`design.md`, "Listening to the community chat"): which
+//! messages are related to an event, and the verdict. Pure: the store loads the messages,
+//! this module judges them.
+
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// A compound score at or above this is a positive message (VADER's documented threshold).
+pub const POSITIVE_E4: i64 = 500;
+/// A compound score at or below this is a negative message.
+pub const NEGATIVE_E4: i64 = -500;
+/// Baseline: the mean messages per day over this many days before the event.
+pub const BASELINE_DAYS: i64 = 28;
+/// Fewer related messages than this is silence.
+pub const MIN_RELATED: u64 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The worst: fewer than 3 related messages, or no lift over the baseline.
+    Silent,
+    Negative,
+    Mixed,
+    Positive,
+    /// The imported chats do not span the whole window: nothing can be said.
+    #[serde(rename = "not covered")]
+    NotCovered,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Silent => "silent",
+            Verdict::Negative => "negative",
+            Verdict::Mixed => "mixed",
+            Verdict::Positive => "positive",
+            Verdict::NotCovered => "not covered",
+        }
+    }
+}
+
+/// Tone counts over the related messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ToneCounts {
+    pub positive: u64,
+    pub neutral: u64,
+    pub negative: u64,
+}
+
+impl ToneCounts {
+    pub fn add(&mut self, compound_e4: i64) {
+        if compound_e4 >= POSITIVE_E4 {
+            self.positive += 1;
+        } else if compound_e4 <= NEGATIVE_E4 {
+            self.negative += 1;
+        } else {
+            self.neutral += 1;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.positive + self.neutral + self.negative
+    }
+}
+
+/// The verdict of `design.md`:
+/// - not covered when the chats do not span the window (never silent);
+/// - **silent**: fewer than 3 related messages, or the window's messages per day do not
+///   exceed the baseline's;
+/// - **negative**: at least a third of the related messages negative, and more negative
+///   than positive;
+/// - **positive**: more than half positive and under a sixth negative;
+/// - **mixed**: the rest.
+pub fn verdict(covered: bool, per_day: f64, baseline_per_day: f64, tone: &ToneCounts) -> Verdict {
+    if !covered {
+        return Verdict::NotCovered;
+    }
+    let related = tone.total();
+    if related < MIN_RELATED || per_day <= baseline_per_day {
+        return Verdict::Silent;
+    }
+    // Integer comparisons: neg/related ≥ 1/3, pos/related > 1/2, neg/related < 1/6.
+    if 3 * tone.negative >= related && tone.negative > tone.positive {
+        Verdict::Negative
+    } else if 2 * tone.positive > related && 6 * tone.negative < related {
+        Verdict::Positive
+    } else {
+        Verdict::Mixed
+    }
+}
+
+/// Words too common to tie a message to an event.
+const STOPWORDS: &[&str] = &[
+    "about", "after", "again", "also", "and", "are", "but", "can", "demo", "demos", "did", "does",
+    "evening", "event", "first", "for", "from", "have", "here", "into", "just", "last", "meetup",
+    "more", "night", "not", "our", "over", "that", "the", "their", "them", "then", "there", "they",
+    "this", "was", "were", "what", "when", "with", "you", "your",
+];
+
+/// What ties a message to an event: words of the event's title and of its demos' titles
+/// (four letters or more, common words left out) and its presenters' names (each name
+/// part of three letters or more), lower case. A message is related when one of its
+/// words is one of these, or it names "the event", "the demo(s)", "the talk(s)", "last
+/// night", "yesterday", "tonight".
+#[derive(Debug, Clone, Default)]
+pub struct Matcher {
+    words: HashSet<String>,
+}
+
+const GENERIC: &[&str] = &[
+    "demo",
+    "demos",
+    "talk",
+    "talks",
+    "event",
+    "meetup",
+    "tonight",
+    "yesterday",
+    "presentation",
+    "presentations",
+    "slides",
+    "speaker",
+    "speakers",
+];
+
+impl Matcher {
+    pub fn new<'a>(
+        title: &str,
+        demo_titles: impl IntoIterator<Item = &'a str>,
+        presenters: impl IntoIterator<Item = &'a str>,
+    ) -> Matcher {
+        let mut words = HashSet::new();
+        let mut add_title = |t: &str| {
+            for w in tokens(t) {
+                if w.chars().count() >= 4 && !STOPWORDS.contains(&w.as_str()) {
+                    words.insert(w);
+                }
+            }
+        };
+        add_title(title);
+        for d in demo_titles {
+            add_title(d);
+        }
+        for p in presenters {
+            for w in tokens(p) {
+                if w.chars().count() >= 3 {
+                    words.insert(w);
+                }
+            }
+        }
+        for g in GENERIC {
+            words.insert((*g).to_string());
+        }
+        Matcher { words }
+    }
+
+    /// The words matched on, sorted (for the report's "how they were matched").
+    pub fn words(&self) -> Vec<String> {
+        let mut w: Vec<String> = self.words.iter().cloned().collect();
+        w.sort();
+        w
+    }
+
+    pub fn is_related(&self, text: &str) -> bool {
+        tokens(text).any(|w| self.words.contains(&w))
+    }
+}
+
+fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(p: u64, n: u64, neg: u64) -> ToneCounts {
+        ToneCounts {
+            positive: p,
+            neutral: n,
+            negative: neg,
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict(false, 9.0, 0.0, &t(9, 0, 0)), Verdict::NotCovered);
+        assert_eq!(verdict(true, 9.0, 0.0, &t(1, 1, 0)), Verdict::Silent);
+        assert_eq!(verdict(true, 1.0, 1.0, &t(5, 0, 0)), Verdict::Silent);
+        assert_eq!(verdict(true, 2.0, 1.0, &t(1, 1, 2)), Verdict::Negative);
+        assert_eq!(verdict(true, 2.0, 1.0, &t(4, 2, 0)), Verdict::Positive);
+        assert_eq!(verdict(true, 2.0, 1.0, &t(5, 2, 1)), Verdict::Positive);
+        assert_eq!(verdict(true, 2.0, 1.0, &t(4, 1, 1)), Verdict::Mixed);
+        assert_eq!(verdict(true, 2.0, 1.0, &t(2, 2, 2)), Verdict::Mixed);
+        assert_eq!(verdict(true, 2.0, 1.0, &t(3, 0, 3)), Verdict::Mixed);
+    }
+
+    #[test]
+    fn matching() {
+        let m = Matcher::new("Robots & Rust night", ["Arm kinematics"], ["Priya Shah"]);
+        assert!(m.is_related("the ROBOTS were fun"));
+        assert!(m.is_related("priya, great job"));
+        assert!(m.is_related("loved the demo"));
+        assert!(!m.is_related("anyone for lunch?"));
+        assert!(!m.is_related("good night"));
+    }
+}

@@ -1,0 +1,357 @@
+//! `trellis listen`: chat import (idempotent, authors linked only when certain) and the
+//! discussion report, each verdict and count pinned by a small hand-built WhatsApp chat, on
+//! both backends. The tone of every text used here was checked against vaderSentiment 3.3.2.
+
+use crate::support::{Cli, on_both};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+/// (date "DD/MM/YYYY, HH:MM", author, text)
+type Line = (&'static str, &'static str, &'static str);
+
+/// A WhatsApp (Android, 24 h, day first) export of `(date "DD/MM/YYYY, HH:MM", author, text)`.
+fn export(dir: &tempfile::TempDir, name: &str, lines: &[(&str, &str, &str)]) -> String {
+    let mut s = String::from(
+        "14/10/2026, 09:00 - Messages and calls are end-to-end encrypted. No one outside of this chat can read them.\n",
+    );
+    for (at, who, text) in lines {
+        s.push_str(&format!("{at} - {who}: {text}\n"));
+    }
+    let path: PathBuf = dir.path().join(name);
+    std::fs::write(&path, s).unwrap();
+    path.display().to_string()
+}
+
+/// Before the baseline (so the chat starts before the window), two baseline messages
+/// (2/28 per day), and one after the window (so the chat spans it). None is related.
+fn frame(window: &[Line]) -> Vec<Line> {
+    let mut v = vec![
+        ("14/10/2026, 10:00", "Old Timer", "anyone up for lunch?"),
+        ("20/10/2026, 10:00", "Old Timer", "who is bringing snacks"),
+        (
+            "01/11/2026, 10:00",
+            "Alice Smith",
+            "see you at the next one",
+        ),
+    ];
+    v.extend_from_slice(window);
+    v.push(("25/11/2026, 10:00", "Old Timer", "anyone up for lunch?"));
+    v
+}
+
+/// A program in Oslo and its event "Robots night" on 2026-11-12 18:30 local (17:30Z).
+fn setup(cli: &Cli) -> (String, String) {
+    let (p, e) = {
+        let p = cli
+            .run(&[
+                "--json",
+                "program",
+                "add",
+                "Tinkerers Oslo",
+                "--tz",
+                "Europe/Oslo",
+            ])
+            .ok()
+            .id();
+        let e = cli
+            .run(&[
+                "--json",
+                "event",
+                "new",
+                "--program",
+                &p.to_string(),
+                "--title",
+                "Robots night",
+                "--at",
+                "2026-11-12 18:30",
+            ])
+            .ok()
+            .id();
+        (p, e)
+    };
+    (p.to_string(), e.to_string())
+}
+
+fn report(cli: &Cli, e: &str) -> Value {
+    cli.json(&["listen", "report", e])
+}
+
+fn import(cli: &Cli, p: &str, file: &str) -> Value {
+    cli.json(&[
+        "listen",
+        "import",
+        file,
+        "--program",
+        p,
+        "--channel",
+        "community",
+    ])
+}
+
+fn report_keys_and_counts(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    let f = export(
+        &dir,
+        "chat.txt",
+        &frame(&[
+            (
+                "12/11/2026, 19:00",
+                "Alice Smith",
+                "the robots demo was terrible",
+            ),
+            ("12/11/2026, 20:00", "Newbie", "worst demo ever, so boring"),
+            ("13/11/2026, 09:00", "Newbie", "the talk was awful"),
+            ("13/11/2026, 10:00", "Old Timer", "loved the robots!"),
+            ("14/11/2026, 10:00", "Old Timer", "anyone up for lunch?"),
+        ]),
+    );
+    let i = import(&cli, &p, &f);
+    assert_eq!(i["read"], 9);
+    assert_eq!(i["added"], 9);
+    let r = report(&cli, &e);
+    for key in [
+        "event",
+        "window",
+        "baseline_per_day",
+        "messages",
+        "lift",
+        "voices",
+        "new_voices",
+        "related",
+        "tone",
+        "most_negative",
+        "verdict",
+        "covered",
+    ] {
+        assert!(r.get(key).is_some(), "no key {key} in {r}");
+    }
+    assert_eq!(r["event"], e.parse::<i64>().unwrap());
+    assert_eq!(
+        r["window"],
+        json!({"from": "2026-11-12T17:30:00Z", "to": "2026-11-19T17:30:00Z"})
+    );
+    assert_eq!(r["covered"], true);
+    assert_eq!(r["messages"], 5);
+    assert!((r["baseline_per_day"].as_f64().unwrap() - 2.0 / 28.0).abs() < 1e-9);
+    assert!((r["lift"].as_f64().unwrap() - (5.0 / 7.0) / (2.0 / 28.0)).abs() < 1e-9);
+    assert_eq!(r["voices"], 3);
+    assert_eq!(r["new_voices"], 1, "only Newbie wrote first in the window");
+    assert_eq!(r["related"]["count"], 4);
+    assert_eq!(
+        r["tone"],
+        json!({"positive": 1, "neutral": 0, "negative": 3})
+    );
+    assert_eq!(r["verdict"], "negative");
+    let worst = r["most_negative"].as_array().unwrap();
+    assert_eq!(worst.len(), 3);
+    assert_eq!(worst[0]["author"], "Newbie");
+    assert_eq!(worst[0]["text"], "worst demo ever, so boring");
+    assert_eq!(worst[0]["score"], -0.7959);
+    assert_eq!(worst[0]["at"], "2026-11-12T19:00:00Z");
+    assert!(r["limits"][0].as_str().unwrap().contains("English only"));
+}
+
+fn each_verdict(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<Line>, &str, Value); 3] = [
+        (
+            "silent",
+            vec![
+                ("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!"),
+                ("12/11/2026, 20:00", "Bea", "the robots were amazing"),
+                ("13/11/2026, 20:00", "Bea", "anyone up for lunch?"),
+            ],
+            "silent",
+            json!({"positive": 2, "neutral": 0, "negative": 0}),
+        ),
+        (
+            "positive",
+            vec![
+                ("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!"),
+                ("12/11/2026, 20:00", "Bea", "the robots were amazing"),
+                ("13/11/2026, 08:00", "Cem", "loved the robots!"),
+                (
+                    "13/11/2026, 09:00",
+                    "Cem",
+                    "slides for the talk are on the wiki",
+                ),
+                ("13/11/2026, 10:00", "Dana", "Nice talk 👏"),
+            ],
+            "positive",
+            json!({"positive": 4, "neutral": 1, "negative": 0}),
+        ),
+        (
+            "mixed",
+            vec![
+                ("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!"),
+                ("12/11/2026, 20:00", "Bea", "the robots demo was terrible"),
+                ("13/11/2026, 08:00", "Cem", "loved the robots!"),
+                ("13/11/2026, 09:00", "Cem", "the talk was awful"),
+            ],
+            "mixed",
+            json!({"positive": 2, "neutral": 0, "negative": 2}),
+        ),
+    ];
+    for (name, window, verdict, tone) in cases {
+        // A program of its own per case, so chats do not mix.
+        let p = cli
+            .run(&[
+                "--json",
+                "program",
+                "add",
+                &format!("P {name}"),
+                "--tz",
+                "Europe/Oslo",
+            ])
+            .ok()
+            .id()
+            .to_string();
+        let e = cli
+            .run(&[
+                "--json",
+                "event",
+                "new",
+                "--program",
+                &p,
+                "--title",
+                "Robots night",
+                "--at",
+                "2026-11-12 18:30",
+            ])
+            .ok()
+            .id()
+            .to_string();
+        let f = export(&dir, &format!("{name}.txt"), &frame(&window));
+        import(&cli, &p, &f);
+        let r = report(&cli, &e);
+        assert_eq!(r["verdict"], verdict, "{name}: {r}");
+        assert_eq!(r["tone"], tone, "{name}");
+        assert_eq!(r["messages"], window.len(), "{name}");
+        assert_eq!(r["covered"], true, "{name}");
+    }
+}
+
+fn not_covered_is_never_silent(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    // No chat at all.
+    let r = report(&cli, &e);
+    assert_eq!(r["covered"], false);
+    assert_eq!(r["verdict"], "not covered");
+    let text = cli.run(&["listen", "report", &e]).ok().stdout;
+    assert!(text.contains("NOT COVERED"), "{text}");
+    assert!(text.contains("not silence"), "{text}");
+    // A chat that ends before the window closes.
+    let f = export(
+        &dir,
+        "early.txt",
+        &[
+            ("14/10/2026, 10:00", "Old Timer", "anyone up for lunch?"),
+            ("13/11/2026, 10:00", "Old Timer", "great demo, thanks!"),
+        ],
+    );
+    import(&cli, &p, &f);
+    let r = report(&cli, &e);
+    assert_eq!(r["covered"], false);
+    assert_eq!(r["verdict"], "not covered");
+    assert_eq!(r["chats_span"]["to"], "2026-11-13T09:00:00Z");
+}
+
+fn import_is_idempotent_and_links_only_certain_authors(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, _e) = setup(&cli);
+    let alice = cli.person("Alice Smith");
+    cli.person("Bob");
+    cli.person("Bob");
+    let all = frame(&[
+        ("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!"),
+        ("12/11/2026, 20:00", "Bob", "the robots were amazing"),
+        ("13/11/2026, 08:00", "Cem", "loved the robots!"),
+        ("13/11/2026, 09:00", "Cem", "loved the robots!"),
+    ]);
+    let whole = export(&dir, "whole.txt", &all);
+    let first = export(&dir, "first.txt", &all[..5]);
+    let second = export(&dir, "second.txt", &all[3..]);
+    let a = import(&cli, &p, &first);
+    assert_eq!(a["added"], 5);
+    let b = import(&cli, &p, &second);
+    assert_eq!(b["read"], 5);
+    assert_eq!(
+        b["added"], 3,
+        "the two overlapping messages are already stored"
+    );
+    assert_eq!(b["already_stored"], 2);
+    let c = import(&cli, &p, &whole);
+    assert_eq!(
+        c["added"], 0,
+        "the whole export adds nothing after its two halves"
+    );
+    let d = import(&cli, &p, &whole);
+    assert_eq!(d["added"], 0);
+    assert_eq!(
+        c["linked"],
+        json!([{"author": "Alice Smith", "person": alice, "by": "exact name"}])
+    );
+    assert_eq!(c["ambiguous"], json!(["Bob"]));
+}
+
+fn bad_input(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(&junk, "this is not a chat export\n").unwrap();
+    let r = cli.run(&["listen", "import", junk.to_str().unwrap(), "--program", &p]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("junk.txt"), "{}", r.stderr);
+    let f = export(&dir, "ok.txt", &frame(&[]));
+    cli.run(&["listen", "import", &f, "--program", "999"])
+        .fails(1);
+    cli.run(&["listen", "report", "999"]).fails(1);
+    cli.run(&["listen", "report", &e, "--days", "0"]).fails(1);
+    // Nothing was stored by the failed imports.
+    assert_eq!(report(&cli, &e)["channels"], json!([]));
+}
+
+/// A report that covers the held event's window passes the follow-up gate on closing.
+fn a_covering_report_satisfies_the_follow_up_gate(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    let eid: i64 = e.parse().unwrap();
+    for n in 1..=3 {
+        let d = cli.demo(eid, n, true);
+        cli.run(&["demo", "confirm", &d.to_string()]).ok();
+    }
+    cli.run(&["event", "announce", &e]).ok();
+    cli.run(&["event", "held", &e]).ok();
+    let gates = |cli: &Cli| -> Vec<String> {
+        let r = cli.run(&["--json", "event", "close", &e]).fails(3);
+        r.json()["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["gate"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(gates(&cli).contains(&"followup_minimum".to_owned()));
+    // A report that does not cover the window does not count.
+    report(&cli, &e);
+    assert!(gates(&cli).contains(&"followup_minimum".to_owned()));
+    let f = export(
+        &dir,
+        "chat.txt",
+        &frame(&[("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!")]),
+    );
+    import(&cli, &p, &f);
+    assert_eq!(report(&cli, &e)["covered"], true);
+    assert!(!gates(&cli).contains(&"followup_minimum".to_owned()));
+}
+
+on_both!(
+    report_keys_and_counts,
+    each_verdict,
+    not_covered_is_never_silent,
+    import_is_idempotent_and_links_only_certain_authors,
+    bad_input,
+    a_covering_report_satisfies_the_follow_up_gate,
+);
