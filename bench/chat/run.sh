@@ -9,8 +9,9 @@
 # deterministic generator (crates/trellis-chat/examples/chat_gen.rs), installs the peers
 # (chat-miner and whatstk from PyPI, whatsapp-chat-parser from npm) into a scratch folder
 # outside the repo, then times each tool as a whole process: wall time, and peak memory
-# from /usr/bin/time. trellis and the memchr newline scan (the floor) run 3 times and
-# keep the best; the peers, which take seconds to minutes, run once.
+# from /usr/bin/time, plus the CPU time (user + system) for reading results taken on a
+# busy machine. trellis and the memchr newline scan (the floor) run 5 times and keep the
+# best wall time; the peers, which take seconds to minutes, run once.
 #
 # Env: CHAT_BENCH_DIR (scratch folder, default /tmp/trellis-chat-bench; kept between runs
 #      so the peers and the data are not fetched or generated twice), CARGO_TARGET_DIR,
@@ -66,23 +67,24 @@ ls -l "$scratch/data"
 
 results=$scratch/results.tsv
 : >"$results"
-# measure FILE TOOL RUNS CMD...: appends "file bytes tool wall peak messages" (best wall).
+# measure FILE TOOL RUNS CMD...: appends "file bytes tool wall peak messages cpu" (best wall).
 measure() {
   local f=$1 tool=$2 runs=$3
   shift 3
-  local best="" peak="-" found="-" i start end wall
+  local best="" peak="-" cpu="-" found="-" i start end wall
   for ((i = 0; i < runs; i++)); do
     start=$(date +%s.%N)
-    if ! /usr/bin/time -f "%M" -o "$scratch/time.out" "$@" >"$scratch/out.txt" 2>"$scratch/err.txt"; then
+    if ! /usr/bin/time -f "%M %U %S" -o "$scratch/time.out" "$@" >"$scratch/out.txt" 2>"$scratch/err.txt"; then
       echo "  $tool failed on $f: $(tail -n 1 "$scratch/err.txt")"
-      printf '%s\t%s\t%s\t-\t-\tfailed\n' "$f" "$(stat -c %s "$scratch/data/$f")" "$tool" >>"$results"
+      printf '%s\t%s\t%s\t-\t-\tfailed\t-\n' "$f" "$(stat -c %s "$scratch/data/$f")" "$tool" >>"$results"
       return
     fi
     end=$(date +%s.%N)
     wall=$(echo "$end - $start" | bc -l)
     if [[ -z $best ]] || (($(echo "$wall < $best" | bc -l))); then
       best=$wall
-      peak=$(tail -n 1 "$scratch/time.out")
+      read -r peak user sys < <(tail -n 1 "$scratch/time.out")
+      cpu=$(echo "$user + $sys" | bc -l)
     fi
   done
   if [[ $tool == trellis ]]; then
@@ -91,7 +93,7 @@ measure() {
     found=$(tr -d '\n' <"$scratch/out.txt" | head -c 40)
   fi
   printf '  %-22s %-26s %8.3f s %8s KiB  %s\n' "$tool" "$f" "$best" "$peak" "$found"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$(stat -c %s "$scratch/data/$f")" "$tool" "$best" "$peak" "$found" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$(stat -c %s "$scratch/data/$f")" "$tool" "$best" "$peak" "$found" "$cpu" >>"$results"
 }
 
 echo "== runs (load: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -99,8 +101,8 @@ py=$scratch/venv/bin/python
 for f in "${files[@]}"; do
   p=$scratch/data/$f
   cat "$p" >/dev/null   # every tool reads from the page cache
-  measure "$f" memchr-scan 3 "$scan" "$p"
-  measure "$f" trellis 3 "$trellis" --json chat stats "$p"
+  measure "$f" memchr-scan 5 "$scan" "$p"
+  measure "$f" trellis 5 "$trellis" --json chat stats "$p"
   [[ -n $peers ]] || continue
   case $f in
     wa-*)
