@@ -228,6 +228,10 @@ impl Store {
             }
         }
 
+        // Identical messages (same author, same text, same time: WhatsApp has minutes only)
+        // are told apart by their rank among the export's copies, folded into the hash, so
+        // "ok" written twice in one minute is two messages, and the same two on re-import.
+        let mut copies: HashMap<(i64, String, String), u32> = HashMap::new();
         let mut added = 0u64;
         let mut first: Option<i64> = None;
         let mut last: Option<i64> = None;
@@ -263,7 +267,15 @@ impl Store {
                 ));
                 let key = author_key(l);
                 let person = person_of.get(&key).copied();
-                rows.push((at, key, person, text_hash(&l.text)));
+                let hash = text_hash(&l.text);
+                let rank = copies.entry((at, key.clone(), hash.clone())).or_insert(0);
+                let hash = if *rank == 0 {
+                    hash
+                } else {
+                    text_hash(&format!("{}\u{0}#{}", l.text, rank))
+                };
+                *rank += 1;
+                rows.push((at, key, person, hash));
             }
             sql.push_str(" ON CONFLICT (channel_id, at_us, author_key, text_hash) DO NOTHING");
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(channel_id);
