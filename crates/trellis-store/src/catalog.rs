@@ -32,6 +32,9 @@ pub(crate) struct Table {
     pub serial: bool,
     /// Columns referring to rows of the same table: restored in a second pass.
     pub self_refs: &'static [&'static str],
+    /// The migration that creates the table: a table of a migration this build does not
+    /// have (one landing from another branch) is left out until it does.
+    pub since: i64,
 }
 
 use Kind::{Float, Int, OptInt, OptText, Text};
@@ -46,6 +49,7 @@ const fn t(name: &'static str, columns: &'static [(&'static str, Kind)]) -> Tabl
         about_person: None,
         serial: true,
         self_refs: &[],
+        since: 1,
     }
 }
 
@@ -362,29 +366,33 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     ),
     // Schema 3: imports and identity.
-    t(
-        "imports",
-        &[
-            ("id", Int),
-            ("event_id", Int),
-            ("platform", Text),
-            ("shape", Text),
-            ("file_name", Text),
-            ("sha256", Text),
-            ("rows_read", Int),
-            ("people_new", Int),
-            ("people_matched", Int),
-            ("added", Int),
-            ("updated", Int),
-            ("unchanged", Int),
-            ("skipped", Int),
-            ("problems", Text),
-            ("at_us", Int),
-            ("actor", Text),
-        ],
-    ),
+    Table {
+        since: 3,
+        ..t(
+            "imports",
+            &[
+                ("id", Int),
+                ("event_id", Int),
+                ("platform", Text),
+                ("shape", Text),
+                ("file_name", Text),
+                ("sha256", Text),
+                ("rows_read", Int),
+                ("people_new", Int),
+                ("people_matched", Int),
+                ("added", Int),
+                ("updated", Int),
+                ("unchanged", Int),
+                ("skipped", Int),
+                ("problems", Text),
+                ("at_us", Int),
+                ("actor", Text),
+            ],
+        )
+    },
     Table {
         key: &["event_id", "person_id", "question"],
+        since: 3,
         person_refs: &["person_id"],
         about_person: Some("person_id = $1"),
         serial: false,
@@ -401,6 +409,7 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         key: &["platform", "external_id"],
         serial: false,
+        since: 3,
         ..t(
             "demo_external_ids",
             &[("platform", Text), ("external_id", Text), ("demo_id", Int)],
@@ -408,6 +417,7 @@ pub(crate) const TABLES: &[Table] = &[
     },
     Table {
         key: &["demo_id", "question"],
+        since: 3,
         about_person: Some("demo_id IN (SELECT demo_id FROM demo_presenters WHERE person_id = $1)"),
         serial: false,
         ..t(
@@ -417,6 +427,7 @@ pub(crate) const TABLES: &[Table] = &[
     },
     Table {
         about_person: Some("kept_id = $1 OR merged_id = $1"),
+        since: 3,
         ..t(
             "person_merges",
             &[
@@ -434,6 +445,7 @@ pub(crate) const TABLES: &[Table] = &[
     // Schema 4: the web app.
     Table {
         unique: &[&["email"]],
+        since: 4,
         ..t(
             "users",
             &[
@@ -449,6 +461,7 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         key: &["token_hash"],
         serial: false,
+        since: 4,
         ..t(
             "web_sessions",
             &[
@@ -462,6 +475,7 @@ pub(crate) const TABLES: &[Table] = &[
     },
     Table {
         unique: &[&["token_hash"]],
+        since: 4,
         ..t(
             "api_tokens",
             &[
@@ -476,6 +490,7 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         key: &["token"],
         serial: false,
+        since: 4,
         ..t(
             "contract_links",
             &[
@@ -486,13 +501,72 @@ pub(crate) const TABLES: &[Table] = &[
             ],
         )
     },
+    // Schema 5: listening to the community chat.
+    Table {
+        unique: &[&["program_id", "name"]],
+        since: 5,
+        ..t(
+            "chat_channels",
+            &[
+                ("id", Int),
+                ("program_id", Int),
+                ("name", Text),
+                ("format", Text),
+                ("created_at_us", Int),
+                ("purged_at_us", OptInt),
+            ],
+        )
+    },
+    Table {
+        unique: &[&["channel_id", "at_us", "author_key", "text_hash"]],
+        person_refs: &["person_id"],
+        about_person: Some("person_id = $1"),
+        since: 5,
+        ..t(
+            "chat_messages",
+            &[
+                ("id", Int),
+                ("channel_id", Int),
+                ("at_us", Int),
+                ("author", Text),
+                ("author_key", Text),
+                ("person_id", OptInt),
+                ("text_hash", Text),
+                ("text", OptText),
+                ("compound_e4", Int),
+            ],
+        )
+    },
+    Table {
+        key: &["event_id"],
+        serial: false,
+        since: 5,
+        ..t(
+            "chat_reports",
+            &[
+                ("event_id", Int),
+                ("days", Int),
+                ("covered", Int),
+                ("verdict", Text),
+                ("made_at_us", Int),
+                ("made_by", Text),
+            ],
+        )
+    },
 ];
+
+/// The tables this build's schema has, in dependency order.
+pub(crate) fn tables() -> impl Iterator<Item = &'static Table> {
+    TABLES
+        .iter()
+        .filter(|t| t.since <= crate::open::SCHEMA_VERSION)
+}
 
 /// Bookkeeping tables that are not data: never exported.
 pub(crate) const BOOKKEEPING: &[&str] = &["trellis_meta", "schema_migrations", "trellis_lock"];
 
 pub(crate) fn table(name: &str) -> Option<&'static Table> {
-    TABLES.iter().find(|t| t.name == name)
+    tables().find(|t| t.name == name)
 }
 
 impl Table {

@@ -12,11 +12,11 @@
 //! Tables come in the catalog's order (a table after those it refers to), rows in key
 //! order (text keys compared as bytes, so both backends agree), integers as JSON
 //! integers, floats as the shortest text that reads back to the same `f64`. The list of
-//! tables is `catalog::TABLES`; an export refuses to run while the database holds a
+//! tables is `catalog::TABLES` (those of this build's migrations); an export refuses to run while the database holds a
 //! table or column the catalog does not name, so nothing is silently left out.
 
 use crate::bulk::{Value, insert_many};
-use crate::catalog::{BOOKKEEPING, Kind, TABLES, Table, read_value};
+use crate::catalog::{BOOKKEEPING, Kind, Table, read_value, tables};
 use crate::error::StoreError;
 use crate::open::{Backend, SCHEMA_VERSION, Store};
 use crate::row::text;
@@ -73,8 +73,7 @@ async fn catalog_gaps(
             have.insert((t, text(r, "c")?));
         }
     }
-    let want: BTreeSet<(String, String)> = TABLES
-        .iter()
+    let want: BTreeSet<(String, String)> = tables()
         .flat_map(|t| {
             t.columns
                 .iter()
@@ -127,7 +126,7 @@ impl Store {
             schema_version: version,
             tables: BTreeMap::new(),
         };
-        for (n, t) in TABLES.iter().enumerate() {
+        for (n, t) in tables().enumerate() {
             let sql = format!(
                 "SELECT {} FROM {} ORDER BY {}",
                 t.column_list(),
@@ -194,7 +193,7 @@ impl Store {
     ) -> Result<DumpSummary, StoreError> {
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;
-        for t in TABLES {
+        for t in tables() {
             let sql = format!("SELECT COUNT(*) AS n FROM {}", t.name);
             let r = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .fetch_one(&mut *conn)
@@ -231,7 +230,7 @@ impl Store {
                 }
                 Msg::Table { table, columns } => {
                     finish_table(conn, current.take(), &mut pending_self).await?;
-                    let Some(index) = TABLES.iter().position(|t| t.name == table) else {
+                    let Some(index) = tables().position(|t| t.name == table) else {
                         return Err(bad(format!("table {table:?} is not one of Trellis's")));
                     };
                     if last_index.is_some_and(|l| l >= index) {
@@ -240,7 +239,9 @@ impl Store {
                         )));
                     }
                     last_index = Some(index);
-                    let t = &TABLES[index];
+                    let Some(t) = tables().nth(index) else {
+                        return Err(bad(format!("table {table:?} is not one of Trellis's")));
+                    };
                     let want: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
                     if columns != want {
                         return Err(bad(format!(
@@ -277,7 +278,7 @@ impl Store {
         }
         finish_table(conn, current.take(), &mut pending_self).await?;
         if self.backend() == Backend::Postgres {
-            for t in TABLES.iter().filter(|t| t.serial) {
+            for t in tables().filter(|t| t.serial) {
                 crate::sample::bump_sequence(conn, self.backend(), t.name).await?;
             }
         }

