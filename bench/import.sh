@@ -60,24 +60,21 @@ row() { # name seconds peak_kib
 
 echo "file: $csv ($rows rows, $people people, ${size_mb} MB); load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
-# --- trellis into SQLite
-db=$dir/trellis.db
-prepare "$db"
-read -r s_sec s_kib < <(timed "$bin" --db "$db" --json import luma "$csv" --event 1)
-cp "$dir/out.txt" "$dir/report-sqlite.json"
-row "trellis import → SQLite" "$s_sec" "$s_kib"
-# A second import of the same file: the no-op path.
-read -r s2_sec s2_kib < <(timed "$bin" --db "$db" --json import luma "$csv" --event 1)
-row "  same file again (no changes)" "$s2_sec" "$s2_kib"
+bench_trellis() { # label db report-name: the import, then the same file again (the no-op path)
+  local sec kib
+  prepare "$2"
+  read -r sec kib < <(timed "$bin" --db "$2" --json import luma "$csv" --event 1)
+  cp "$dir/out.txt" "$dir/report-$3.json"
+  row "trellis import → $1" "$sec" "$kib"
+  last_sec=$sec
+  read -r sec kib < <(timed "$bin" --db "$2" --json import luma "$csv" --event 1)
+  row "  same file again (no changes)" "$sec" "$kib"
+}
 
-# --- trellis into PostgreSQL
-url=$(pg_db trellis_bench_import)
-prepare "$url"
-read -r p_sec p_kib < <(timed "$bin" --db "$url" --json import luma "$csv" --event 1)
-cp "$dir/out.txt" "$dir/report-postgres.json"
-row "trellis import → PostgreSQL" "$p_sec" "$p_kib"
-read -r p2_sec p2_kib < <(timed "$bin" --db "$url" --json import luma "$csv" --event 1)
-row "  same file again (no changes)" "$p2_sec" "$p2_kib"
+bench_trellis SQLite "$dir/trellis.db" sqlite
+s_sec=$last_sec
+bench_trellis PostgreSQL "$(pg_db trellis_bench_import)" postgres
+p_sec=$last_sec
 
 # --- the raw loaders: no identity work, one untyped table
 raw=$dir/raw.db
