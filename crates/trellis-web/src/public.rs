@@ -9,24 +9,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use trellis_core::followup::Outcome;
 use trellis_store::Ctx;
 
 const FORM_COOKIE: &str = "trellis_form";
-
-fn form_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| *k == FORM_COOKIE)
-        .map(|(_, v)| v.to_owned())
-}
 
 fn with_form_cookie(state: &AppState, html: String, token: &str) -> Response {
     let secure = if state.secure_cookies() {
@@ -40,7 +29,7 @@ fn with_form_cookie(state: &AppState, html: String, token: &str) -> Response {
 }
 
 fn check(headers: &HeaderMap, field: &str) -> Result<(), WebError> {
-    match form_cookie(headers) {
+    match crate::auth::cookie_value(headers, FORM_COOKIE) {
         Some(c) if !c.is_empty() && c == field => Ok(()),
         _ => Err(WebError::Forbidden(
             "This form has expired. Open the link again and send it once more.".into(),
