@@ -166,6 +166,48 @@ impl Matcher {
     }
 }
 
+/// Many events' matchers at once, for freezing relatedness before message text goes
+/// (purge, forget): each message is split into words once and looked up in one map from
+/// word to the events that match on it.
+#[derive(Debug, Clone, Default)]
+pub struct RelatedIndex<K> {
+    events: Vec<K>,
+    by_word: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl<K: Copy> RelatedIndex<K> {
+    pub fn new(matchers: impl IntoIterator<Item = (K, Matcher)>) -> RelatedIndex<K> {
+        let mut index = RelatedIndex {
+            events: Vec::new(),
+            by_word: std::collections::HashMap::new(),
+        };
+        for (key, m) in matchers {
+            let n = index.events.len();
+            index.events.push(key);
+            for w in m.words {
+                index.by_word.entry(w).or_default().push(n);
+            }
+        }
+        index
+    }
+
+    /// The events `text` is related to, among those `keep` accepts, each once.
+    pub fn related(&self, text: &str, mut keep: impl FnMut(K) -> bool) -> Vec<K> {
+        let mut hit: Vec<usize> = Vec::new();
+        for w in tokens(text) {
+            if let Some(events) = self.by_word.get(&w) {
+                hit.extend_from_slice(events);
+            }
+        }
+        hit.sort_unstable();
+        hit.dedup();
+        hit.into_iter()
+            .map(|n| self.events[n])
+            .filter(|k| keep(*k))
+            .collect()
+    }
+}
+
 fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -205,5 +247,27 @@ mod tests {
         assert!(m.is_related("loved the demo"));
         assert!(!m.is_related("anyone for lunch?"));
         assert!(!m.is_related("good night"));
+    }
+
+    #[test]
+    fn an_index_finds_what_each_matcher_finds() {
+        let a = Matcher::new("Robots night", ["Arm kinematics"], ["Priya Shah"]);
+        let b = Matcher::new("Synth night", ["Modular synths"], ["Ola Berg"]);
+        let index = RelatedIndex::new([(1, a.clone()), (2, b.clone())]);
+        for text in [
+            "the robots!",
+            "Ola, the synth was loud",
+            "loved the demo",
+            "lunch?",
+            "kinematics and modular synths",
+        ] {
+            let expect: Vec<i32> = [(1, &a), (2, &b)]
+                .into_iter()
+                .filter(|(_, m)| m.is_related(text))
+                .map(|(k, _)| k)
+                .collect();
+            assert_eq!(index.related(text, |_| true), expect, "{text}");
+        }
+        assert_eq!(index.related("loved the demo", |k| k == 2), vec![2]);
     }
 }

@@ -517,20 +517,36 @@ pub(crate) const TABLES: &[Table] = &[
             ],
         )
     },
+    // Schema 6: authors once per channel; messages point at them.
     Table {
-        unique: &[&["channel_id", "at_us", "author_key", "text_hash"]],
+        unique: &[&["channel_id", "author_key"]],
         person_refs: &["person_id"],
         about_person: Some("person_id = $1"),
-        since: 5,
+        since: 6,
+        ..t(
+            "chat_authors",
+            &[
+                ("id", Int),
+                ("channel_id", Int),
+                ("author_key", Text),
+                ("name", Text),
+                ("person_id", OptInt),
+                ("linked_by", OptText),
+                ("first_at_us", Int),
+            ],
+        )
+    },
+    Table {
+        unique: &[&["channel_id", "at_us", "author_id", "text_hash"]],
+        about_person: Some("author_id IN (SELECT id FROM chat_authors WHERE person_id = $1)"),
+        since: 6,
         ..t(
             "chat_messages",
             &[
                 ("id", Int),
                 ("channel_id", Int),
                 ("at_us", Int),
-                ("author", Text),
-                ("author_key", Text),
-                ("person_id", OptInt),
+                ("author_id", Int),
                 ("text_hash", Text),
                 ("text", OptText),
                 ("compound_e4", Int),
@@ -552,6 +568,12 @@ pub(crate) const TABLES: &[Table] = &[
                 ("made_by", Text),
             ],
         )
+    },
+    Table {
+        key: &["event_id", "message_id"],
+        serial: false,
+        since: 6,
+        ..t("chat_related", &[("event_id", Int), ("message_id", Int)])
     },
 ];
 

@@ -605,7 +605,7 @@ impl Store {
 /// so where the role may (a superuser, or `GRANT SET ON PARAMETER session_replication_role`)
 /// this transaction skips those triggers, as `pg_restore --disable-triggers` does. `SET
 /// LOCAL` ends with the transaction. A role that may not runs with the checks, slower.
-async fn skip_reference_triggers(conn: &mut AnyConnection) -> Result<(), StoreError> {
+pub(crate) async fn skip_reference_triggers(conn: &mut AnyConnection) -> Result<(), StoreError> {
     sqlx::query("SAVEPOINT before_replica_role")
         .execute(&mut *conn)
         .await?;

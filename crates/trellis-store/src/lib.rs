@@ -47,7 +47,10 @@ pub use followups::{FollowupStatus, FollowupView, SentFollowup, SuggestedPerson,
 pub use gates::OverrideRecord;
 pub use identity::{MergeResult, UnmergeResult};
 pub use imports::{ImportRecord, ImportReport, ImportRequest, MatchedBy};
-pub use listen::{ChatImported, ChatLine, ChatReport, ChatTime, LinkedAuthor, NegativeMessage};
+pub use listen::{
+    ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatReport, ChatTime,
+    LinkedAuthor, NegativeMessage, RelatedInfo, Window,
+};
 pub use open::{Backend, SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};
 pub use people::{NewPerson, PersonDetail, PersonView};

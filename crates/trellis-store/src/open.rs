@@ -63,10 +63,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_listen.sql"),
         postgres: include_str!("../migrations/postgres/0005_listen.sql"),
     },
+    Migration {
+        version: 6,
+        name: "listen_authors",
+        sqlite: include_str!("../migrations/sqlite/0006_listen_authors.sql"),
+        postgres: include_str!("../migrations/postgres/0006_listen_authors.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

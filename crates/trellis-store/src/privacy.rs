@@ -36,17 +36,12 @@ pub(crate) const FORGET: &[(&str, Forget)] = &[
     ("pipeline_cards", Forget::Keep),
     ("pipeline_moves", Forget::Keep),
     ("sparks", Forget::Keep),
-    // Chat authorship: the name and the words go; that person #n wrote, and the tone,
-    // stay for the listening metrics.
-    (
-        "chat_messages",
-        Forget::Set(
-            &[("author", "'forgotten person'"), ("text", "NULL")],
-            // The author key names them (`name:Ada`, `id:42`); each distinct key becomes
-            // an opaque one, so counts of distinct voices stay the same.
-            Some("author_key"),
-        ),
-    ),
+    // Chat authorship: the name, the key that names them (`name:Ada`, `id:42`) and the
+    // words go; that person #n wrote, when, and in what tone stay for the listening
+    // reports. The key becomes a digest a re-import recognises, so the words do not
+    // come back with the next export.
+    ("chat_authors", Forget::ChatAuthor),
+    ("chat_messages", Forget::Blank("text")),
 ];
 
 #[derive(Debug, Clone, Copy)]
@@ -56,13 +51,9 @@ pub(crate) enum Forget {
     Delete,
     /// Set this column to NULL (or empty text where it may not be NULL).
     Blank(&'static str),
-    /// Set these columns to these SQL expressions, and replace each distinct value of
-    /// the optional key column by an opaque `forgotten <person>.<n>`.
-    Set(
-        &'static [(&'static str, &'static str)],
-        Option<&'static str>,
-    ),
     Keep,
+    /// A chat author: name replaced, key replaced by `listen::forgotten_key`.
+    ChatAuthor,
 }
 
 /// Everything stored about one person.
@@ -147,6 +138,30 @@ impl Store {
                     kept.insert((*name).to_owned(), J::from(n));
                     continue;
                 }
+                Forget::ChatAuthor => {
+                    // Which events their messages were related to is judged while the
+                    // text is still there.
+                    crate::listen::freeze_related_of_person(conn, id).await?;
+                    let authors = sqlx::query(
+                        "SELECT id, channel_id, author_key FROM chat_authors WHERE person_id = $1 ORDER BY id",
+                    )
+                    .bind(id.0)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    for r in &authors {
+                        let key = crate::listen::forgotten_key(
+                            crate::row::i64_(r, "channel_id")?,
+                            &crate::row::text(r, "author_key")?,
+                        );
+                        sqlx::query(
+                            "UPDATE chat_authors SET name = 'forgotten person', author_key = $1 WHERE id = $2",
+                        )
+                        .bind(key)
+                        .bind(crate::row::i64_(r, "id")?)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                }
                 Forget::Anonymise => {
                     sqlx::query(
                         "UPDATE people SET display_name = $1, do_not_contact = 1, forgotten_at_us = $2 WHERE id = $3",
@@ -185,17 +200,6 @@ impl Store {
                         .execute(&mut *conn)
                         .await?;
                 }
-                Forget::Set(cols, rekey) => {
-                    if let Some(k) = rekey {
-                        rekey_column(conn, name, k, filter, id).await?;
-                    }
-                    let set: Vec<String> = cols.iter().map(|(c, v)| format!("{c} = {v}")).collect();
-                    let sql = format!("UPDATE {name} SET {} WHERE {filter}", set.join(", "));
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(id.0)
-                        .execute(&mut *conn)
-                        .await?;
-                }
             }
             erased.insert((*name).to_owned(), J::from(n));
         }
@@ -206,34 +210,6 @@ impl Store {
             kept,
         })
     }
-}
-
-/// Replaces each distinct value of `col` among the person's rows by an opaque one.
-async fn rekey_column(
-    conn: &mut AnyConnection,
-    table: &str,
-    col: &str,
-    filter: &str,
-    id: PersonId,
-) -> Result<(), StoreError> {
-    let sql = format!("SELECT DISTINCT {col} AS k FROM {table} WHERE {filter} ORDER BY {col}");
-    let keys: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| crate::row::text(r, "k"))
-        .collect::<Result<_, _>>()?;
-    for (n, k) in keys.iter().enumerate() {
-        let sql = format!("UPDATE {table} SET {col} = $2 WHERE ({filter}) AND {col} = $3");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.0)
-            .bind(format!("forgotten {id}.{}", n + 1))
-            .bind(k)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -573,6 +573,13 @@ pub struct ChatStatsArgs {
     /// The export: WhatsApp .txt or .zip, Telegram result.json, DiscordChatExporter .json,
     /// Slack export .zip or folder.
     pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub read: ChatReadArgs,
+}
+
+/// How to read a chat export.
+#[derive(Debug, Args)]
+pub struct ChatReadArgs {
     /// The app that wrote it (auto: tell from the content).
     #[arg(long, value_enum, default_value = "auto")]
     pub format: ChatFormatArg,
@@ -595,6 +602,23 @@ pub enum ListenCmd {
         /// The channel's name (default: the chat's name in the export, else the file's).
         #[arg(long)]
         channel: Option<String>,
+        #[command(flatten)]
+        read: ChatReadArgs,
+    },
+    /// The imported chats: messages, authors, span, and whether their text was purged.
+    Channels {
+        /// Only this program's channels.
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// Delete a channel's message text, keeping what the reports need (times, authors,
+    /// tone, and which messages were about which event): every report stays the same.
+    Purge {
+        /// The channel's id or name (see `trellis listen channels`).
+        channel: String,
+        /// The program, when several programs have a channel of that name.
+        #[arg(long)]
+        program: Option<String>,
     },
     /// The discussion report of an event: volume, voices, tone, verdict.
     Report {

@@ -1,7 +1,7 @@
 //! `trellis chat`: reads chat exports with `trellis-chat`. No database is opened: the
 //! dispatcher in `cmd/mod.rs` routes these commands before the store.
 
-use crate::cli::{ChatCmd, ChatFormatArg, ChatStatsArgs};
+use crate::cli::{ChatCmd, ChatFormatArg, ChatReadArgs, ChatStatsArgs};
 use crate::output::Out;
 use serde_json::json;
 use trellis_chat::{DayOrder, Format, Options, Stats};
@@ -15,8 +15,9 @@ pub fn run(cmd: ChatCmd, out: Out) -> anyhow::Result<()> {
     }
 }
 
-fn stats(args: &ChatStatsArgs, out: Out) -> anyhow::Result<()> {
-    let options = Options {
+/// The reading options the flags ask for.
+pub(crate) fn options(args: &ChatReadArgs) -> Options {
+    Options {
         format: match args.format {
             ChatFormatArg::Auto => None,
             ChatFormatArg::Whatsapp => Some(Format::WhatsApp),
@@ -29,8 +30,11 @@ fn stats(args: &ChatStatsArgs, out: Out) -> anyhow::Result<()> {
             (_, true) => Some(DayOrder::MonthFirst),
             _ => None,
         },
-    };
-    let s = trellis_chat::stats(&args.file, &options)?;
+    }
+}
+
+fn stats(args: &ChatStatsArgs, out: Out) -> anyhow::Result<()> {
+    let s = trellis_chat::stats(&args.file, &options(&args.read))?;
     // Exactly the keys the issue promises; scripts read them.
     let value = json!({
         "format": s.format.name(),

@@ -2,13 +2,13 @@
 //! Parsing is `trellis-chat`'s, the tone `trellis-tone`'s, the rules `trellis_core::listen`'s.
 
 use super::{Env, parse_id};
-use crate::cli::ListenCmd;
+use crate::cli::{ChatReadArgs, ListenCmd};
 use anyhow::Context;
 use jiff::civil::DateTime;
 use std::path::Path;
-use trellis_chat::{Kind, MessageRef, Options, Time};
+use trellis_chat::{Format, Kind, MessageRef, Options, Time};
 use trellis_core::{EventId, ProgramId};
-use trellis_store::{ChatImported, ChatLine, ChatReport, ChatTime};
+use trellis_store::{ChatChannel, ChatImported, ChatLine, ChatPurged, ChatReport, ChatTime};
 use trellis_tone::Analyzer;
 
 pub async fn run(env: &Env, cmd: ListenCmd) -> anyhow::Result<()> {
@@ -17,8 +17,11 @@ pub async fn run(env: &Env, cmd: ListenCmd) -> anyhow::Result<()> {
             file,
             program,
             channel,
-        } => import(env, &file, &program, channel.as_deref()).await,
+            read,
+        } => import(env, &file, &program, channel.as_deref(), &read).await,
         ListenCmd::Report { event, days } => report(env, &event, days).await,
+        ListenCmd::Channels { program } => channels(env, program.as_deref()).await,
+        ListenCmd::Purge { channel, program } => purge(env, &channel, program.as_deref()).await,
     }
 }
 
@@ -48,56 +51,63 @@ fn chat_time(t: Time, place: &str) -> anyhow::Result<ChatTime> {
     })
 }
 
+/// Messages handed from the reading thread to the store, a batch at a time.
+struct Batch {
+    format: Format,
+    /// The chat's name, as the export gives it (from the batch's first message).
+    chat: Option<String>,
+    lines: Vec<ChatLine>,
+}
+
+const BATCH: usize = 4096;
+
+/// Reads and scores the export on a thread of its own while the store writes the batches
+/// before (parsing and tone on one core, hashing and the database on the other), and never
+/// holds more than a few batches: a 1M-message export does not sit in memory whole.
 async fn import(
     env: &Env,
     file: &Path,
     program: &str,
     channel: Option<&str>,
+    read: &ChatReadArgs,
 ) -> anyhow::Result<()> {
     let program = ProgramId(parse_id("--program", program)?);
-    let analyzer = Analyzer::shared();
-    let mut lines: Vec<ChatLine> = Vec::new();
-    let mut chat_name: Option<String> = None;
-    let mut bad: Option<anyhow::Error> = None;
-    let place = file.display().to_string();
-    let summary = trellis_chat::read(file, &Options::default(), &mut |m: &MessageRef<'_>| {
-        if bad.is_some() || !matches!(m.kind, Kind::Message | Kind::Media) {
-            return;
+    let options = super::chat::options(read);
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(8);
+    let path = file.to_path_buf();
+    let reader = tokio::task::spawn_blocking(move || read_batches(&path, &options, &sender));
+
+    let mut import = None;
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        if import.is_none() {
+            let name = channel
+                .map(str::to_owned)
+                .or(batch.chat.clone())
+                .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "chat".to_owned());
+            import = Some(
+                env.store
+                    .begin_chat_import(&env.ctx, program, &name, batch.format.name())
+                    .await?,
+            );
         }
-        if chat_name.is_none() {
-            chat_name = m.chat.map(str::to_owned);
+        if let Some(i) = import.as_mut() {
+            i.add(&batch.lines).await?;
         }
-        let (Some(author), Some(time)) = (m.author.as_ref(), m.time) else {
-            return;
-        };
-        match chat_time(time, &place) {
-            Ok(at) => lines.push(ChatLine {
-                at,
-                author: author.name.to_owned(),
-                author_id: author.id.map(str::to_owned),
-                text: m.text.to_owned(),
-                compound: if m.kind == Kind::Message {
-                    analyzer.polarity_scores(m.text).compound
-                } else {
-                    0.0
-                },
-            }),
-            Err(e) => bad = Some(e),
-        }
-    })
-    .with_context(|| format!("reading the chat export {place}"))?;
-    if let Some(e) = bad {
-        return Err(e);
     }
-    let channel = channel
-        .map(str::to_owned)
-        .or(chat_name)
-        .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "chat".to_owned());
-    let r = env
-        .store
-        .import_chat(&env.ctx, program, &channel, summary.format.name(), &lines)
-        .await?;
+    // A read error ends the import here, before `finish`: the transaction rolls back.
+    let summary = reader
+        .await
+        .context("the thread reading the export stopped")?
+        .with_context(|| format!("reading the chat export {}", file.display()))?;
+    let Some(import) = import else {
+        anyhow::bail!(
+            "{}: the export holds no messages written by people (only system lines): nothing to import",
+            file.display()
+        );
+    };
+    let r = import.finish().await?;
     if !env.out.json {
         for w in &summary.warnings {
             eprintln!("warning: {w}");
@@ -106,11 +116,76 @@ async fn import(
     env.out.emit(&r, || import_text(&r))
 }
 
+/// Parses the export, scores each message's tone, and sends batches of [`BATCH`].
+fn read_batches(
+    path: &Path,
+    options: &Options,
+    sender: &tokio::sync::mpsc::Sender<anyhow::Result<Batch>>,
+) -> anyhow::Result<trellis_chat::Summary> {
+    let analyzer = Analyzer::shared();
+    let place = path.display().to_string();
+    let mut batch: Option<Batch> = None;
+    // Set when the store side stopped (an error there): the rest is only parsed.
+    let mut stopped = false;
+    let send = |b: Batch, stopped: &mut bool| {
+        if !*stopped && sender.blocking_send(Ok(b)).is_err() {
+            *stopped = true;
+        }
+    };
+    let summary = trellis_chat::read(path, options, &mut |m: &MessageRef<'_>| {
+        if stopped || !matches!(m.kind, Kind::Message | Kind::Media) {
+            return;
+        }
+        let (Some(author), Some(time)) = (m.author.as_ref(), m.time) else {
+            return;
+        };
+        let at = match chat_time(time, &place) {
+            Ok(at) => at,
+            Err(e) => {
+                let _ = sender.blocking_send(Err(e));
+                stopped = true;
+                return;
+            }
+        };
+        let b = batch.get_or_insert_with(|| Batch {
+            format: m.format,
+            chat: m.chat.map(str::to_owned),
+            lines: Vec::with_capacity(BATCH),
+        });
+        b.lines.push(ChatLine {
+            at,
+            author: author.name.to_owned(),
+            author_id: author.id.map(str::to_owned),
+            text: m.text.to_owned(),
+            compound: if m.kind == Kind::Message {
+                analyzer.polarity_scores(m.text).compound
+            } else {
+                0.0
+            },
+        });
+        if b.lines.len() >= BATCH
+            && let Some(full) = batch.take()
+        {
+            send(full, &mut stopped);
+        }
+    })?;
+    if let Some(rest) = batch.take() {
+        send(rest, &mut stopped);
+    }
+    Ok(summary)
+}
+
 fn import_text(r: &ChatImported) -> String {
     let mut s = format!(
         "channel \"{}\" ({}): {} messages read, {} new, {} already stored\n",
         r.channel, r.channel_id, r.read, r.added, r.already_stored
     );
+    if r.forgotten_skipped > 0 {
+        s.push_str(&format!(
+            "{} messages of people who asked to be forgotten were left out\n",
+            r.forgotten_skipped
+        ));
+    }
     if let (Some(f), Some(l)) = (&r.first, &r.last) {
         s.push_str(&format!("span: {f} – {l}\n"));
     }
@@ -194,4 +269,51 @@ fn report_text(r: &ChatReport) -> String {
         s.push_str(&format!("note: {l}\n"));
     }
     s
+}
+
+async fn channels(env: &Env, program: Option<&str>) -> anyhow::Result<()> {
+    let program = program
+        .map(|p| parse_id("--program", p).map(ProgramId))
+        .transpose()?;
+    let list = env.store.chat_channels(program).await?;
+    env.out.emit(&list, || channels_text(&list))
+}
+
+fn channels_text(list: &[ChatChannel]) -> String {
+    if list.is_empty() {
+        return "no chat imported yet: trellis listen import FILE --program ID\n".to_owned();
+    }
+    let mut s = String::new();
+    for c in list {
+        s.push_str(&format!(
+            "{:>4}  program {}  \"{}\" ({})  {} messages, {} authors  {} – {}{}\n",
+            c.id,
+            c.program.0,
+            c.name,
+            c.format,
+            c.messages,
+            c.authors,
+            c.first.as_deref().unwrap_or("–"),
+            c.last.as_deref().unwrap_or("–"),
+            c.purged_at
+                .as_deref()
+                .map_or(String::new(), |at| format!("  purged {at}"))
+        ));
+    }
+    s
+}
+
+async fn purge(env: &Env, channel: &str, program: Option<&str>) -> anyhow::Result<()> {
+    let program = program
+        .map(|p| parse_id("--program", p).map(ProgramId))
+        .transpose()?;
+    let r = env.store.purge_chat(&env.ctx, program, channel).await?;
+    env.out.emit(&r, || purge_text(&r))
+}
+
+fn purge_text(r: &ChatPurged) -> String {
+    format!(
+        "channel \"{}\" ({}) purged: the text of {} messages deleted; times, authors, tone and the {} messages related to events kept, so every report stays the same\n",
+        r.channel, r.channel_id, r.purged, r.related_kept
+    )
 }

@@ -201,11 +201,25 @@ fn forgetting_erases_chat_authorship(cli: Cli) {
     let msgs = after["tables"]["chat_messages"].as_array().unwrap();
     assert_eq!(msgs.len(), 2, "the messages stay, anonymous: {after}");
     for m in msgs {
-        assert_eq!(m["author"], "forgotten person");
         assert_eq!(m["text"], Value::Null);
-        assert_eq!(m["author_key"], format!("forgotten {alice}.1"));
     }
+    let authors = after["tables"]["chat_authors"].as_array().unwrap();
+    assert_eq!(authors.len(), 1, "{after}");
+    assert_eq!(authors[0]["name"], "forgotten person");
+    assert!(
+        authors[0]["author_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("forgotten:")
+    );
     assert!(!after.to_string().contains("Alice"), "{after}");
+    // The next export holds their words again: they stay out.
+    let again = cli.json(&["listen", "import", chat.to_str().unwrap(), "--program", "1"]);
+    assert_eq!(again["added"], 0, "{again}");
+    assert_eq!(again["forgotten_skipped"], 2, "{again}");
+    assert_eq!(again["already_stored"], 1, "{again}");
+    let after = cli.json(&["person", "export", &alice]);
+    assert!(!after.to_string().contains("robot"), "{after}");
 }
 
 on_both!(

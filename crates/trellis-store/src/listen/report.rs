@@ -1,0 +1,305 @@
+//! The discussion report of an event (`design.md`, "Listening to the community chat").
+
+use super::US_PER_DAY;
+use crate::ctx::Ctx;
+use crate::error::StoreError;
+use crate::open::Store;
+use crate::row::{flag, i64_, opt_i64, opt_text, text};
+use futures_util::TryStreamExt;
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::AnyConnection;
+use std::collections::BTreeSet;
+use trellis_core::listen::{BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, Verdict, verdict};
+use trellis_core::time::rfc3339_utc;
+use trellis_core::{CoreError, EventId};
+
+/// How many of the most negative messages a report lists.
+const MOST_NEGATIVE: usize = 5;
+/// The longest window a report takes, in days (and how far a purge looks after an event).
+pub(crate) const MAX_DAYS: i64 = 365;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Window {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NegativeMessage {
+    pub author: String,
+    pub at: String,
+    /// `None` once the channel was purged or the author forgotten.
+    pub text: Option<String>,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedInfo {
+    pub count: u64,
+    /// How messages were matched to the event.
+    pub matched_on: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatReport {
+    pub event: EventId,
+    pub title: String,
+    pub window: Window,
+    pub days: i64,
+    pub channels: Vec<String>,
+    pub covered: bool,
+    /// The span the imported chats hold, when any.
+    pub chats_span: Option<Window>,
+    pub baseline_per_day: f64,
+    pub messages: u64,
+    /// Messages per day in the window over the baseline's; `None` when the baseline is 0.
+    pub lift: Option<f64>,
+    pub voices: u64,
+    pub new_voices: u64,
+    pub related: RelatedInfo,
+    /// Over the related messages.
+    pub tone: ToneCounts,
+    pub most_negative: Vec<NegativeMessage>,
+    pub verdict: Verdict,
+    pub limits: Vec<String>,
+}
+
+/// An event as the report and the purge see it.
+pub(crate) struct EventFacts {
+    pub title: String,
+    pub program: i64,
+    pub starts_us: i64,
+    pub matcher: Matcher,
+}
+
+/// The event's title, program, start, and what ties a message to it: its title, the titles
+/// of its demos that were not rejected or withdrawn, and their presenters.
+pub(crate) async fn event_facts(
+    conn: &mut AnyConnection,
+    event: i64,
+) -> Result<EventFacts, StoreError> {
+    let ev = sqlx::query("SELECT title, program_id, starts_at_us FROM events WHERE id = $1")
+        .bind(event)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("event", event))?;
+    let title = text(&ev, "title")?;
+    let demos = sqlx::query(
+        "SELECT d.title, p.display_name FROM demos d LEFT JOIN demo_presenters dp ON dp.demo_id = d.id \
+         LEFT JOIN people p ON p.id = dp.person_id WHERE d.event_id = $1 AND d.status NOT IN ('rejected', 'withdrawn')",
+    )
+    .bind(event)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut demo_titles = Vec::new();
+    let mut presenters = Vec::new();
+    for r in &demos {
+        demo_titles.push(text(r, "title")?);
+        presenters.extend(opt_text(r, "display_name")?);
+    }
+    let matcher = Matcher::new(
+        &title,
+        demo_titles.iter().map(String::as_str),
+        presenters.iter().map(String::as_str),
+    );
+    Ok(EventFacts {
+        title,
+        program: i64_(&ev, "program_id")?,
+        starts_us: i64_(&ev, "starts_at_us")?,
+        matcher,
+    })
+}
+
+impl Store {
+    /// The discussion report of an event over `[starts, starts + days]`, against the mean
+    /// messages per day of the 28 days before. Stores the report's verdict and coverage for
+    /// the follow-up gate (`gates::chat_report_covers`).
+    pub async fn chat_report(
+        &self,
+        ctx: &Ctx,
+        event: EventId,
+        days: i64,
+    ) -> Result<ChatReport, StoreError> {
+        if !(1..=MAX_DAYS).contains(&days) {
+            return Err(CoreError::invalid("--days", days, "must be between 1 and 365").into());
+        }
+        let mut tx = self.write_tx().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let facts = event_facts(conn, event.0).await?;
+        let program = facts.program;
+        let from = facts.starts_us;
+        let to = from.saturating_add(days.saturating_mul(US_PER_DAY));
+        let base_from = from.saturating_sub(BASELINE_DAYS * US_PER_DAY);
+
+        let chans = sqlx::query(
+            "SELECT c.id, c.name, c.purged_at_us, \
+                    (SELECT MIN(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS first_us, \
+                    (SELECT MAX(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS last_us \
+             FROM chat_channels c WHERE c.program_id = $1 ORDER BY c.name",
+        )
+        .bind(program)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut channels = Vec::new();
+        let mut purged = Vec::new();
+        let mut covered = false;
+        let mut span: Option<(i64, i64)> = None;
+        for r in &chans {
+            let name = text(r, "name")?;
+            if let Some(at) = opt_i64(r, "purged_at_us")? {
+                purged.push((name.clone(), at));
+            }
+            channels.push(name);
+            if let (Some(f), Some(l)) = (opt_i64(r, "first_us")?, opt_i64(r, "last_us")?) {
+                covered |= f <= from && l >= to;
+                span = Some(span.map_or((f, l), |(a, b)| (a.min(f), b.max(l))));
+            }
+        }
+
+        let base = sqlx::query(
+            "SELECT COUNT(*) AS n FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
+             WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us < $3",
+        )
+        .bind(program)
+        .bind(base_from)
+        .bind(from)
+        .fetch_one(&mut *conn)
+        .await?;
+        let baseline_per_day = i64_(&base, "n")? as f64 / BASELINE_DAYS as f64;
+
+        // An author's first message across the program's channels (one author writing in
+        // two channels is one voice when the platform id or name is the same).
+        let new = sqlx::query(
+            "SELECT COUNT(*) AS n FROM (SELECT a.author_key FROM chat_authors a JOIN chat_channels c ON c.id = a.channel_id \
+             WHERE c.program_id = $1 GROUP BY a.author_key HAVING MIN(a.first_at_us) >= $2 AND MIN(a.first_at_us) <= $3) AS firsts",
+        )
+        .bind(program)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
+        let new_voices = i64_(&new, "n")? as u64;
+
+        // The window's messages, streamed: a long window over a busy chat holds hundreds
+        // of thousands. A message whose text is gone (purged, or its author forgotten) is
+        // related when it was found so before its text went (`chat_related`).
+        let mut voices = BTreeSet::new();
+        let mut tone = ToneCounts::default();
+        let mut messages = 0u64;
+        // The most negative so far, most negative first (ties: earlier first).
+        let mut negatives: Vec<(i64, i64, String, Option<String>)> = Vec::new();
+        {
+            let mut rows = sqlx::query(
+                "SELECT m.at_us, a.name, a.author_key, m.text, m.compound_e4, \
+                        CASE WHEN r.event_id IS NULL THEN 0 ELSE 1 END AS frozen \
+                 FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
+                 JOIN chat_authors a ON a.id = m.author_id \
+                 LEFT JOIN chat_related r ON r.event_id = $4 AND r.message_id = m.id \
+                 WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us <= $3 ORDER BY m.at_us, m.id",
+            )
+            .bind(program)
+            .bind(from)
+            .bind(to)
+            .bind(event.0)
+            .fetch(&mut *conn);
+            while let Some(r) = rows.try_next().await? {
+                messages += 1;
+                let at = i64_(&r, "at_us")?;
+                let body = opt_text(&r, "text")?;
+                let score = i64_(&r, "compound_e4")?;
+                let key = text(&r, "author_key")?;
+                if !voices.contains(&key) {
+                    voices.insert(key);
+                }
+                let related = match body.as_deref() {
+                    Some(b) => facts.matcher.is_related(b),
+                    None => flag(&r, "frozen")?,
+                };
+                if related {
+                    tone.add(score);
+                }
+                let worse = negatives.len() < MOST_NEGATIVE
+                    || negatives.last().is_some_and(|w| score < w.0);
+                if score <= NEGATIVE_E4 && worse {
+                    let place = negatives.partition_point(|n| n.0 <= score);
+                    negatives.insert(place, (score, at, text(&r, "name")?, body));
+                    negatives.truncate(MOST_NEGATIVE);
+                }
+            }
+        }
+        let per_day = messages as f64 / days as f64;
+        let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
+        let v = verdict(covered, per_day, baseline_per_day, &tone);
+        let ts = |us: i64| {
+            Timestamp::from_microsecond(us)
+                .map(rfc3339_utc)
+                .unwrap_or_default()
+        };
+        let mut limits = vec![
+            "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
+            "related: a message naming a word of the event's or its demos' titles, a presenter, or the event generically (demo, talk, tonight, ...)".to_string(),
+        ];
+        for (name, at) in &purged {
+            limits.push(format!(
+                "channel \"{name}\" was purged on {}: its older messages count as related as they were judged then (later demos and presenters are not matched in them)",
+                ts(*at)
+            ));
+        }
+        let report = ChatReport {
+            event,
+            title: facts.title,
+            window: Window {
+                from: ts(from),
+                to: ts(to),
+            },
+            days,
+            channels,
+            covered,
+            chats_span: span.map(|(f, l)| Window {
+                from: ts(f),
+                to: ts(l),
+            }),
+            baseline_per_day,
+            messages,
+            lift,
+            voices: voices.len() as u64,
+            new_voices,
+            related: RelatedInfo {
+                count: tone.total(),
+                matched_on: facts.matcher.words(),
+            },
+            tone,
+            most_negative: negatives
+                .into_iter()
+                .take(MOST_NEGATIVE)
+                .map(|(score, at, author, text)| NegativeMessage {
+                    author,
+                    at: ts(at),
+                    text,
+                    score: score as f64 / 10_000.0,
+                })
+                .collect(),
+            verdict: v,
+            limits,
+        };
+
+        sqlx::query("DELETE FROM chat_reports WHERE event_id = $1")
+            .bind(event.0)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO chat_reports (event_id, days, covered, verdict, made_at_us, made_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(event.0)
+        .bind(days)
+        .bind(crate::row::flag_value(covered))
+        .bind(v.as_str())
+        .bind(ctx.now_us())
+        .bind(&ctx.actor)
+        .execute(&mut *conn)
+        .await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+}
