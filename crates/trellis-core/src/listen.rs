@@ -97,6 +97,21 @@ const STOPWORDS: &[&str] = &[
     "this", "was", "were", "what", "when", "with", "you", "your",
 ];
 
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "sept",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// What ties a message to an event: words of the event's title and of its demos' titles
 /// (four letters or more, common words left out) and its presenters' names (each name
 /// part of three letters or more), lower case. A message is related when one of its
@@ -130,9 +145,15 @@ impl Matcher {
         presenters: impl IntoIterator<Item = &'a str>,
     ) -> Matcher {
         let mut words = HashSet::new();
+        // A title's year or month ("Nov 2026", "June") would tie every message naming
+        // that date to the event: only words count.
         let mut add_title = |t: &str| {
             for w in tokens(t) {
-                if w.chars().count() >= 4 && !STOPWORDS.contains(&w.as_str()) {
+                if w.chars().count() >= 4
+                    && !STOPWORDS.contains(&w.as_str())
+                    && !MONTHS.contains(&w.as_str())
+                    && !w.chars().all(|c| c.is_ascii_digit())
+                {
                     words.insert(w);
                 }
             }
@@ -162,7 +183,20 @@ impl Matcher {
     }
 
     pub fn is_related(&self, text: &str) -> bool {
-        tokens(text).any(|w| self.words.contains(&w))
+        // Called on every message of a report's window: words already in lower case
+        // are looked up as they are, the others lowered into one reused buffer.
+        let mut lower = String::new();
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .any(|w| {
+                if w.chars().all(|c| !c.is_uppercase()) {
+                    self.words.contains(w)
+                } else {
+                    lower.clear();
+                    lower.extend(w.chars().flat_map(char::to_lowercase));
+                    self.words.contains(lower.as_str())
+                }
+            })
     }
 }
 
@@ -247,6 +281,9 @@ mod tests {
         assert!(m.is_related("loved the demo"));
         assert!(!m.is_related("anyone for lunch?"));
         assert!(!m.is_related("good night"));
+        let dated = Matcher::new("Voice demo night, June 2026", [], []);
+        assert!(dated.is_related("the voice cloning was wild"));
+        assert!(!dated.is_related("see you in June 2026"));
     }
 
     #[test]

@@ -8,8 +8,11 @@
 //! cancelled, and the next event is a draft still short of its demo target, so a
 //! newcomer sees the gates at work.
 
+pub mod chat;
 mod mechanisms;
 mod names;
+
+pub use chat::{community_chat, intended_verdicts};
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;

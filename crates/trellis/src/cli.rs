@@ -363,6 +363,10 @@ pub struct SampleArgs {
     /// The seed: the same seed gives the same community.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Also write the first program's community chat (a WhatsApp export, already
+    /// imported) to this file, to try `trellis listen import` by hand.
+    #[arg(long, value_name = "FILE")]
+    pub write_chat: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,8 +5,8 @@ use super::{Env, parse_id};
 use crate::cli::{ChatReadArgs, ListenCmd};
 use anyhow::Context;
 use jiff::civil::DateTime;
-use std::path::Path;
-use trellis_chat::{Format, Kind, MessageRef, Options, Time};
+use std::path::{Path, PathBuf};
+use trellis_chat::{Format, Kind, MessageRef, Options, Summary, Time};
 use trellis_core::{EventId, ProgramId};
 use trellis_store::{ChatChannel, ChatImported, ChatLine, ChatPurged, ChatReport, ChatTime};
 use trellis_tone::Analyzer;
@@ -61,9 +61,49 @@ struct Batch {
 
 const BATCH: usize = 4096;
 
-/// Reads and scores the export on a thread of its own while the store writes the batches
-/// before (parsing and tone on one core, hashing and the database on the other), and never
-/// holds more than a few batches: a 1M-message export does not sit in memory whole.
+/// Where an export comes from.
+pub(crate) enum Source {
+    File(PathBuf),
+    /// An export held in memory (the sample's community chat).
+    Bytes {
+        name: String,
+        bytes: Vec<u8>,
+        format: Format,
+    },
+}
+
+impl Source {
+    fn place(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Bytes { name, .. } => name.clone(),
+        }
+    }
+
+    /// The channel's name when neither `--channel` nor the export names it.
+    fn stem(&self) -> Option<String> {
+        match self {
+            Source::File(p) => p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            Source::Bytes { name, .. } => Some(name.clone()),
+        }
+    }
+
+    fn read(
+        &self,
+        options: &Options,
+        sink: &mut dyn FnMut(&MessageRef<'_>),
+    ) -> Result<Summary, trellis_chat::ChatError> {
+        match self {
+            Source::File(p) => trellis_chat::read(p, options, sink),
+            Source::Bytes {
+                name,
+                bytes,
+                format,
+            } => trellis_chat::read_bytes(name, bytes, *format, options, sink),
+        }
+    }
+}
+
 async fn import(
     env: &Env,
     file: &Path,
@@ -72,10 +112,36 @@ async fn import(
     read: &ChatReadArgs,
 ) -> anyhow::Result<()> {
     let program = ProgramId(parse_id("--program", program)?);
-    let options = super::chat::options(read);
+    let (r, summary) = import_from(
+        env,
+        Source::File(file.to_path_buf()),
+        program,
+        channel,
+        super::chat::options(read),
+    )
+    .await?;
+    if !env.out.json {
+        for w in &summary.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    env.out.emit(&r, || import_text(&r))
+}
+
+/// Reads and scores the export on a thread of its own while the store writes the batches
+/// before (parsing and tone on one core, hashing and the database on the other), and never
+/// holds more than a few batches: a 1M-message export does not sit in memory whole.
+pub(crate) async fn import_from(
+    env: &Env,
+    source: Source,
+    program: ProgramId,
+    channel: Option<&str>,
+    options: Options,
+) -> anyhow::Result<(ChatImported, Summary)> {
+    let place = source.place();
+    let stem = source.stem();
     let (sender, mut batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(8);
-    let path = file.to_path_buf();
-    let reader = tokio::task::spawn_blocking(move || read_batches(&path, &options, &sender));
+    let reader = tokio::task::spawn_blocking(move || read_batches(&source, &options, &sender));
 
     let mut import = None;
     while let Some(batch) = batches.recv().await {
@@ -84,7 +150,7 @@ async fn import(
             let name = channel
                 .map(str::to_owned)
                 .or(batch.chat.clone())
-                .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .or(stem.clone())
                 .unwrap_or_else(|| "chat".to_owned());
             import = Some(
                 env.store
@@ -100,30 +166,23 @@ async fn import(
     let summary = reader
         .await
         .context("the thread reading the export stopped")?
-        .with_context(|| format!("reading the chat export {}", file.display()))?;
+        .with_context(|| format!("reading the chat export {place}"))?;
     let Some(import) = import else {
         anyhow::bail!(
-            "{}: the export holds no messages written by people (only system lines): nothing to import",
-            file.display()
+            "{place}: the export holds no messages written by people (only system lines): nothing to import"
         );
     };
-    let r = import.finish().await?;
-    if !env.out.json {
-        for w in &summary.warnings {
-            eprintln!("warning: {w}");
-        }
-    }
-    env.out.emit(&r, || import_text(&r))
+    Ok((import.finish().await?, summary))
 }
 
 /// Parses the export, scores each message's tone, and sends batches of [`BATCH`].
 fn read_batches(
-    path: &Path,
+    source: &Source,
     options: &Options,
     sender: &tokio::sync::mpsc::Sender<anyhow::Result<Batch>>,
-) -> anyhow::Result<trellis_chat::Summary> {
+) -> anyhow::Result<Summary> {
     let analyzer = Analyzer::shared();
-    let place = path.display().to_string();
+    let place = source.place();
     let mut batch: Option<Batch> = None;
     // Set when the store side stopped (an error there): the rest is only parsed.
     let mut stopped = false;
@@ -132,7 +191,7 @@ fn read_batches(
             *stopped = true;
         }
     };
-    let summary = trellis_chat::read(path, options, &mut |m: &MessageRef<'_>| {
+    let summary = source.read(options, &mut |m: &MessageRef<'_>| {
         if stopped || !matches!(m.kind, Kind::Message | Kind::Media) {
             return;
         }
@@ -194,10 +253,17 @@ fn import_text(r: &ChatImported) -> String {
         r.linked.len(),
         r.unlinked
     ));
-    for a in &r.linked {
+    const SHOWN: usize = 10;
+    for a in r.linked.iter().take(SHOWN) {
         s.push_str(&format!(
             "  {} → person {} (by {})\n",
             a.author, a.person.0, a.by
+        ));
+    }
+    if r.linked.len() > SHOWN {
+        s.push_str(&format!(
+            "  … and {} more (--json lists them all)\n",
+            r.linked.len() - SHOWN
         ));
     }
     if !r.ambiguous.is_empty() {
@@ -252,6 +318,10 @@ fn report_text(r: &ChatReport) -> String {
     s.push_str(&format!(
         "related: {} (tone: {} positive, {} neutral, {} negative)\n",
         r.related.count, r.tone.positive, r.tone.neutral, r.tone.negative
+    ));
+    s.push_str(&format!(
+        "  matched on: {}\n",
+        r.related.matched_on.join(", ")
     ));
     if !r.most_negative.is_empty() {
         s.push_str("most negative:\n");

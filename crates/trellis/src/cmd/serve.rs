@@ -18,8 +18,7 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
     let mut login = None;
     if a.sample {
         if env.store.list_programs().await?.is_empty() {
-            let data = trellis_sample::generate(trellis_sample::Size::Small, 1, env.ctx.now);
-            env.store.load_dataset(&env.ctx, &data).await?;
+            super::sample::load(env, trellis_sample::Size::Small, 1, None).await?;
         } else {
             eprintln!("note: the database already holds programs; the sample was not loaded again");
         }

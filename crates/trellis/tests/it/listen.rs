@@ -53,23 +53,29 @@ fn setup(cli: &Cli) -> (String, String) {
             ])
             .ok()
             .id();
-        let e = cli
-            .run(&[
-                "--json",
-                "event",
-                "new",
-                "--program",
-                &p.to_string(),
-                "--title",
-                "Robots night",
-                "--at",
-                "2026-11-12 18:30",
-            ])
-            .ok()
-            .id();
+        let p = p.to_string();
+        let e = new_event(cli, &p, "Robots night", "2026-11-12 18:30");
         (p, e)
     };
-    (p.to_string(), e.to_string())
+    (p, e)
+}
+
+/// A new event of program `p` at local time `at`; its id.
+fn new_event(cli: &Cli, p: &str, title: &str, at: &str) -> String {
+    cli.run(&[
+        "--json",
+        "event",
+        "new",
+        "--program",
+        p,
+        "--title",
+        title,
+        "--at",
+        at,
+    ])
+    .ok()
+    .id()
+    .to_string()
 }
 
 fn report(cli: &Cli, e: &str) -> Value {
@@ -207,21 +213,7 @@ fn each_verdict(cli: Cli) {
             .ok()
             .id()
             .to_string();
-        let e = cli
-            .run(&[
-                "--json",
-                "event",
-                "new",
-                "--program",
-                &p,
-                "--title",
-                "Robots night",
-                "--at",
-                "2026-11-12 18:30",
-            ])
-            .ok()
-            .id()
-            .to_string();
+        let e = new_event(&cli, &p, "Robots night", "2026-11-12 18:30");
         let f = export(&dir, &format!("{name}.txt"), &frame(&window));
         import(&cli, &p, &f);
         let r = report(&cli, &e);
@@ -348,7 +340,117 @@ fn a_covering_report_satisfies_the_follow_up_gate(cli: Cli) {
     assert!(!gates(&cli).contains(&"followup_minimum".to_owned()));
 }
 
+/// The report without what a purge takes away on purpose: the messages' text, and the
+/// note that says the channel was purged.
+fn figures(mut r: Value) -> Value {
+    for m in r["most_negative"].as_array_mut().unwrap() {
+        m.as_object_mut().unwrap().remove("text");
+    }
+    r.as_object_mut().unwrap().remove("limits");
+    r
+}
+
+fn purge_keeps_every_figure_and_removes_all_text(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    // Ines presents "Arm kinematics": "ines, ..." is related through her name only, and
+    // through a demo added before the purge.
+    let ines = cli.person("Ines Berg").to_string();
+    cli.json(&[
+        "demo",
+        "propose",
+        "--event",
+        &e,
+        "--person",
+        &ines,
+        "--title",
+        "Arm kinematics",
+    ]);
+    let f = export(
+        &dir,
+        "chat.txt",
+        &frame(&[
+            (
+                "12/11/2026, 19:00",
+                "Alice Smith",
+                "the robots demo was terrible",
+            ),
+            ("12/11/2026, 20:00", "Newbie", "ines, that was brilliant"),
+            (
+                "13/11/2026, 09:00",
+                "Newbie",
+                "kinematics are hard, sad it broke",
+            ),
+            ("13/11/2026, 10:00", "Old Timer", "loved the robots!"),
+            ("14/11/2026, 10:00", "Old Timer", "anyone up for lunch?"),
+        ]),
+    );
+    import(&cli, &p, &f);
+    // A second event a week later, whose window overlaps the first's.
+    let e2 = new_event(&cli, &p, "Synth night", "2026-11-14 18:30");
+    let before = [report(&cli, &e), report(&cli, &e2)];
+    assert_eq!(before[0]["related"]["count"], 4, "{}", before[0]);
+
+    let purged = cli.json(&["listen", "purge", "community"]);
+    assert_eq!(purged["purged"], 9, "{purged}");
+    assert_eq!(purged["related_kept"], 4, "{purged}");
+    let after = [report(&cli, &e), report(&cli, &e2)];
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(figures(b.clone()), figures(a.clone()));
+        for m in a["most_negative"].as_array().unwrap() {
+            assert_eq!(m["text"], Value::Null);
+        }
+        assert!(a["limits"].to_string().contains("was purged"), "{a}");
+    }
+    // No message text is left anywhere in the database.
+    let dump = cli.run(&["export"]).ok().stdout;
+    for word in ["robots", "brilliant", "lunch", "kinematics are hard"] {
+        assert!(!dump.contains(word), "{word} is still stored");
+    }
+    // Importing the same export again finds every message stored: the text stays gone.
+    let again = import(&cli, &p, &f);
+    assert_eq!(again["added"], 0);
+    assert!(!cli.run(&["export"]).ok().stdout.contains("brilliant"));
+    // Purging twice is harmless; a channel that does not exist is an error.
+    assert_eq!(cli.json(&["listen", "purge", "community"])["purged"], 0);
+    let r = cli.run(&["listen", "purge", "nope"]).fails(1);
+    assert!(r.stderr.contains("nope"), "{}", r.stderr);
+}
+
+/// An import killed half-way (the process, not a polite error) leaves nothing behind.
+fn an_interrupted_import_leaves_nothing(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, _) = setup(&cli);
+    let mut s = String::new();
+    for i in 0..400_000u32 {
+        let (day, hour, minute) = (1 + (i / 1440) % 28, (i / 60) % 24, i % 60);
+        s.push_str(&format!(
+            "{day:02}/10/2026, {hour:02}:{minute:02} - Person {}: message number {i}, great stuff\n",
+            i % 97
+        ));
+    }
+    let path = dir.path().join("big.txt");
+    std::fs::write(&path, s).unwrap();
+    let mut child = crate::support::process(&cli.db.url)
+        .args(["listen", "import", path.to_str().unwrap(), "--program", &p])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be interrupted: make the file larger"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let channels = cli.json(&["listen", "channels"]);
+    assert_eq!(channels, json!([]), "nothing half-imported");
+}
+
 on_both!(
+    purge_keeps_every_figure_and_removes_all_text,
+    an_interrupted_import_leaves_nothing,
     report_keys_and_counts,
     each_verdict,
     not_covered_is_never_silent,
