@@ -1028,18 +1028,18 @@ fn discussion(chat: &mut Chat<'_>, j: usize, event: usize, mood: Verdict, last: 
         .filter(|d| d.event == event && d.status == DemoStatus::Presented)
         .filter_map(|d| d.presenters.first().map(|&p| (p, thing(&d.title))))
         .collect();
+    // Who was in the room: one pass over the attendances (the large sample has 447k).
+    let present: HashSet<usize> = data
+        .attendances
+        .iter()
+        .filter(|a| a.event == event && a.rsvp == Rsvp::Going && a.checked_in != CheckedIn::No)
+        .map(|a| a.person)
+        .collect();
     let room: Vec<usize> = chat
         .members
         .iter()
         .enumerate()
-        .filter(|(_, m)| {
-            data.attendances.iter().any(|a| {
-                a.event == event
-                    && a.person == m.person
-                    && a.rsvp == Rsvp::Going
-                    && a.checked_in != CheckedIn::No
-            })
-        })
+        .filter(|(_, m)| present.contains(&m.person))
         .map(|(k, _)| k)
         .collect();
     let newcomers: Vec<usize> = room
