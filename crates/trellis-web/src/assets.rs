@@ -7,7 +7,11 @@ use axum::response::{IntoResponse, Response};
 pub const CSS: &str = include_str!("../assets/app.css");
 
 /// Changes whenever the CSS changes (checked by a test), so browsers never keep a stale copy.
-pub const CSS_PATH: &str = "/static/app-v1.css";
+pub const CSS_PATH: &str = "/static/app-v2.css";
+
+/// The first 16 hex digits of the SHA-256 of the CSS that `CSS_PATH` names.
+#[cfg(test)]
+const CSS_DIGEST: &str = "f6e839b026dca8e1";
 
 pub async fn css() -> Response {
     (
@@ -40,4 +44,23 @@ pub async fn security_headers(mut res: Response) -> Response {
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn the_css_path_changes_with_the_css() {
+        let digest: String = Sha256::digest(CSS.as_bytes())
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            digest, CSS_DIGEST,
+            "app.css changed: bump the version in CSS_PATH (cached for a year) and set CSS_DIGEST to {digest}"
+        );
+    }
 }

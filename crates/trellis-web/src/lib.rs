@@ -112,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/events", get(pages::events))
         .route("/events/{id}", get(pages::event))
         .route("/events/{id}/step", post(pages::event_step))
+        .route("/events/{id}/listened", post(pages::event_listened))
         .route("/events/{id}/attend/{person}", post(pages::check_in))
         .route("/demos/{id}/{action}", post(pages::demo_action))
         .route(

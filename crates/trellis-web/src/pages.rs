@@ -305,9 +305,15 @@ async fn event_page(
         Err(StoreError::NotFound { .. }) => None,
         Err(e) => return Err(e.into()),
     };
+    let chat = if matches!(d.event.status, EventStatus::Held | EventStatus::Closed) {
+        Some(chat_view(state, d.event.program_id.0, id).await?)
+    } else {
+        None
+    };
     let page = views::Event {
         chrome: chrome(me),
         retro,
+        chat,
         step: step_of(d.event.status),
         d,
         refused_overridable: refused.iter().all(|g| g.overridable),
@@ -320,6 +326,81 @@ async fn event_page(
         notice,
     };
     Ok(page.render()?)
+}
+
+/// How many of the most negative messages the event page quotes.
+const QUOTED: usize = 3;
+
+async fn chat_view(
+    state: &AppState,
+    program: i64,
+    id: EventId,
+) -> Result<views::ChatView, WebError> {
+    let r = state.store.chat_report_preview(id, 7).await?;
+    let recorded = state
+        .store
+        .chat_report_recorded(id)
+        .await?
+        .map(|(at, by)| format!("read by {by} on {}", day(&at)));
+    let lift = r
+        .lift
+        .map_or("no messages in the 28 days before".to_owned(), |l| {
+            format!("{l:.1}× the 28 days before")
+        });
+    Ok(views::ChatView {
+        program,
+        has_chat: !r.channels.is_empty(),
+        covered: r.covered,
+        verdict: r.verdict.as_str(),
+        window: format!("{} – {}", day(&r.window.from), day(&r.window.to)),
+        span: r
+            .chats_span
+            .as_ref()
+            .map(|w| format!("{} – {}", day(&w.from), day(&w.to))),
+        summary: format!(
+            "{} messages ({lift}) · {} voices, {} new · {} about the event",
+            r.messages, r.voices, r.new_voices, r.related.count
+        ),
+        tone: format!(
+            "{} positive, {} neutral, {} negative",
+            r.tone.positive, r.tone.neutral, r.tone.negative
+        ),
+        negatives: r
+            .most_negative
+            .into_iter()
+            .take(QUOTED)
+            .map(|m| {
+                (
+                    m.author,
+                    day(&m.at).to_owned(),
+                    m.text.unwrap_or_else(|| "(text purged)".to_owned()),
+                )
+            })
+            .collect(),
+        recorded,
+    })
+}
+
+/// The date of an RFC 3339 instant.
+fn day(at: &str) -> &str {
+    at.get(..10).unwrap_or(at)
+}
+
+/// The organizer read the discussion report: it is recorded, and a covering one passes
+/// the follow-up gate (as `trellis listen report` does).
+pub async fn event_listened(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    me.check_form(&f.csrf)?;
+    state
+        .store
+        .chat_report(&me.ctx(&state), EventId(id), 7)
+        .await?;
+    state.invalidate();
+    Ok(Redirect::to(&format!("/events/{id}")).into_response())
 }
 
 pub async fn event(

@@ -101,6 +101,26 @@ pub struct Event {
     pub contract_link: Option<String>,
     pub notice: Option<String>,
     pub retro: Option<trellis_store::RetroView>,
+    /// The discussion in the community chat after a held event.
+    pub chat: Option<ChatView>,
+}
+
+/// The discussion report as the event page shows it.
+pub struct ChatView {
+    pub program: i64,
+    /// Whether the program has any imported chat at all.
+    pub has_chat: bool,
+    pub covered: bool,
+    pub verdict: &'static str,
+    pub window: String,
+    /// What the imported chats hold, when they do not cover the window.
+    pub span: Option<String>,
+    pub summary: String,
+    pub tone: String,
+    /// (author, at, text) of the most negative messages.
+    pub negatives: Vec<(String, String, String)>,
+    /// "read by … on …" once recorded (that is what the follow-up gate counts).
+    pub recorded: Option<String>,
 }
 
 #[derive(Template)]

@@ -121,185 +121,223 @@ impl Store {
         event: EventId,
         days: i64,
     ) -> Result<ChatReport, StoreError> {
-        if !(1..=MAX_DAYS).contains(&days) {
-            return Err(CoreError::invalid("--days", days, "must be between 1 and 365").into());
-        }
         let mut tx = self.write_tx().await?;
-        let conn: &mut AnyConnection = &mut tx;
-        let facts = event_facts(conn, event.0).await?;
-        let program = facts.program;
-        let from = facts.starts_us;
-        let to = from.saturating_add(days.saturating_mul(US_PER_DAY));
-        let base_from = from.saturating_sub(BASELINE_DAYS * US_PER_DAY);
-
-        let chans = sqlx::query(
-            "SELECT c.id, c.name, c.purged_at_us, \
-                    (SELECT MIN(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS first_us, \
-                    (SELECT MAX(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS last_us \
-             FROM chat_channels c WHERE c.program_id = $1 ORDER BY c.name",
-        )
-        .bind(program)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut channels = Vec::new();
-        let mut purged = Vec::new();
-        let mut covered = false;
-        let mut span: Option<(i64, i64)> = None;
-        for r in &chans {
-            let name = text(r, "name")?;
-            if let Some(at) = opt_i64(r, "purged_at_us")? {
-                purged.push((name.clone(), at));
-            }
-            channels.push(name);
-            if let (Some(f), Some(l)) = (opt_i64(r, "first_us")?, opt_i64(r, "last_us")?) {
-                covered |= f <= from && l >= to;
-                span = Some(span.map_or((f, l), |(a, b)| (a.min(f), b.max(l))));
-            }
-        }
-
-        let base = sqlx::query(
-            "SELECT COUNT(*) AS n FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
-             WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us < $3",
-        )
-        .bind(program)
-        .bind(base_from)
-        .bind(from)
-        .fetch_one(&mut *conn)
-        .await?;
-        let baseline_per_day = i64_(&base, "n")? as f64 / BASELINE_DAYS as f64;
-
-        // An author's first message across the program's channels (one author writing in
-        // two channels is one voice when the platform id or name is the same).
-        let new = sqlx::query(
-            "SELECT COUNT(*) AS n FROM (SELECT a.author_key FROM chat_authors a JOIN chat_channels c ON c.id = a.channel_id \
-             WHERE c.program_id = $1 GROUP BY a.author_key HAVING MIN(a.first_at_us) >= $2 AND MIN(a.first_at_us) <= $3) AS firsts",
-        )
-        .bind(program)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *conn)
-        .await?;
-        let new_voices = i64_(&new, "n")? as u64;
-
-        // The window's messages, streamed: a long window over a busy chat holds hundreds
-        // of thousands. A message whose text is gone (purged, or its author forgotten) is
-        // related when it was found so before its text went (`chat_related`).
-        let mut voices = BTreeSet::new();
-        let mut tone = ToneCounts::default();
-        let mut messages = 0u64;
-        // The most negative so far, most negative first (ties: earlier first).
-        let mut negatives: Vec<(i64, i64, String, Option<String>)> = Vec::new();
-        {
-            let mut rows = sqlx::query(
-                "SELECT m.at_us, a.name, a.author_key, m.text, m.compound_e4, \
-                        CASE WHEN r.event_id IS NULL THEN 0 ELSE 1 END AS frozen \
-                 FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
-                 JOIN chat_authors a ON a.id = m.author_id \
-                 LEFT JOIN chat_related r ON r.event_id = $4 AND r.message_id = m.id \
-                 WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us <= $3 ORDER BY m.at_us, m.id",
-            )
-            .bind(program)
-            .bind(from)
-            .bind(to)
-            .bind(event.0)
-            .fetch(&mut *conn);
-            while let Some(r) = rows.try_next().await? {
-                messages += 1;
-                let at = i64_(&r, "at_us")?;
-                let body = opt_text(&r, "text")?;
-                let score = i64_(&r, "compound_e4")?;
-                let key = text(&r, "author_key")?;
-                if !voices.contains(&key) {
-                    voices.insert(key);
-                }
-                let related = match body.as_deref() {
-                    Some(b) => facts.matcher.is_related(b),
-                    None => flag(&r, "frozen")?,
-                };
-                if related {
-                    tone.add(score);
-                }
-                let worse = negatives.len() < MOST_NEGATIVE
-                    || negatives.last().is_some_and(|w| score < w.0);
-                if score <= NEGATIVE_E4 && worse {
-                    let place = negatives.partition_point(|n| n.0 <= score);
-                    negatives.insert(place, (score, at, text(&r, "name")?, body));
-                    negatives.truncate(MOST_NEGATIVE);
-                }
-            }
-        }
-        let per_day = messages as f64 / days as f64;
-        let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
-        let v = verdict(covered, per_day, baseline_per_day, &tone);
-        let ts = |us: i64| {
-            Timestamp::from_microsecond(us)
-                .map(rfc3339_utc)
-                .unwrap_or_default()
-        };
-        let mut limits = vec![
-            "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
-            "related: a message naming a word of the event's or its demos' titles, a presenter, or the event generically (demo, talk, tonight, ...)".to_string(),
-        ];
-        for (name, at) in &purged {
-            limits.push(format!(
-                "channel \"{name}\" was purged on {}: its older messages count as related as they were judged then (later demos and presenters are not matched in them)",
-                ts(*at)
-            ));
-        }
-        let report = ChatReport {
-            event,
-            title: facts.title,
-            window: Window {
-                from: ts(from),
-                to: ts(to),
-            },
-            days,
-            channels,
-            covered,
-            chats_span: span.map(|(f, l)| Window {
-                from: ts(f),
-                to: ts(l),
-            }),
-            baseline_per_day,
-            messages,
-            lift,
-            voices: voices.len() as u64,
-            new_voices,
-            related: RelatedInfo {
-                count: tone.total(),
-                matched_on: facts.matcher.words(),
-            },
-            tone,
-            most_negative: negatives
-                .into_iter()
-                .take(MOST_NEGATIVE)
-                .map(|(score, at, author, text)| NegativeMessage {
-                    author,
-                    at: ts(at),
-                    text,
-                    score: score as f64 / 10_000.0,
-                })
-                .collect(),
-            verdict: v,
-            limits,
-        };
-
+        let report = compute(&mut tx, event, days).await?;
         sqlx::query("DELETE FROM chat_reports WHERE event_id = $1")
             .bind(event.0)
-            .execute(&mut *conn)
+            .execute(&mut *tx)
             .await?;
         sqlx::query(
             "INSERT INTO chat_reports (event_id, days, covered, verdict, made_at_us, made_by) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(event.0)
         .bind(days)
-        .bind(crate::row::flag_value(covered))
-        .bind(v.as_str())
+        .bind(crate::row::flag_value(report.covered))
+        .bind(report.verdict.as_str())
         .bind(ctx.now_us())
         .bind(&ctx.actor)
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(report)
     }
+
+    /// The same report, read only: not recorded, so it does not count for the follow-up
+    /// gate (the web page shows it, and records it when the organizer says they read it).
+    pub async fn chat_report_preview(
+        &self,
+        event: EventId,
+        days: i64,
+    ) -> Result<ChatReport, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        compute(&mut conn, event, days).await
+    }
+
+    /// When the event's discussion report was last recorded, and by whom.
+    pub async fn chat_report_recorded(
+        &self,
+        event: EventId,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query("SELECT made_at_us, made_by FROM chat_reports WHERE event_id = $1")
+            .bind(event.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok((
+                rfc3339_utc(crate::row::at(&r, "made_at_us")?),
+                text(&r, "made_by")?,
+            ))
+        })
+        .transpose()
+    }
+}
+
+/// The report's figures, read in the caller's transaction.
+async fn compute(
+    conn: &mut AnyConnection,
+    event: EventId,
+    days: i64,
+) -> Result<ChatReport, StoreError> {
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(CoreError::invalid("--days", days, "must be between 1 and 365").into());
+    }
+    let facts = event_facts(conn, event.0).await?;
+    let program = facts.program;
+    let from = facts.starts_us;
+    let to = from.saturating_add(days.saturating_mul(US_PER_DAY));
+    let base_from = from.saturating_sub(BASELINE_DAYS * US_PER_DAY);
+
+    let chans = sqlx::query(
+        "SELECT c.id, c.name, c.purged_at_us, \
+                (SELECT MIN(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS first_us, \
+                (SELECT MAX(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS last_us \
+         FROM chat_channels c WHERE c.program_id = $1 ORDER BY c.name",
+    )
+    .bind(program)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut channels = Vec::new();
+    let mut purged = Vec::new();
+    let mut covered = false;
+    let mut span: Option<(i64, i64)> = None;
+    for r in &chans {
+        let name = text(r, "name")?;
+        if let Some(at) = opt_i64(r, "purged_at_us")? {
+            purged.push((name.clone(), at));
+        }
+        channels.push(name);
+        if let (Some(f), Some(l)) = (opt_i64(r, "first_us")?, opt_i64(r, "last_us")?) {
+            covered |= f <= from && l >= to;
+            span = Some(span.map_or((f, l), |(a, b)| (a.min(f), b.max(l))));
+        }
+    }
+
+    let base = sqlx::query(
+        "SELECT COUNT(*) AS n FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
+         WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us < $3",
+    )
+    .bind(program)
+    .bind(base_from)
+    .bind(from)
+    .fetch_one(&mut *conn)
+    .await?;
+    let baseline_per_day = i64_(&base, "n")? as f64 / BASELINE_DAYS as f64;
+
+    // An author's first message across the program's channels (one author writing in
+    // two channels is one voice when the platform id or name is the same).
+    let new = sqlx::query(
+        "SELECT COUNT(*) AS n FROM (SELECT a.author_key FROM chat_authors a JOIN chat_channels c ON c.id = a.channel_id \
+         WHERE c.program_id = $1 GROUP BY a.author_key HAVING MIN(a.first_at_us) >= $2 AND MIN(a.first_at_us) <= $3) AS firsts",
+    )
+    .bind(program)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await?;
+    let new_voices = i64_(&new, "n")? as u64;
+
+    // The window's messages, streamed: a long window over a busy chat holds hundreds
+    // of thousands. A message whose text is gone (purged, or its author forgotten) is
+    // related when it was found so before its text went (`chat_related`).
+    let mut voices = BTreeSet::new();
+    let mut tone = ToneCounts::default();
+    let mut messages = 0u64;
+    // The most negative so far, most negative first (ties: earlier first).
+    let mut negatives: Vec<(i64, i64, String, Option<String>)> = Vec::new();
+    {
+        let mut rows = sqlx::query(
+            "SELECT m.at_us, a.name, a.author_key, m.text, m.compound_e4, \
+                    CASE WHEN r.event_id IS NULL THEN 0 ELSE 1 END AS frozen \
+             FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
+             JOIN chat_authors a ON a.id = m.author_id \
+             LEFT JOIN chat_related r ON r.event_id = $4 AND r.message_id = m.id \
+             WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us <= $3 ORDER BY m.at_us, m.id",
+        )
+        .bind(program)
+        .bind(from)
+        .bind(to)
+        .bind(event.0)
+        .fetch(&mut *conn);
+        while let Some(r) = rows.try_next().await? {
+            messages += 1;
+            let at = i64_(&r, "at_us")?;
+            let body = opt_text(&r, "text")?;
+            let score = i64_(&r, "compound_e4")?;
+            let key = text(&r, "author_key")?;
+            if !voices.contains(&key) {
+                voices.insert(key);
+            }
+            let related = match body.as_deref() {
+                Some(b) => facts.matcher.is_related(b),
+                None => flag(&r, "frozen")?,
+            };
+            if related {
+                tone.add(score);
+            }
+            let worse =
+                negatives.len() < MOST_NEGATIVE || negatives.last().is_some_and(|w| score < w.0);
+            if score <= NEGATIVE_E4 && worse {
+                let place = negatives.partition_point(|n| n.0 <= score);
+                negatives.insert(place, (score, at, text(&r, "name")?, body));
+                negatives.truncate(MOST_NEGATIVE);
+            }
+        }
+    }
+    let per_day = messages as f64 / days as f64;
+    let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
+    let v = verdict(covered, per_day, baseline_per_day, &tone);
+    let ts = |us: i64| {
+        Timestamp::from_microsecond(us)
+            .map(rfc3339_utc)
+            .unwrap_or_default()
+    };
+    let mut limits = vec![
+        "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
+        "related: a message naming a word of the event's or its demos' titles, a presenter, or the event generically (demo, talk, tonight, ...)".to_string(),
+    ];
+    for (name, at) in &purged {
+        limits.push(format!(
+            "channel \"{name}\" was purged on {}: its older messages count as related as they were judged then (later demos and presenters are not matched in them)",
+            ts(*at)
+        ));
+    }
+    let report = ChatReport {
+        event,
+        title: facts.title,
+        window: Window {
+            from: ts(from),
+            to: ts(to),
+        },
+        days,
+        channels,
+        covered,
+        chats_span: span.map(|(f, l)| Window {
+            from: ts(f),
+            to: ts(l),
+        }),
+        baseline_per_day,
+        messages,
+        lift,
+        voices: voices.len() as u64,
+        new_voices,
+        related: RelatedInfo {
+            count: tone.total(),
+            matched_on: facts.matcher.words(),
+        },
+        tone,
+        most_negative: negatives
+            .into_iter()
+            .take(MOST_NEGATIVE)
+            .map(|(score, at, author, text)| NegativeMessage {
+                author,
+                at: ts(at),
+                text,
+                score: score as f64 / 10_000.0,
+            })
+            .collect(),
+        verdict: v,
+        limits,
+    };
+
+    Ok(report)
 }

@@ -132,6 +132,20 @@ fn an_organizer_logs_in_sees_one_screen_is_refused_and_confirms_a_demo() {
         let page = c.source().await.unwrap();
         std::fs::write(shots().join("confirmed.png"), c.screenshot().await.unwrap()).unwrap();
         assert!(page.contains("3 of 3 demos confirmed to announce") || page.contains("3 of 4 slots taken"), "the demo took a slot");
+
+        // The discussion after the last held event, read and recorded.
+        let ctx = trellis_store::Ctx::new("test", crate::client::now());
+        app.store.import_chat(&ctx, trellis_core::ProgramId(1), "community", "whatsapp", &crate::client::chat_lines()).await.unwrap();
+        c.goto(&format!("{base}/events/17#chat")).await.unwrap();
+        wait_for(&c, "The community chat, the week after").await;
+        c.find(Locator::XPath("//section[@id='chat']//button[contains(., 'I read it')]")).await.unwrap().click().await.unwrap();
+        wait_for(&c, "Report read by").await;
+        c.goto(&format!("{base}/events/17#chat")).await.unwrap();
+        wait_for(&c, "Report read by").await;
+        std::fs::write(shots().join("chat.png"), c.screenshot().await.unwrap()).unwrap();
+        let chat = c.find(Locator::Id("chat")).await.unwrap().text().await.unwrap();
+        assert!(chat.contains("MIXED") || chat.contains("mixed"), "{chat}");
+        assert!(chat.contains("the demo was <b>awful</b>"), "shown as text: {chat}");
         c.close().await.unwrap();
     });
 }

@@ -200,3 +200,33 @@ pub fn csrf_of(html: &str) -> String {
         .expect("a form with a CSRF token");
     html[i + 19..].split('"').next().unwrap().to_owned()
 }
+
+/// The community chat of the sample program, by hand: a quiet month, then the week after
+/// event 17 (2026-11-12 18:30 Berlin): three happy messages and one negative holding HTML
+/// (a quarter negative: mixed), then one message after.
+pub fn chat_lines() -> Vec<trellis_store::ChatLine> {
+    use jiff::civil::date;
+    use trellis_store::{ChatLine, ChatTime};
+    let line = |d: i8, m: i8, h: i8, who: &str, text: &str, compound: f64| ChatLine {
+        at: ChatTime::Local(date(2026, m, d).at(h, 0, 0, 0)),
+        author: who.to_owned(),
+        author_id: None,
+        text: text.to_owned(),
+        compound,
+    };
+    vec![
+        line(10, 10, 12, "Old Timer", "lunch friday?", 0.0),
+        line(12, 11, 21, "Ana", "great demo night, thanks!", 0.8),
+        line(12, 11, 22, "Ben", "the tools demos were amazing", 0.6),
+        line(13, 11, 9, "Cem", "loved the talks", 0.6),
+        line(
+            13,
+            11,
+            10,
+            "Dee <script>alert(1)</script>",
+            "the demo was <b>awful</b>",
+            -0.5,
+        ),
+        line(20, 11, 10, "Old Timer", "lunch friday?", 0.0),
+    ]
+}

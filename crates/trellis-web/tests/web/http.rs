@@ -574,7 +574,66 @@ fn admins_manage_users_and_settings(db: TestDb) {
     );
 }
 
+fn import_chat(app: &App) {
+    let ctx = Ctx::new("test", now());
+    app.block_on(app.store.import_chat(
+        &ctx,
+        trellis_core::ProgramId(1),
+        "community",
+        "whatsapp",
+        &crate::client::chat_lines(),
+    ))
+    .unwrap();
+}
+
+fn the_event_page_shows_the_discussion_and_records_it(db: TestDb) {
+    let app = App::start(db, None);
+    let (cookie, csrf) = app.login("org@x.example");
+    let page = app.get("/events/17", Some(&cookie));
+    assert!(
+        page.body.contains("No community chat imported"),
+        "{}",
+        page.body
+    );
+    import_chat(&app);
+    let page = app.get("/events/17", Some(&cookie));
+    assert!(
+        page.body
+            .contains("<span class=\"verdict mixed\">mixed</span>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("4 about the event"), "{}", page.body);
+    assert!(
+        page.body.contains("&#60;b&#62;awful&#60;/b&#62;")
+            && !page.body.contains("<b>awful")
+            && !page.body.contains("<script>alert"),
+        "quoted messages are text"
+    );
+    // Reading the page records nothing; "I read it" does, and passes the follow-up gate.
+    let gate = |app: &App| {
+        let d = app
+            .block_on(app.store.event_detail(EventId(NEXT), now()))
+            .unwrap();
+        d.gates
+            .iter()
+            .find(|g| g.gate == "followup_minimum")
+            .map(|g| g.allowed)
+    };
+    assert_eq!(gate(&app), Some(false));
+    let r = app.post("/events/17/listened", Some(&cookie), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(gate(&app), Some(true));
+    let page = app.get("/events/17", Some(&cookie));
+    assert!(page.body.contains("Report read by"), "{}", page.body);
+    // An event before the chat began is not covered, never silent.
+    let page = app.get("/events/3", Some(&cookie));
+    assert!(page.body.contains("not covered"), "{}", page.body);
+    assert!(!page.body.contains("verdict silent"));
+}
+
 on_both!(
+    the_event_page_shows_the_discussion_and_records_it,
     admins_manage_users_and_settings,
     organizer_routes_need_a_session,
     login_sets_a_safe_cookie_and_is_throttled,
