@@ -5,8 +5,10 @@ use std::io;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChatError {
-    #[error("{place}: {source}")]
-    Io { place: String, source: io::Error },
+    /// The error is part of the message and not a `source`: printed with its chain, it would
+    /// say the same thing twice.
+    #[error("{place}: {error}")]
+    Io { place: String, error: io::Error },
 
     #[error("{place}: not a chat export: {why} (at byte offset {offset})")]
     Binary {
@@ -70,18 +72,18 @@ pub enum ChatError {
         why: String,
     },
 
-    #[error("{place}: cannot read the zip archive: {source}")]
+    #[error("{place}: cannot read the zip archive: {error}")]
     Zip {
         place: String,
-        source: zip::result::ZipError,
+        error: zip::result::ZipError,
     },
 }
 
 impl ChatError {
-    pub(crate) fn io(place: &str, source: io::Error) -> ChatError {
+    pub(crate) fn io(place: &str, error: io::Error) -> ChatError {
         ChatError::Io {
             place: place.to_owned(),
-            source,
+            error,
         }
     }
 }

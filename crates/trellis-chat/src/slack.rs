@@ -178,9 +178,9 @@ fn parse_zip(path: &Path, sink: &mut dyn FnMut(&MessageRef<'_>)) -> Result<Summa
             return Ok(());
         };
         let place = format!("{zip_place}!{name}");
-        let mut member = archive.by_index(*i).map_err(|source| ChatError::Zip {
+        let mut member = archive.by_index(*i).map_err(|error| ChatError::Zip {
             place: place.clone(),
-            source,
+            error,
         })?;
         f(&place, &mut member)
     };

@@ -75,7 +75,7 @@ impl ZipMember {
 pub(crate) fn open_zip(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>, ChatError> {
     let place = path.display().to_string();
     let file = File::open(path).map_err(|e| ChatError::io(&place, e))?;
-    zip::ZipArchive::new(BufReader::new(file)).map_err(|source| ChatError::Zip { place, source })
+    zip::ZipArchive::new(BufReader::new(file)).map_err(|error| ChatError::Zip { place, error })
 }
 
 impl Source for ZipMember {
@@ -90,9 +90,9 @@ impl Source for ZipMember {
         let mut archive = open_zip(&self.zip)?;
         let mut member = archive
             .by_index(self.index)
-            .map_err(|source| ChatError::Zip {
+            .map_err(|error| ChatError::Zip {
                 place: self.place.clone(),
-                source,
+                error,
             })?;
         f(&mut member)
     }

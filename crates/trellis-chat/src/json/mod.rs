@@ -47,7 +47,7 @@ fn error(place: &str, e: &serde_json::Error, bytes_read: u64) -> ChatError {
         },
         Category::Io => ChatError::Io {
             place,
-            source: std::io::Error::other(e.to_string()),
+            error: std::io::Error::other(e.to_string()),
         },
         Category::Syntax | Category::Data => {
             let full = e.to_string();

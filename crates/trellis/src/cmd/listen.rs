@@ -166,7 +166,7 @@ pub(crate) async fn import_from(
     let summary = reader
         .await
         .context("the thread reading the export stopped")?
-        .with_context(|| format!("reading the chat export {place}"))?;
+        .context("reading the chat export")?;
     let Some(import) = import else {
         anyhow::bail!(
             "{place}: the export holds no messages written by people (only system lines): nothing to import"

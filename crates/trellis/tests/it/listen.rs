@@ -297,6 +297,21 @@ fn bad_input(cli: Cli) {
     let r = cli.run(&["listen", "import", junk.to_str().unwrap(), "--program", &p]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("junk.txt"), "{}", r.stderr);
+    let r = cli
+        .run(&["listen", "import", "missing.txt", "--program", &p])
+        .fails(1);
+    assert_eq!(
+        r.stderr.matches("missing.txt").count(),
+        1,
+        "said once: {}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("No such file").count(),
+        1,
+        "said once: {}",
+        r.stderr
+    );
     let f = export(&dir, "ok.txt", &frame(&[]));
     cli.run(&["listen", "import", &f, "--program", "999"])
         .fails(1);
