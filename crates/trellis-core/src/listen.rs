@@ -175,6 +175,14 @@ impl Matcher {
         Matcher { words }
     }
 
+    /// Adds the program's own keywords (its name, its hashtag), lower case.
+    pub fn with_keywords<'a>(mut self, keywords: impl IntoIterator<Item = &'a str>) -> Matcher {
+        for k in keywords {
+            self.words.extend(tokens(k));
+        }
+        self
+    }
+
     /// The words matched on, sorted (for the report's "how they were matched").
     pub fn words(&self) -> Vec<String> {
         let mut w: Vec<String> = self.words.iter().cloned().collect();
@@ -198,6 +206,22 @@ impl Matcher {
                 }
             })
     }
+}
+
+/// A program keyword as stored: one word (a leading `#` dropped), lower case, three
+/// characters or more, so it ties messages to events the way a title word does.
+pub fn keyword(raw: &str) -> Result<String, crate::CoreError> {
+    let w = raw.trim().trim_start_matches('#');
+    let bad = |why: &str| crate::CoreError::invalid("keyword", raw, why);
+    if w.chars().count() < 3 {
+        return Err(bad("is shorter than three characters"));
+    }
+    if !w.chars().all(char::is_alphanumeric) {
+        return Err(bad(
+            "is not one word (letters and digits only; give several words separately)",
+        ));
+    }
+    Ok(w.to_lowercase())
 }
 
 /// Many events' matchers at once, for freezing relatedness before message text goes
@@ -281,9 +305,19 @@ mod tests {
         assert!(m.is_related("loved the demo"));
         assert!(!m.is_related("anyone for lunch?"));
         assert!(!m.is_related("good night"));
+        let own = Matcher::new("Robots night", [], []).with_keywords(["Tinkerers"]);
+        assert!(own.is_related("#tinkerers forever"));
         let dated = Matcher::new("Voice demo night, June 2026", [], []);
         assert!(dated.is_related("the voice cloning was wild"));
         assert!(!dated.is_related("see you in June 2026"));
+    }
+
+    #[test]
+    fn keywords_are_single_words() {
+        assert_eq!(keyword(" #Tinkerers ").unwrap(), "tinkerers");
+        assert!(keyword("ab").is_err());
+        assert!(keyword("demo night").is_err());
+        assert!(keyword("c++").is_err());
     }
 
     #[test]

@@ -575,6 +575,12 @@ pub(crate) const TABLES: &[Table] = &[
         since: 6,
         ..t("chat_related", &[("event_id", Int), ("message_id", Int)])
     },
+    Table {
+        key: &["program_id", "word"],
+        serial: false,
+        since: 7,
+        ..t("chat_keywords", &[("program_id", Int), ("word", Text)])
+    },
 ];
 
 /// The tables this build's schema has, in dependency order.

@@ -69,10 +69,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_listen_authors.sql"),
         postgres: include_str!("../migrations/postgres/0006_listen_authors.sql"),
     },
+    Migration {
+        version: 7,
+        name: "chat_keywords",
+        sqlite: include_str!("../migrations/sqlite/0007_chat_keywords.sql"),
+        postgres: include_str!("../migrations/postgres/0007_chat_keywords.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

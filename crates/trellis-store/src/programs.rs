@@ -17,6 +17,19 @@ pub struct NewProgram {
 const COLUMNS: &str =
     "id, name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event";
 
+/// Fails with "program N does not exist" unless it does.
+pub(crate) async fn ensure_program(
+    conn: &mut sqlx::AnyConnection,
+    id: ProgramId,
+) -> Result<(), StoreError> {
+    sqlx::query("SELECT id FROM programs WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| StoreError::not_found("program", id.0))
+}
+
 pub(crate) fn program_from_row(row: &AnyRow) -> Result<Program, StoreError> {
     Ok(Program {
         id: ProgramId(i64_(row, "id")?),

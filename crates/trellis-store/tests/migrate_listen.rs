@@ -114,7 +114,10 @@ async fn schema_5_chats_survive_the_migration(url: String) {
     }
 
     let store = Store::open(&url).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 6);
+    assert_eq!(
+        store.schema_version().await.unwrap(),
+        trellis_store::SCHEMA_VERSION
+    );
     let channels = store.chat_channels(None).await.unwrap();
     assert_eq!(channels.len(), 1);
     assert_eq!(channels[0].messages, 4);

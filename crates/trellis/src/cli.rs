@@ -609,6 +609,17 @@ pub enum ListenCmd {
         #[command(flatten)]
         read: ChatReadArgs,
     },
+    /// The program's own keywords (its name, its hashtag): a message naming one is about
+    /// the event whose window it falls in. Without words, prints them; with words, sets them.
+    Keywords {
+        #[arg(long)]
+        program: String,
+        /// One word each (a leading # is dropped), e.g. tinkerers tinkerersbln.
+        words: Vec<String>,
+        /// Remove every keyword.
+        #[arg(long, conflicts_with = "words")]
+        clear: bool,
+    },
     /// The imported chats: messages, authors, span, and whether their text was purged.
     Channels {
         /// Only this program's channels.

@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use std::collections::BTreeSet;
 use trellis_core::listen::{BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, Verdict, verdict};
 use trellis_core::time::rfc3339_utc;
-use trellis_core::{CoreError, EventId};
+use trellis_core::{CoreError, EventId, ProgramId};
 
 /// How many of the most negative messages a report lists.
 const MOST_NEGATIVE: usize = 5;
@@ -98,20 +98,74 @@ pub(crate) async fn event_facts(
         demo_titles.push(text(r, "title")?);
         presenters.extend(opt_text(r, "display_name")?);
     }
+    let program = i64_(&ev, "program_id")?;
+    let keywords = program_keywords(conn, program).await?;
     let matcher = Matcher::new(
         &title,
         demo_titles.iter().map(String::as_str),
         presenters.iter().map(String::as_str),
-    );
+    )
+    .with_keywords(keywords.iter().map(String::as_str));
     Ok(EventFacts {
         title,
-        program: i64_(&ev, "program_id")?,
+        program,
         starts_us: i64_(&ev, "starts_at_us")?,
         matcher,
     })
 }
 
+/// The program's own keywords, sorted.
+pub(crate) async fn program_keywords(
+    conn: &mut AnyConnection,
+    program: i64,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query("SELECT word FROM chat_keywords WHERE program_id = $1 ORDER BY word")
+        .bind(program)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| text(r, "word"))
+        .collect()
+}
+
 impl Store {
+    /// The program's keywords for the discussion report.
+    pub async fn chat_keywords(&self, program: ProgramId) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        crate::programs::ensure_program(&mut conn, program).await?;
+        program_keywords(&mut conn, program.0).await
+    }
+
+    /// Replaces the program's keywords (each checked by `trellis_core::listen::keyword`);
+    /// the new list.
+    pub async fn set_chat_keywords(
+        &self,
+        program: ProgramId,
+        words: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut clean = Vec::with_capacity(words.len());
+        for w in words {
+            clean.push(trellis_core::listen::keyword(w)?);
+        }
+        clean.sort();
+        clean.dedup();
+        let mut tx = self.write_tx().await?;
+        crate::programs::ensure_program(&mut tx, program).await?;
+        sqlx::query("DELETE FROM chat_keywords WHERE program_id = $1")
+            .bind(program.0)
+            .execute(&mut *tx)
+            .await?;
+        for w in &clean {
+            sqlx::query("INSERT INTO chat_keywords (program_id, word) VALUES ($1, $2)")
+                .bind(program.0)
+                .bind(w)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(clean)
+    }
+
     /// The discussion report of an event over `[starts, starts + days]`, against the mean
     /// messages per day of the 28 days before. Stores the report's verdict and coverage for
     /// the follow-up gate (`gates::chat_report_covers`).
@@ -293,7 +347,7 @@ async fn compute(
     };
     let mut limits = vec![
         "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
-        "related: a message naming a word of the event's or its demos' titles, a presenter, or the event generically (demo, talk, tonight, ...)".to_string(),
+        "related: a message naming a word of the event's or its demos' titles, a presenter, a program keyword (`trellis listen keywords`), or the event generically (demo, talk, tonight, ...)".to_string(),
     ];
     for (name, at) in &purged {
         limits.push(format!(

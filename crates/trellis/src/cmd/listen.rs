@@ -21,6 +21,11 @@ pub async fn run(env: &Env, cmd: ListenCmd) -> anyhow::Result<()> {
         } => import(env, &file, &program, channel.as_deref(), &read).await,
         ListenCmd::Report { event, days } => report(env, &event, days).await,
         ListenCmd::Channels { program } => channels(env, program.as_deref()).await,
+        ListenCmd::Keywords {
+            program,
+            words,
+            clear,
+        } => keywords(env, &program, &words, clear).await,
         ListenCmd::Purge { channel, program } => purge(env, &channel, program.as_deref()).await,
     }
 }
@@ -386,4 +391,24 @@ fn purge_text(r: &ChatPurged) -> String {
         "channel \"{}\" ({}) purged: the text of {} messages deleted; times, authors, tone and the {} messages related to events kept, so every report stays the same\n",
         r.channel, r.channel_id, r.purged, r.related_kept
     )
+}
+
+async fn keywords(env: &Env, program: &str, words: &[String], clear: bool) -> anyhow::Result<()> {
+    let program = ProgramId(parse_id("--program", program)?);
+    let list = if clear || !words.is_empty() {
+        env.store.set_chat_keywords(program, words).await?
+    } else {
+        env.store.chat_keywords(program).await?
+    };
+    let value = serde_json::json!({"program": program, "keywords": list});
+    env.out.emit(&value, || {
+        if list.is_empty() {
+            format!(
+                "program {}: no keywords; messages are matched on event titles, demos and presenters\n",
+                program.0
+            )
+        } else {
+            format!("program {}: {}\n", program.0, list.join(", "))
+        }
+    })
 }

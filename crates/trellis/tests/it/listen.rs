@@ -463,7 +463,57 @@ fn an_interrupted_import_leaves_nothing(cli: Cli) {
     assert_eq!(channels, json!([]), "nothing half-imported");
 }
 
+fn program_keywords_tie_messages_to_the_event(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    let f = export(
+        &dir,
+        "chat.txt",
+        &frame(&[
+            ("12/11/2026, 21:00", "Bea", "#tinkerers was great fun"),
+            ("13/11/2026, 09:00", "Cem", "love the tinkerers crowd"),
+            ("13/11/2026, 10:00", "Dana", "great robots"),
+        ]),
+    );
+    import(&cli, &p, &f);
+    assert_eq!(report(&cli, &e)["related"]["count"], 1);
+    let none = cli.json(&["listen", "keywords", "--program", &p]);
+    assert_eq!(none["keywords"], json!([]));
+    let set = cli.json(&[
+        "listen",
+        "keywords",
+        "--program",
+        &p,
+        "#Tinkerers",
+        "tinkerersosl",
+    ]);
+    assert_eq!(set["keywords"], json!(["tinkerers", "tinkerersosl"]));
+    let r = report(&cli, &e);
+    assert_eq!(r["related"]["count"], 3, "{r}");
+    assert_eq!(r["verdict"], "positive", "{r}");
+    assert!(
+        r["related"]["matched_on"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("tinkerers"))
+    );
+    let bad = cli
+        .run(&["listen", "keywords", "--program", &p, "demo night"])
+        .fails(1);
+    assert!(bad.stderr.contains("not one word"), "{}", bad.stderr);
+    assert_eq!(
+        cli.json(&["listen", "keywords", "--program", &p])["keywords"],
+        json!(["tinkerers", "tinkerersosl"]),
+        "a refused change changes nothing"
+    );
+    cli.json(&["listen", "keywords", "--program", &p, "--clear"]);
+    assert_eq!(report(&cli, &e)["related"]["count"], 1);
+    cli.run(&["listen", "keywords", "--program", "999"])
+        .fails(1);
+}
+
 on_both!(
+    program_keywords_tie_messages_to_the_event,
     purge_keeps_every_figure_and_removes_all_text,
     an_interrupted_import_leaves_nothing,
     report_keys_and_counts,
