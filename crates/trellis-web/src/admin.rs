@@ -30,7 +30,11 @@ async fn page(
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let users = state.store.users().await?;
-    let programs = state.store.list_programs().await?;
+    let mut programs = Vec::new();
+    for p in state.store.list_programs().await? {
+        let keywords = state.store.chat_keywords(p.id).await?.join(" ");
+        programs.push(crate::views::ProgramRow { p, keywords });
+    }
     Ok(Html(
         Admin {
             chrome: chrome(me),
@@ -96,6 +100,9 @@ pub struct SettingsForm {
     followup_minimum: i64,
     retro_hours: i64,
     moves_per_event: i64,
+    /// The program's keywords for the chat reports, separated by spaces or commas.
+    #[serde(default)]
+    keywords: String,
 }
 
 pub async fn settings(
@@ -115,10 +122,19 @@ pub async fn settings(
     }
     .resolve()
     .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    // Checked before anything is saved, so a bad keyword changes nothing.
+    let keywords: Vec<String> = f
+        .keywords
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(trellis_core::listen::keyword)
+        .collect::<Result<_, _>>()
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
     let p = state
         .store
         .update_program_settings(ProgramId(id), &s)
         .await?;
+    state.store.set_chat_keywords(p.id, &keywords).await?;
     state.invalidate();
     Ok(
         page(&state, &me, Some(format!("Settings of {} saved.", p.name)))

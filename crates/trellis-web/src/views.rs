@@ -146,6 +146,13 @@ pub struct Followup<'a> {
 pub struct Admin {
     pub chrome: Chrome,
     pub users: Vec<trellis_store::web::User>,
-    pub programs: Vec<trellis_core::program::Program>,
+    pub programs: Vec<ProgramRow>,
     pub notice: Option<String>,
+}
+
+/// A program on the admin page, with its chat keywords.
+pub struct ProgramRow {
+    pub p: trellis_core::program::Program,
+    /// Space-separated.
+    pub keywords: String,
 }

@@ -572,6 +572,44 @@ fn admins_manage_users_and_settings(db: TestDb) {
         ),
         (2, 6, 72)
     );
+    // Chat keywords: a bad one refuses the whole form; good ones are stored and shown.
+    let form = |keywords: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("demo_target", "3".to_owned()),
+            ("slots", "5".to_owned()),
+            ("followup_minimum", "6".to_owned()),
+            ("retro_hours", "72".to_owned()),
+            ("moves_per_event", "2".to_owned()),
+            ("keywords", keywords.to_owned()),
+        ]
+    };
+    let post = |f: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.post("/admin/programs/1", Some(&admin), &pairs)
+    };
+    let r = post(form("tinkerers, c++"));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        app.block_on(app.store.program(trellis_core::ProgramId(1)))
+            .unwrap()
+            .settings
+            .demo_target,
+        2,
+        "nothing saved"
+    );
+    let r = post(form("#Tinkerers, tinkerersbln"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.block_on(app.store.chat_keywords(trellis_core::ProgramId(1)))
+            .unwrap(),
+        vec!["tinkerers", "tinkerersbln"]
+    );
+    assert!(
+        r.body.contains("value=\"tinkerers tinkerersbln\""),
+        "{}",
+        r.body
+    );
 }
 
 fn import_chat(app: &App) {
