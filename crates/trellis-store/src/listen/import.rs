@@ -194,7 +194,7 @@ impl Store {
         let mut import = self
             .begin_chat_import(ctx, program, channel, format)
             .await?;
-        import.add(lines).await?;
+        import.add(lines.to_vec()).await?;
         import.finish().await
     }
 }
@@ -204,7 +204,7 @@ impl ChatImport {
     /// WhatsApp has minutes only) are told apart by their rank among the export's copies,
     /// folded into the hash, so "ok" written twice in one minute is two messages, and the
     /// same two on re-import.
-    pub async fn add(&mut self, lines: &[ChatLine]) -> Result<(), StoreError> {
+    pub async fn add(&mut self, lines: Vec<ChatLine>) -> Result<(), StoreError> {
         let mut rows = Vec::with_capacity(lines.len());
         for l in lines {
             self.read += 1;
@@ -217,7 +217,7 @@ impl ChatImport {
                     .map_err(|e| CoreError::invalid("message time", dt, e.to_string()))?,
             }
             .as_microsecond();
-            let Some(author) = self.author(l, at).await? else {
+            let Some(author) = self.author(&l, at).await? else {
                 self.forgotten_skipped += 1;
                 continue;
             };
@@ -240,8 +240,8 @@ impl ChatImport {
                 Value::Int(at),
                 Value::Int(author),
                 Value::Text(hash),
-                Value::Text(l.text.clone()),
                 Value::Int(e4(l.compound)),
+                Value::Text(l.text),
             ]);
         }
         self.added += upsert_many(
@@ -252,8 +252,8 @@ impl ChatImport {
                 "at_us",
                 "author_id",
                 "text_hash",
-                "text",
                 "compound_e4",
+                "text",
             ],
             " ON CONFLICT (channel_id, at_us, author_id, text_hash) DO NOTHING",
             rows,

@@ -4,7 +4,7 @@
 //! person's messages), so a report after the purge gives the same figures as before.
 
 use super::US_PER_DAY;
-use super::report::{MAX_DAYS, event_facts};
+use super::report::{MAX_DAYS, event_facts_without_keywords, program_keywords};
 use crate::bulk::{Value, upsert_many};
 use crate::ctx::Ctx;
 use crate::error::StoreError;
@@ -136,37 +136,31 @@ async fn find_channel(
 /// Judges each message of the scope that still has its text against every event of its
 /// program that started up to a year before it, and records the related pairs.
 async fn freeze_related(conn: &mut AnyConnection, scope: Scope) -> Result<(), StoreError> {
-    let (sql, bind) = match scope {
+    // The messages, and their programs (whose events are read before the messages stream:
+    // one connection).
+    let (messages, programs, bind) = match scope {
         Scope::Channel(id) => (
             "SELECT m.id, m.at_us, m.text, c.program_id FROM chat_messages m \
              JOIN chat_channels c ON c.id = m.channel_id WHERE m.channel_id = $1 AND m.text IS NOT NULL",
+            "SELECT DISTINCT program_id FROM chat_channels WHERE id = $1",
             id,
         ),
         Scope::Person(p) => (
             "SELECT m.id, m.at_us, m.text, c.program_id FROM chat_messages m \
              JOIN chat_channels c ON c.id = m.channel_id JOIN chat_authors a ON a.id = m.author_id \
              WHERE a.person_id = $1 AND m.text IS NOT NULL",
+            "SELECT DISTINCT c.program_id FROM chat_channels c \
+             JOIN chat_authors a ON a.channel_id = c.id WHERE a.person_id = $1",
             p.0,
         ),
     };
-    // The programs' events and matchers, read before the messages stream (one connection).
-    let programs: Vec<i64> = {
-        let q = match scope {
-            Scope::Channel(_) => {
-                "SELECT DISTINCT program_id FROM chat_channels WHERE id = $1".to_owned()
-            }
-            Scope::Person(_) => "SELECT DISTINCT c.program_id FROM chat_channels c \
-                 JOIN chat_authors a ON a.channel_id = c.id WHERE a.person_id = $1"
-                .to_owned(),
-        };
-        sqlx::query(sqlx::AssertSqlSafe(q))
-            .bind(bind)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| i64_(r, "program_id"))
-            .collect::<Result<_, _>>()?
-    };
+    let programs: Vec<i64> = sqlx::query(programs)
+        .bind(bind)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| i64_(r, "program_id"))
+        .collect::<Result<_, _>>()?;
     let mut indexes: HashMap<i64, RelatedIndex<(i64, i64)>> = HashMap::new();
     for p in programs {
         let ids: Vec<i64> = sqlx::query("SELECT id FROM events WHERE program_id = $1 ORDER BY id")
@@ -176,17 +170,19 @@ async fn freeze_related(conn: &mut AnyConnection, scope: Scope) -> Result<(), St
             .iter()
             .map(|r| i64_(r, "id"))
             .collect::<Result<_, _>>()?;
+        let keywords = program_keywords(conn, p).await?;
         let mut matchers = Vec::with_capacity(ids.len());
         for id in ids {
-            let f = event_facts(conn, id).await?;
-            matchers.push(((id, f.starts_us), f.matcher));
+            let f = event_facts_without_keywords(conn, id).await?;
+            let matcher = f.matcher.with_keywords(keywords.iter().map(String::as_str));
+            matchers.push(((id, f.starts_us), matcher));
         }
         indexes.insert(p, RelatedIndex::new(matchers));
     }
 
     let mut pairs: Vec<(i64, i64)> = Vec::new();
     {
-        let mut rows = sqlx::query(sql).bind(bind).fetch(&mut *conn);
+        let mut rows = sqlx::query(messages).bind(bind).fetch(&mut *conn);
         while let Some(r) = rows.try_next().await? {
             let id: i64 = r.try_get("id")?;
             let at: i64 = r.try_get("at_us")?;

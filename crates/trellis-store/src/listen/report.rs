@@ -79,6 +79,20 @@ pub(crate) async fn event_facts(
     conn: &mut AnyConnection,
     event: i64,
 ) -> Result<EventFacts, StoreError> {
+    let mut facts = event_facts_without_keywords(conn, event).await?;
+    let keywords = program_keywords(conn, facts.program).await?;
+    facts.matcher = facts
+        .matcher
+        .with_keywords(keywords.iter().map(String::as_str));
+    Ok(facts)
+}
+
+/// As [`event_facts`], leaving the program's keywords to the caller (a purge reads them
+/// once for all the program's events).
+pub(crate) async fn event_facts_without_keywords(
+    conn: &mut AnyConnection,
+    event: i64,
+) -> Result<EventFacts, StoreError> {
     let ev = sqlx::query("SELECT title, program_id, starts_at_us FROM events WHERE id = $1")
         .bind(event)
         .fetch_optional(&mut *conn)
@@ -98,17 +112,14 @@ pub(crate) async fn event_facts(
         demo_titles.push(text(r, "title")?);
         presenters.extend(opt_text(r, "display_name")?);
     }
-    let program = i64_(&ev, "program_id")?;
-    let keywords = program_keywords(conn, program).await?;
     let matcher = Matcher::new(
         &title,
         demo_titles.iter().map(String::as_str),
         presenters.iter().map(String::as_str),
-    )
-    .with_keywords(keywords.iter().map(String::as_str));
+    );
     Ok(EventFacts {
         title,
-        program,
+        program: i64_(&ev, "program_id")?,
         starts_us: i64_(&ev, "starts_at_us")?,
         matcher,
     })
@@ -317,10 +328,7 @@ async fn compute(
             let at = i64_(&r, "at_us")?;
             let body = opt_text(&r, "text")?;
             let score = i64_(&r, "compound_e4")?;
-            let key = text(&r, "author_key")?;
-            if !voices.contains(&key) {
-                voices.insert(key);
-            }
+            voices.insert(text(&r, "author_key")?);
             let related = match body.as_deref() {
                 Some(b) => facts.matcher.is_related(b),
                 None => flag(&r, "frozen")?,

@@ -164,7 +164,7 @@ pub(crate) async fn import_from(
             );
         }
         if let Some(i) = import.as_mut() {
-            i.add(&batch.lines).await?;
+            i.add(batch.lines).await?;
         }
     }
     // A read error ends the import here, before `finish`: the transaction rolls back.
