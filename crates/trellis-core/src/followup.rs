@@ -2,8 +2,10 @@
 //! next?", and let the answers show the outcomes.
 
 use crate::error::CoreError;
-use crate::ids::PersonId;
+use crate::ids::{EventId, PersonId};
+use crate::metrics::{Seen, attended};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -97,6 +99,45 @@ pub struct Candidate {
     pub asked_recently: bool,
 }
 
+/// Who was in the event's room, each with why they are worth asking: presenters first,
+/// then returning builders (in the room of an earlier event), then first-timers. "In the
+/// room" is the metrics' own definition ([`crate::metrics::attended`]: checked in, or RSVP
+/// `going` where the event's check-in was not used), for this event and every earlier one,
+/// so a follow-up never calls someone returning whom the metrics count as a first-timer.
+/// `rows` are the event's attendance rows, `earlier` those of the program's earlier held
+/// events. Sorted by person id (the caller orders by name).
+pub fn room_classes(
+    rows: &[Seen],
+    earlier: &[Seen],
+    presenters: &HashSet<PersonId>,
+) -> Vec<(PersonId, Why)> {
+    let event_rows: Vec<&Seen> = rows.iter().collect();
+    let (room, _) = attended(&event_rows);
+    let mut by_event: HashMap<EventId, Vec<&Seen>> = HashMap::new();
+    for r in earlier {
+        by_event.entry(r.event).or_default().push(r);
+    }
+    let mut before: HashSet<PersonId> = HashSet::new();
+    for rows in by_event.values() {
+        before.extend(attended(rows).0);
+    }
+    let mut out: Vec<(PersonId, Why)> = room
+        .into_iter()
+        .map(|p| {
+            let why = if presenters.contains(&p) {
+                Why::Presenter
+            } else if before.contains(&p) {
+                Why::ReturningBuilder
+            } else {
+                Why::FirstTimer
+            };
+            (p, why)
+        })
+        .collect();
+    out.sort_unstable_by_key(|(p, _)| *p);
+    out
+}
+
 pub const RULE: &str = "the retro's three picks first, then first-timers, presenters and returning builders; \
      never someone who declined contact, already asked about this event, or asked in the last 90 days";
 
@@ -135,6 +176,43 @@ pub fn message(first_name: &str, event_title: &str, link: Option<&str>) -> Strin
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_room_and_returning_builders_are_the_metrics_own() {
+        use crate::attendance::{CheckedIn, Rsvp};
+        let row = |e: i64, p: i64, rsvp: Rsvp, c: CheckedIn| Seen {
+            event: EventId(e),
+            person: PersonId(p),
+            rsvp,
+            checked_in: c,
+        };
+        // Earlier event 1 used its check-in: person 2 only RSVP'd and never came, so they
+        // were not in its room. Earlier event 2 did not use it: RSVPs count there.
+        let earlier = [
+            row(1, 1, Rsvp::Going, CheckedIn::Yes),
+            row(1, 2, Rsvp::Going, CheckedIn::No),
+            row(2, 3, Rsvp::Going, CheckedIn::Unknown),
+        ];
+        let rows = [
+            row(9, 1, Rsvp::Going, CheckedIn::Yes),
+            row(9, 2, Rsvp::Going, CheckedIn::Yes),
+            row(9, 3, Rsvp::Going, CheckedIn::Yes),
+            row(9, 4, Rsvp::Going, CheckedIn::Yes),
+            row(9, 5, Rsvp::Going, CheckedIn::No),
+        ];
+        let presenters: HashSet<PersonId> = [PersonId(4)].into();
+        assert_eq!(
+            room_classes(&rows, &earlier, &presenters),
+            vec![
+                (PersonId(1), Why::ReturningBuilder),
+                (PersonId(2), Why::FirstTimer),
+                (PersonId(3), Why::ReturningBuilder),
+                (PersonId(4), Why::Presenter),
+            ],
+            "person 5 was not in the room; person 2 was never in a room before"
+        );
+    }
+
     use super::*;
 
     fn c(id: i64, why: Why) -> Candidate {

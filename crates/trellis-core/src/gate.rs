@@ -70,26 +70,56 @@ impl fmt::Display for GateKind {
     }
 }
 
-/// One reason a gate is blocked.
+/// What clears a reason: an action on an object. Each surface names it in its own words
+/// (the CLI a command, the web a page and its link), so the core never spells a command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Remedy {
+    /// Confirm `more` demos of the event.
+    ConfirmDemos { event: EventId, more: u32 },
+    /// Raise the event's demo slots to `to`.
+    RaiseSlots { event: EventId, to: u32 },
+    /// Screen the demo (and pass it).
+    ScreenDemo { demo: DemoId },
+    /// Record that the demo's presenter accepted the contract.
+    RecordContract { demo: DemoId },
+    /// Free a slot of the event by withdrawing a demo.
+    WithdrawDemo { event: EventId },
+    /// Write the retro of the held event.
+    WriteRetro { event: EventId },
+    /// Send `more` follow-ups after the held event.
+    SendFollowups { event: EventId, more: u32 },
+    /// Import the community chat covering the held event's window, and read its report.
+    ListenToChat { event: EventId },
+    /// Move `more` people one step forward on the speaker pipeline board.
+    MovePeople { more: u32 },
+}
+
+/// One reason a gate is blocked: a sentence with its numbers (in no surface's words: no
+/// command, no page), whether an override may pass it, and what clears it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     pub text: String,
     /// Whether an organizer's override may pass it. Some facts cannot be wished away:
     /// an override cannot create a fifth slot out of four.
     pub overridable: bool,
+    /// What would clear it, in order of preference.
+    pub clears: Vec<Remedy>,
 }
 
 impl Reason {
-    fn soft(text: String) -> Reason {
+    fn soft(text: String, clears: Vec<Remedy>) -> Reason {
         Reason {
             text,
             overridable: true,
+            clears,
         }
     }
-    fn hard(text: String) -> Reason {
+    fn hard(text: String, clears: Vec<Remedy>) -> Reason {
         Reason {
             text,
             overridable: false,
+            clears,
         }
     }
 }
@@ -276,14 +306,21 @@ impl Gate for DemoSlotContract {
             "{confirmed} of {target} demos confirmed for '{}'; confirm {} more before announcing",
             event.title, missing
         );
+        let mut clears = vec![Remedy::ConfirmDemos {
+            event: event.id,
+            more: missing as u32,
+        }];
         if (event.slots as usize) < target {
             text.push_str(&format!(
-                " (the event has only {}: raise them with `event edit {} --slots {target}`)",
+                " (the event has only {})",
                 plural(event.slots as usize, "slot", "slots"),
-                event.id
             ));
+            clears.push(Remedy::RaiseSlots {
+                event: event.id,
+                to: target as u32,
+            });
         }
-        Verdict::Blocked(vec![Reason::soft(text)])
+        Verdict::Blocked(vec![Reason::soft(text, clears)])
     }
 }
 
@@ -307,23 +344,32 @@ impl Gate for SlotInventory {
             return missing_event();
         };
         let Some(demo) = event.demos.iter().find(|d| d.id == *id) else {
-            return Verdict::Blocked(vec![Reason::hard(format!(
-                "demo {id} is not a demo of event {} '{}'",
-                event.id, event.title
-            ))]);
+            return Verdict::Blocked(vec![Reason::hard(
+                format!(
+                    "demo {id} is not a demo of event {} '{}'",
+                    event.id, event.title
+                ),
+                Vec::new(),
+            )]);
         };
         let mut reasons = Vec::new();
         if !demo.screening_passed {
-            reasons.push(Reason::soft(format!(
-                "demo {id} '{}' has not passed screening (it is {}): run `demo screen {id} --pass`",
-                demo.title, demo.status
-            )));
+            reasons.push(Reason::soft(
+                format!(
+                    "demo {id} '{}' has not passed screening (it is {})",
+                    demo.title, demo.status
+                ),
+                vec![Remedy::ScreenDemo { demo: *id }],
+            ));
         }
         if !demo.contract_accepted {
-            reasons.push(Reason::soft(format!(
-                "the presenter of demo {id} '{}' has not accepted the demo slot contract: record it with `demo contract {id}`",
-                demo.title
-            )));
+            reasons.push(Reason::soft(
+                format!(
+                    "the presenter of demo {id} '{}' has not accepted the demo slot contract",
+                    demo.title
+                ),
+                vec![Remedy::RecordContract { demo: *id }],
+            ));
         }
         let taken = event.slots_taken();
         let slots = event.slots as usize;
@@ -342,12 +388,16 @@ impl Gate for SlotInventory {
             if !holders.is_empty() {
                 text.push_str(&format!(" (by {})", holders.join(", ")));
             }
-            text.push_str(&format!(
-                "; free one by withdrawing a demo or add one with `event edit {} --slots {}`",
-                event.id,
-                slots + 1
+            reasons.push(Reason::hard(
+                text,
+                vec![
+                    Remedy::WithdrawDemo { event: event.id },
+                    Remedy::RaiseSlots {
+                        event: event.id,
+                        to: slots as u32 + 1,
+                    },
+                ],
             ));
-            reasons.push(Reason::hard(text));
         }
         Verdict::from_reasons(reasons)
     }
@@ -358,6 +408,7 @@ impl Gate for SlotInventory {
 fn missing_event() -> Verdict {
     Verdict::Blocked(vec![Reason::hard(
         "internal error: the gate was asked without its event".into(),
+        Vec::new(),
     )])
 }
 
@@ -390,14 +441,16 @@ impl Gate for Retro {
         if c.retro_written_at.is_some() {
             return Verdict::Allowed;
         }
-        Verdict::Blocked(vec![Reason::soft(format!(
-            "'{}' has no retro yet: it {} due {} ({}); write it with `trellis retro write {}`",
-            c.title,
-            if c.retro_due > s.now { "is" } else { "was" },
-            crate::time::rfc3339_utc(c.retro_due),
-            relative(c.retro_due, s.now),
-            c.event
-        ))])
+        Verdict::Blocked(vec![Reason::soft(
+            format!(
+                "'{}' has no retro yet: it {} due {} ({})",
+                c.title,
+                if c.retro_due > s.now { "is" } else { "was" },
+                crate::time::rfc3339_utc(c.retro_due),
+                relative(c.retro_due, s.now),
+            ),
+            vec![Remedy::WriteRetro { event: c.event }],
+        )])
     }
 }
 
@@ -420,13 +473,20 @@ impl Gate for FollowupMinimum {
         if c.followups_sent >= minimum || c.chat_report_covers {
             return Verdict::Allowed;
         }
-        Verdict::Blocked(vec![Reason::soft(format!(
-            "follow-up for '{}' is {} of {minimum}; send {} more (`trellis followup suggest {}`), or import the community chat that covers it",
-            c.title,
-            c.followups_sent,
-            minimum - c.followups_sent,
-            c.event
-        ))])
+        let more = minimum - c.followups_sent;
+        Verdict::Blocked(vec![Reason::soft(
+            format!(
+                "follow-up for '{}' is {} of {minimum}; send {more} more, or listen to the community chat that covers it",
+                c.title, c.followups_sent,
+            ),
+            vec![
+                Remedy::SendFollowups {
+                    event: c.event,
+                    more,
+                },
+                Remedy::ListenToChat { event: c.event },
+            ],
+        )])
     }
 }
 
@@ -452,15 +512,15 @@ impl Gate for PipelineMoves {
             || "since the program began".to_owned(),
             |p| format!("since '{p}' was held"),
         );
-        Verdict::Blocked(vec![Reason::soft(format!(
-            "{} of {minimum} forward pipeline moves {since}; move {} forward (`trellis board forward <PERSON>`)",
-            c.forward_moves,
-            plural(
-                (minimum - c.forward_moves) as usize,
-                "more person",
-                "more people"
-            )
-        ))])
+        let more = minimum - c.forward_moves;
+        Verdict::Blocked(vec![Reason::soft(
+            format!(
+                "{} of {minimum} forward pipeline moves {since}; move {} forward",
+                c.forward_moves,
+                plural(more as usize, "more person", "more people")
+            ),
+            vec![Remedy::MovePeople { more }],
+        )])
     }
 }
 
@@ -532,9 +592,7 @@ mod tests {
         let d = evaluate(Action::PlanEvent, &s);
         assert_eq!(
             texts(&d),
-            vec![
-                "'Sep demo night' has no retro yet: it was due 2026-11-14T20:30:00Z (9 days ago); write it with `trellis retro write 8`"
-            ]
+            vec!["'Sep demo night' has no retro yet: it was due 2026-11-14T20:30:00Z (9 days ago)"]
         );
         s.cycle = Some(cycle(true, 0, 0));
         assert!(evaluate(Action::PlanEvent, &s).is_allowed());
@@ -577,7 +635,7 @@ mod tests {
         );
         assert_eq!(
             texts(&d)[2],
-            "1 of 3 forward pipeline moves since 'Aug demo night' was held; move 2 more people forward (`trellis board forward <PERSON>`)"
+            "1 of 3 forward pipeline moves since 'Aug demo night' was held; move 2 more people forward"
         );
         assert!(d.overridable());
         s.cycle = Some(cycle(true, 10, 3));

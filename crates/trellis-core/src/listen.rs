@@ -63,6 +63,20 @@ impl ToneCounts {
     }
 }
 
+/// Whether the imported chats cover a window `[from, to]`: only when one channel holds
+/// messages at or before its start and at or after its end. Two chats that each hold half
+/// of the window do not cover it: neither could show a silent week for what it is.
+/// `spans` are each channel's first and last message.
+pub fn covers<T: PartialOrd + Copy>(
+    from: T,
+    to: T,
+    spans: impl IntoIterator<Item = (T, T)>,
+) -> bool {
+    spans
+        .into_iter()
+        .any(|(first, last)| first <= from && last >= to)
+}
+
 /// The verdict of `design.md`:
 /// - not covered when the chats do not span the window (never silent);
 /// - **silent**: fewer than 3 related messages, or the window's messages per day do not
@@ -274,6 +288,18 @@ fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn one_channel_must_span_the_whole_window() {
+        assert!(covers(10, 20, [(5, 25)]));
+        assert!(covers(10, 20, [(10, 20)]), "the bounds are inclusive");
+        assert!(
+            !covers(10, 20, [(5, 15), (15, 25)]),
+            "two halves are not a cover"
+        );
+        assert!(!covers(10, 20, std::iter::empty::<(i32, i32)>()));
+    }
+
     use super::*;
 
     fn t(p: u64, n: u64, neg: u64) -> ToneCounts {

@@ -57,13 +57,13 @@ fn bench(c: &mut Criterion) {
         let name = store.backend().name();
         c.bench_function(&format!("{name}/event_show/held_event"), |b| {
             b.iter(|| {
-                rt.block_on(store.event_detail(held, now()))
+                rt.block_on(store.event_record(held, now()))
                     .expect("detail")
             })
         });
         c.bench_function(&format!("{name}/event_show/draft_with_gates"), |b| {
             b.iter(|| {
-                rt.block_on(store.event_detail(draft, now()))
+                rt.block_on(store.event_record(draft, now()))
                     .expect("detail")
             })
         });

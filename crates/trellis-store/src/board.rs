@@ -245,7 +245,7 @@ impl Store {
         let name = person_name(&mut tx, person).await?;
         if let Some(s) = card_stage(&mut tx, program, person).await? {
             return Err(StoreError::Conflict(format!(
-                "{name} is already on the board at {s}; move them with `trellis board forward {person}`"
+                "{name} is already on the board at {s}; move them forward instead"
             )));
         }
         add_card(&mut tx, ctx, program, person, stage, quiet_killer).await?;
@@ -278,7 +278,7 @@ impl Store {
             return Err(CoreError::invalid(
                 "PERSON",
                 person,
-                format!("({name}) is not on the board; add them with `trellis board add {person}`"),
+                format!("({name}) is not on the board; add them to the board first"),
             )
             .into());
         };

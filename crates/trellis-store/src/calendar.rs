@@ -64,7 +64,7 @@ impl Store {
             items.push(CalendarItem {
                 uid: format!("retro-{id}@trellis"),
                 summary: format!("Retro due: {title}"),
-                description: format!("The 48-hour retro ({retro}). trellis retro write {id}"),
+                description: format!("The 48-hour retro ({retro})."),
                 location: None,
                 start: due,
                 end: due + SignedDuration::from_mins(30),
@@ -74,7 +74,7 @@ impl Store {
                 uid: format!("followup-{id}@trellis"),
                 summary: format!("Follow-ups due: {title}"),
                 description: format!(
-                    "{} of {} people asked \"what did you do next?\". trellis followup suggest {id}",
+                    "{} of {} people asked \"what did you do next?\".",
                     u32_(r, "sent")?,
                     u32_(r, "followup_minimum")?
                 ),
@@ -116,7 +116,7 @@ impl Store {
             items.push(CalendarItem {
                 uid: format!("review-{}@trellis", i64_(r, "id")?),
                 summary: format!("Metric review: {}", text(r, "name")?),
-                description: "15 minutes, one screen, one insight. trellis review start".into(),
+                description: "15 minutes, one screen, one insight.".into(),
                 location: None,
                 start: next,
                 end: next + SignedDuration::from_mins(15),

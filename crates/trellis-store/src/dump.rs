@@ -223,7 +223,7 @@ impl Store {
                 Msg::Version(v) => {
                     if v != SCHEMA_VERSION {
                         return Err(bad(format!(
-                            "the export is of schema version {v}; this trellis writes version {SCHEMA_VERSION}: restore it with the trellis that exported it"
+                            "the export is of schema version {v}; this version of Trellis writes version {SCHEMA_VERSION}: restore it with the version that exported it"
                         )));
                     }
                     summary.schema_version = v;
@@ -235,7 +235,7 @@ impl Store {
                     };
                     if last_index.is_some_and(|l| l >= index) {
                         return Err(bad(format!(
-                            "table {table:?} comes out of order (or twice); tables are restored in the order trellis export writes them"
+                            "table {table:?} comes out of order (or twice); tables are restored in the order an export writes them"
                         )));
                     }
                     last_index = Some(index);
@@ -245,7 +245,7 @@ impl Store {
                     let want: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
                     if columns != want {
                         return Err(bad(format!(
-                            "table {table}: the columns are {columns:?}, this trellis has {want:?}"
+                            "table {table}: the columns are {columns:?}, this version of Trellis has {want:?}"
                         )));
                     }
                     summary.tables.insert(table, 0);
@@ -419,7 +419,7 @@ impl<'de> DeserializeSeed<'de> for Doc<'_> {
 impl<'de> Visitor<'de> for Doc<'_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a trellis export object")
+        f.write_str("a Trellis export object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut format = None;

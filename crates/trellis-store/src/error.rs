@@ -28,7 +28,7 @@ pub enum StoreError {
     )]
     NotTrellis { target: String, detail: String },
     #[error(
-        "{target} has schema version {found}, newer than this trellis knows ({known}); upgrade trellis to use it"
+        "{target} has schema version {found}, newer than this version of Trellis knows ({known}); upgrade Trellis to use it"
     )]
     NewerSchema {
         target: String,

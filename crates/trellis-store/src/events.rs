@@ -11,9 +11,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use trellis_core::demo::DemoStatus;
 use trellis_core::event::EventStatus;
-use trellis_core::gate::{Action, Decision, Snapshot, evaluate};
+use trellis_core::gate::{Action, Snapshot, evaluate};
 use trellis_core::program::count;
 use trellis_core::time::{self, rfc3339_in, rfc3339_utc};
 use trellis_core::{EventId, ProgramId};
@@ -71,38 +70,6 @@ pub struct StatusChange {
     pub overrides: Vec<OverrideRecord>,
 }
 
-/// One gate's verdict on an action an organizer could take next.
-#[derive(Debug, Clone, Serialize)]
-pub struct GateCheck {
-    pub action: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub demo: Option<i64>,
-    pub gate: String,
-    pub allowed: bool,
-    pub reasons: Vec<String>,
-    pub overridable: bool,
-}
-
-impl GateCheck {
-    pub fn from_decision(d: &Decision) -> Vec<GateCheck> {
-        let demo = match d.action {
-            Action::ConfirmDemo(id) => Some(id.0),
-            _ => None,
-        };
-        d.results
-            .iter()
-            .map(|r| GateCheck {
-                action: d.action.name().to_owned(),
-                demo,
-                gate: r.gate.as_str().to_owned(),
-                allowed: r.verdict.is_allowed(),
-                reasons: r.verdict.reasons().iter().map(|x| x.text.clone()).collect(),
-                overridable: r.verdict.reasons().iter().all(|x| x.overridable),
-            })
-            .collect()
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct AttendanceCounts {
     pub going: u32,
@@ -112,21 +79,17 @@ pub struct AttendanceCounts {
     pub checked_in: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct EventDetail {
-    #[serde(flatten)]
+/// What is stored about one event, read in one transaction: the facts its page and the
+/// gates on its next steps are made of (the verdicts are the application layer's to ask).
+#[derive(Debug, Clone)]
+pub struct EventRecord {
     pub event: EventSummary,
-    pub slots_free: u32,
-    pub demo_target: u32,
-    /// Demos per status, every status present (0 when none).
-    pub demos_by_status: std::collections::BTreeMap<String, u32>,
     pub demos: Vec<DemoView>,
     pub attendance: AttendanceCounts,
-    /// The step the event takes next (`announced` for a draft), if any.
-    pub next_step: Option<EventStatus>,
-    /// Every gate's verdict on the next step, and on confirming each open demo.
-    pub gates: Vec<GateCheck>,
     pub history: Vec<StatusChange>,
+    /// What the gates read: for a held event its own cycle, else the program's last held
+    /// event's.
+    pub snapshot: Snapshot,
 }
 
 const SUMMARY_SELECT: &str = "SELECT e.id, e.program_id, p.name AS program, e.title, e.starts_local, e.tz, e.starts_at_us, \
@@ -280,12 +243,12 @@ impl Store {
         summary_from_row(&row)
     }
 
-    /// Everything `event show` prints, read in one transaction so the figures agree.
-    pub async fn event_detail(
+    /// The event's facts, and the gate snapshot of its next steps.
+    pub async fn event_record(
         &self,
         id: EventId,
         now: Timestamp,
-    ) -> Result<EventDetail, StoreError> {
+    ) -> Result<EventRecord, StoreError> {
         let mut tx = self.pool.begin().await?;
         let sql = format!("{SUMMARY_SELECT} WHERE e.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -322,49 +285,12 @@ impl Store {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
         tx.commit().await?;
-
-        let mut gates = Vec::new();
-        match event.status {
-            EventStatus::Draft => gates.extend(GateCheck::from_decision(&evaluate(
-                Action::Announce,
-                &snapshot,
-            ))),
-            EventStatus::Held => gates.extend(GateCheck::from_decision(&evaluate(
-                Action::Close,
-                &snapshot,
-            ))),
-            _ => {}
-        }
-        if matches!(event.status, EventStatus::Draft | EventStatus::Announced) {
-            let open = snapshot
-                .event
-                .iter()
-                .flat_map(|e| &e.demos)
-                .filter(|d| matches!(d.status, DemoStatus::Proposed | DemoStatus::Screened));
-            for d in open {
-                gates.extend(GateCheck::from_decision(&evaluate(
-                    Action::ConfirmDemo(d.id),
-                    &snapshot,
-                )));
-            }
-        }
-        let mut by_status: std::collections::BTreeMap<String, u32> = DemoStatus::ALL
-            .iter()
-            .map(|s| (s.as_str().to_owned(), 0))
-            .collect();
-        for d in snapshot.event.iter().flat_map(|e| &e.demos) {
-            *by_status.entry(d.status.as_str().to_owned()).or_default() += 1;
-        }
-        Ok(EventDetail {
-            slots_free: event.slots.saturating_sub(event.slots_taken),
-            demo_target: snapshot.settings.demo_target,
-            next_step: event.status.next_step(),
+        Ok(EventRecord {
             event,
-            demos_by_status: by_status,
             demos,
             attendance,
-            gates,
             history,
+            snapshot,
         })
     }
 

@@ -5,28 +5,35 @@ use crate::open::Store;
 use crate::row::{at, i64_, opt_at, opt_text, parse, text, u32_};
 use serde::Serialize;
 use sqlx::AnyConnection;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use trellis_core::event::EventStatus;
-use trellis_core::followup::{self, Candidate, Channel, DUE_DAYS, Outcome, QUIET_DAYS, Why};
+use trellis_core::followup::{self, Channel, DUE_DAYS, Outcome, QUIET_DAYS};
+use trellis_core::metrics::Seen;
 use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, EventId, PersonId};
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SuggestedPerson {
-    pub person: PersonId,
-    pub name: String,
-    pub why: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Suggestion {
+/// What the follow-up rule reads about a held event: who was there (the attendance rows
+/// of the event and of the program's earlier held events, for the core to decide who was
+/// in the room and who came back), who presented, the retro's picks, and who may be asked.
+#[derive(Debug, Clone)]
+pub struct FollowupFacts {
     pub event: EventId,
-    pub rule: &'static str,
-    pub sent: u32,
+    pub title: String,
     pub minimum: u32,
-    pub people: Vec<SuggestedPerson>,
+    pub sent: u32,
+    /// The retro's picks in order: person, name, the retro's reason.
+    pub picks: Vec<(PersonId, String, String)>,
+    /// The event's own attendance rows.
+    pub rows: Vec<Seen>,
+    /// The attendance rows of the program's held events that started before it.
+    pub earlier: Vec<Seen>,
+    /// Who presented a demo at the event.
+    pub presenters: HashSet<PersonId>,
+    /// The display name of everyone in `rows` and `picks`.
+    pub names: HashMap<PersonId, String>,
+    /// Who declined contact, was asked about this event, or was asked about another one
+    /// within the quiet days: (do_not_contact, already_sent, asked_recently).
+    pub contact: HashMap<PersonId, (bool, bool, bool)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,24 +97,14 @@ async fn held_event(conn: &mut AnyConnection, event: EventId) -> Result<(String,
     Ok((text(&row, "title")?, u32_(&row, "followup_minimum")?))
 }
 
-/// The people who were at an event: checked in, or, when the event's check-in was not
-/// used, who said they were going.
-pub(crate) async fn attended(
-    conn: &mut AnyConnection,
-    event: EventId,
-) -> Result<Vec<(PersonId, String)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT p.id, p.display_name FROM attendances a JOIN people p ON p.id = a.person_id WHERE a.event_id = $1 AND \
-         (a.checked_in = 'yes' OR (a.rsvp = 'going' AND NOT EXISTS \
-            (SELECT 1 FROM attendances b WHERE b.event_id = a.event_id AND b.checked_in = 'yes'))) \
-         ORDER BY p.display_name, p.id",
-    )
-    .bind(event.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((PersonId(i64_(r, "id")?), text(r, "display_name")?)))
-        .collect()
+/// Attendance rows as the core reads them (`trellis_core::metrics::Seen`).
+fn seen(r: &sqlx::any::AnyRow) -> Result<Seen, StoreError> {
+    Ok(Seen {
+        event: EventId(i64_(r, "event_id")?),
+        person: PersonId(i64_(r, "person_id")?),
+        rsvp: parse(r, "rsvp")?,
+        checked_in: parse(r, "checked_in")?,
+    })
 }
 
 fn view(r: &sqlx::any::AnyRow) -> Result<FollowupView, StoreError> {
@@ -125,71 +122,78 @@ fn view(r: &sqlx::any::AnyRow) -> Result<FollowupView, StoreError> {
 }
 
 impl Store {
-    /// Proposes whom to ask after an event, by [`followup::RULE`].
-    pub async fn suggest_followups(
+    /// The facts the follow-up rule needs about a held event.
+    pub async fn followup_facts(
         &self,
         event: EventId,
-        n: usize,
         now: jiff::Timestamp,
-    ) -> Result<Suggestion, StoreError> {
+    ) -> Result<FollowupFacts, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let (_, minimum) = held_event(&mut conn, event).await?;
-        let program_row = sqlx::query("SELECT program_id, starts_at_us FROM events WHERE id = $1")
+        let (title, minimum) = held_event(&mut conn, event).await?;
+        let ev = sqlx::query("SELECT program_id, starts_at_us FROM events WHERE id = $1")
             .bind(event.0)
             .fetch_one(&mut *conn)
             .await?;
-        let program = i64_(&program_row, "program_id")?;
-        let starts = i64_(&program_row, "starts_at_us")?;
-        let mut candidates = Vec::new();
-        let picks = sqlx::query(
+        let program = i64_(&ev, "program_id")?;
+        let starts = i64_(&ev, "starts_at_us")?;
+        let mut picks = Vec::new();
+        for r in &sqlx::query(
             "SELECT p.id, p.display_name, f.why FROM retro_followups f JOIN people p ON p.id = f.person_id WHERE f.event_id = $1 ORDER BY f.position",
         )
         .bind(event.0)
         .fetch_all(&mut *conn)
-        .await?;
-        for r in &picks {
-            candidates.push((
+        .await?
+        {
+            picks.push((
                 PersonId(i64_(r, "id")?),
                 text(r, "display_name")?,
-                Why::RetroPick,
-                Some(text(r, "why")?),
+                text(r, "why")?,
             ));
         }
-        let room = attended(&mut conn, event).await?;
-        let before: HashSet<i64> = sqlx::query(
-            "SELECT DISTINCT a.person_id FROM attendances a JOIN events e ON e.id = a.event_id \
-             WHERE e.program_id = $1 AND e.starts_at_us < $2 AND e.status IN ('held', 'closed') \
-               AND (a.checked_in = 'yes' OR a.rsvp = 'going')",
+        let (mut rows, mut earlier) = (Vec::new(), Vec::new());
+        for r in &sqlx::query(
+            "SELECT a.event_id, a.person_id, a.rsvp, a.checked_in FROM attendances a JOIN events e ON e.id = a.event_id \
+             WHERE e.program_id = $1 AND (e.id = $2 OR (e.starts_at_us < $3 AND e.status IN ('held', 'closed')))",
         )
         .bind(program)
+        .bind(event.0)
         .bind(starts)
         .fetch_all(&mut *conn)
         .await?
-        .iter()
-        .map(|r| i64_(r, "person_id"))
-        .collect::<Result<_, _>>()?;
-        let presenters: HashSet<i64> = sqlx::query(
+        {
+            let s = seen(r)?;
+            if s.event == event {
+                rows.push(s);
+            } else {
+                earlier.push(s);
+            }
+        }
+        let presenters: HashSet<PersonId> = sqlx::query(
             "SELECT dp.person_id FROM demos d JOIN demo_presenters dp ON dp.demo_id = d.id WHERE d.event_id = $1 AND d.status = 'presented'",
         )
         .bind(event.0)
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| i64_(r, "person_id"))
+        .map(|r| i64_(r, "person_id").map(PersonId))
         .collect::<Result<_, _>>()?;
-        for (id, name) in room {
-            let why = if presenters.contains(&id.0) {
-                Why::Presenter
-            } else if before.contains(&id.0) {
-                Why::ReturningBuilder
-            } else {
-                Why::FirstTimer
-            };
-            candidates.push((id, name, why, None));
+        let mut names = HashMap::new();
+        for r in &sqlx::query(
+            "SELECT p.id, p.display_name FROM attendances a JOIN people p ON p.id = a.person_id WHERE a.event_id = $1",
+        )
+        .bind(event.0)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            names.insert(PersonId(i64_(r, "id")?), text(r, "display_name")?);
         }
+        for (p, name, _) in &picks {
+            names.insert(*p, name.clone());
+        }
+        // Only the people the rule could suggest: the picks and the event's rows.
         let quiet_since = now.as_microsecond() - QUIET_DAYS * 86_400_000_000;
-        let mut full = Vec::new();
-        for (person, name, why, note) in candidates {
+        let mut contact = HashMap::new();
+        for person in names.keys() {
             let flags = sqlx::query(
                 "SELECT p.do_not_contact, \
                    (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id = $2) AS this_event, \
@@ -201,35 +205,30 @@ impl Store {
             .bind(quiet_since)
             .fetch_one(&mut *conn)
             .await?;
-            full.push(Candidate {
-                person,
-                name,
-                why,
-                note,
-                do_not_contact: i64_(&flags, "do_not_contact")? != 0,
-                already_sent: i64_(&flags, "this_event")? > 0,
-                asked_recently: i64_(&flags, "recent")? > 0,
-            });
+            contact.insert(
+                *person,
+                (
+                    i64_(&flags, "do_not_contact")? != 0,
+                    i64_(&flags, "this_event")? > 0,
+                    i64_(&flags, "recent")? > 0,
+                ),
+            );
         }
         let sent = sqlx::query("SELECT COUNT(*) AS n FROM followups WHERE event_id = $1")
             .bind(event.0)
             .fetch_one(&mut *conn)
             .await?;
-        let people = followup::suggest(full, n)
-            .into_iter()
-            .map(|c| SuggestedPerson {
-                person: c.person,
-                name: c.name,
-                why: c.why.as_str(),
-                note: c.note,
-            })
-            .collect();
-        Ok(Suggestion {
+        Ok(FollowupFacts {
             event,
-            rule: followup::RULE,
-            sent: u32_(&sent, "n")?,
+            title,
             minimum,
-            people,
+            sent: u32_(&sent, "n")?,
+            picks,
+            rows,
+            earlier,
+            presenters,
+            names,
+            contact,
         })
     }
 

@@ -261,7 +261,7 @@ async fn live_person(conn: &mut AnyConnection, id: PersonId) -> Result<(), Store
         return Err(CoreError::invalid(
             "person",
             id,
-            format!("was merged into person {k}; `trellis person unmerge {id}` first"),
+            format!("was merged into person {k}; unmerge them first"),
         )
         .into());
     }

@@ -204,7 +204,7 @@ impl Ident {
                     Some(q) if q != p => self.notes.push(RowNote {
                         line,
                         reason: format!(
-                            "the {} id {pid} belongs to person {q}, the e-mail to person {p}: imported for person {p}, not merged (see `trellis person duplicates`)",
+                            "the {} id {pid} belongs to person {q}, the e-mail to person {p}: imported for person {p}, not merged (they are listed among the likely duplicates)",
                             self.platform
                         ),
                     }),
@@ -798,7 +798,7 @@ async fn write_guests(
         return Err(CoreError::invalid(
             "--event",
             event,
-            "is a draft event, and the file records who was checked in; check-in belongs to an announced or held event (`trellis event announce`)",
+            "is a draft event, and the file records who was checked in; check-in belongs to an announced or held event: announce it first",
         )
         .into());
     }
@@ -987,7 +987,7 @@ async fn write_sessions(
         let no_slot = |line: u64, had: &str| RowNote {
             line,
             reason: format!(
-                "session {} is {} on {platform}, but all {slots} demo slots of event {event} are taken: imported as screened{had} (free a slot, then `trellis demo confirm`)",
+                "session {} is {} on {platform}, but all {slots} demo slots of event {event} are taken: imported as screened{had} (free a slot, then confirm it)",
                 s.external_id, s.platform_status
             ),
         };

@@ -42,14 +42,14 @@ pub use ctx::Ctx;
 pub use demos::{DemoView, NewDemo, ScreeningInput};
 pub use dump::DumpSummary;
 pub use error::{Refusal, StoreError};
-pub use events::{EventDetail, EventEdit, EventSummary, GateCheck, NewEvent, StatusChange};
-pub use followups::{FollowupStatus, FollowupView, SentFollowup, SuggestedPerson, Suggestion};
+pub use events::{AttendanceCounts, EventEdit, EventRecord, EventSummary, NewEvent, StatusChange};
+pub use followups::{FollowupFacts, FollowupStatus, FollowupView, SentFollowup};
 pub use gates::OverrideRecord;
 pub use identity::{MergeResult, UnmergeResult};
 pub use imports::{ImportRecord, ImportReport, ImportRequest, MatchedBy};
 pub use listen::{
-    ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatReport, ChatTime,
-    LinkedAuthor, NegativeMessage, RelatedInfo, Window,
+    ChannelSpan, ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime, ChatWindow,
+    LinkedAuthor, NegativeLine,
 };
 pub use open::{Backend, SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};

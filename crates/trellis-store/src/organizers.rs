@@ -160,7 +160,7 @@ impl Store {
             CoreError::invalid(
                 "--organizer",
                 key,
-                "is not an organizer; add them with `trellis organizer add --name <NAME>`",
+                "is not an organizer; add them as an organizer first",
             )
         })?;
         let org_id = i64_(&org, "id")?;

@@ -63,7 +63,9 @@ impl Store {
             return Err(CoreError::invalid(
                 "EVENT",
                 event,
-                format!("is {status}; a retro is written after the event is held (`trellis event held {event}`)"),
+                format!(
+                    "is {status}; a retro is written after the event is held: mark it held first"
+                ),
             )
             .into());
         }
@@ -74,7 +76,7 @@ impl Store {
             .await?;
         if exists.is_some() && !replace {
             return Err(StoreError::Conflict(format!(
-                "event {event} '{title}' already has a retro (`trellis retro show {event}`); rewrite it with --replace"
+                "event {event} '{title}' already has a retro; rewriting it must say it replaces the written one"
             )));
         }
         let place = |line: Option<usize>, flag: &str| match line {

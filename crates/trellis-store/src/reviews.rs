@@ -325,7 +325,7 @@ impl Store {
         .await?;
         if let Some(open) = open {
             return Err(StoreError::Conflict(format!(
-                "review {} is still open (started {}); close it with `trellis review close --insight \"...\"`",
+                "review {} is still open (started {}); close it with its one insight first",
                 i64_(&open, "id")?,
                 rfc3339_utc(at(&open, "started_at_us")?)
             )));
@@ -370,12 +370,9 @@ impl Store {
         .await?;
         let row = match open.len() {
             0 => {
-                return Err(CoreError::invalid(
-                    "review",
-                    "",
-                    "none is open; start one with `trellis review start`",
-                )
-                .into());
+                return Err(
+                    CoreError::invalid("review", "", "none is open; start one first").into(),
+                );
             }
             1 => &open[0],
             n => {

@@ -204,7 +204,7 @@ async fn the_event_lifecycle_is_kept_as_history(url: String) {
         )
         .await
         .unwrap();
-    let d = w.store.event_detail(w.event, ctx().now).await.unwrap();
+    let d = w.store.event_record(w.event, ctx().now).await.unwrap();
     let steps: Vec<_> = d.history.iter().map(|h| (h.from, h.to)).collect();
     assert_eq!(
         steps,
@@ -249,7 +249,7 @@ async fn announce_waits_for_the_demo_target(url: String) {
     );
     assert_eq!(
         w.store
-            .event_detail(w.event, ctx().now)
+            .event_record(w.event, ctx().now)
             .await
             .unwrap()
             .history
@@ -344,8 +344,11 @@ async fn confirm_needs_screening_contract_and_a_slot(url: String) {
         .await
         .unwrap();
     w.store.confirm_demo(&c, ready, None).await.unwrap();
-    let d = w.store.event_detail(w.event, ctx().now).await.unwrap();
-    assert_eq!((d.event.slots_taken, d.slots_free), (1, 0));
+    let d = w.store.event_record(w.event, ctx().now).await.unwrap();
+    assert_eq!(
+        (d.event.slots_taken, d.event.slots - d.event.slots_taken),
+        (1, 0)
+    );
 }
 
 async fn slots_cannot_shrink_below_the_taken(url: String) {
@@ -405,7 +408,7 @@ async fn the_last_slot_is_never_oversold(url: String) {
         }
     }
     assert_eq!((won, refused), (1, RACERS - 1));
-    let d = w.store.event_detail(w.event, ctx().now).await.unwrap();
+    let d = w.store.event_record(w.event, ctx().now).await.unwrap();
     assert_eq!(d.event.slots_taken, 1);
     assert_eq!(
         d.demos
@@ -426,13 +429,17 @@ async fn the_sample_loads_and_shows_its_gates(url: String) {
     assert_eq!(events.len(), 18);
     let next = events.last().unwrap();
     assert_eq!(next.status, EventStatus::Draft);
-    let d = store.event_detail(next.id, ctx().now).await.unwrap();
-    let announce = d.gates.iter().find(|g| g.action == "announce").unwrap();
-    assert!(!announce.allowed);
+    let d = store.event_record(next.id, ctx().now).await.unwrap();
+    let announce = trellis_core::gate::evaluate(trellis_core::gate::Action::Announce, &d.snapshot);
+    assert!(!announce.is_allowed());
+    let reasons: Vec<&str> = announce
+        .blocked()
+        .flat_map(|b| b.verdict.reasons())
+        .map(|r| r.text.as_str())
+        .collect();
     assert!(
-        announce.reasons[0].starts_with("2 of 3 demos confirmed"),
-        "{:?}",
-        announce.reasons
+        reasons[0].starts_with("2 of 3 demos confirmed"),
+        "{reasons:?}"
     );
     // Ids continue after the bulk load on both backends.
     let p = store

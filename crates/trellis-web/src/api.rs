@@ -9,7 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use trellis_core::metrics::{Period, compute};
+use trellis_core::metrics::Period;
 use trellis_core::{EventId, ProgramId};
 
 /// A request that carries a valid API token.
@@ -39,7 +39,7 @@ impl FromRequestParts<AppState> for Bearer {
             .map(str::trim)
             .ok_or_else(|| {
                 unauthorized(
-                    "an Authorization: Bearer <token> header is needed (trellis token create)",
+                    "an Authorization: Bearer <token> header is needed (an API token, which an administrator creates)",
                 )
             })?;
         match state.store.api_token_valid(token).await {
@@ -78,7 +78,7 @@ pub async fn events(
 }
 
 pub async fn event(State(state): State<AppState>, _: Bearer, Path(id): Path<i64>) -> Response {
-    match state.store.event_detail(EventId(id), state.now()).await {
+    match trellis_app::event_page::event_page(&state.store, EventId(id), state.now()).await {
         Ok(d) => Json(d).into_response(),
         Err(e) => json_error(e.into()),
     }
@@ -92,23 +92,9 @@ pub async fn metrics(
 ) -> Response {
     let program = q.program.map(ProgramId);
     let now = state.now();
-    let result = async {
-        let history = state.store.metrics_history(program).await?;
-        let figures = compute(&history, Period::year_to(now), now);
-        let (pipeline, next_event, followups) = state.store.review_parts(program).await?;
-        let mut v =
-            serde_json::to_value(&figures).map_err(|e| WebError::BadRequest(e.to_string()))?;
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("program".into(), serde_json::json!(program));
-            obj.insert("pipeline".into(), serde_json::json!(pipeline));
-            obj.insert("next_event".into(), serde_json::json!(next_event));
-            obj.insert("followups".into(), serde_json::json!(followups));
-        }
-        Ok::<_, WebError>(v)
-    }
-    .await;
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => json_error(e),
+    match trellis_app::metrics::screen(&state.store, program, Period::year_to(now), now, now).await
+    {
+        Ok(screen) => Json(screen.report).into_response(),
+        Err(e) => json_error(e.into()),
     }
 }

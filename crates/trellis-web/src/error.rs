@@ -16,6 +16,19 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    /// A use case failed for a reason other than the store's (a parser, a worker thread).
+    #[error(transparent)]
+    App(trellis_app::AppError),
+}
+
+impl From<trellis_app::AppError> for WebError {
+    fn from(e: trellis_app::AppError) -> Self {
+        match e {
+            // The store's errors keep their meaning (not found, invalid, conflict).
+            trellis_app::AppError::Store(s) => WebError::Store(s),
+            other => WebError::App(other),
+        }
+    }
 }
 
 fn page(status: StatusCode, title: &str, message: &str) -> Response {

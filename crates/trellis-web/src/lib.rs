@@ -10,6 +10,7 @@ mod auth;
 mod error;
 mod pages;
 mod public;
+mod reasons;
 mod svg;
 mod views;
 
@@ -78,7 +79,7 @@ impl AppState {
         {
             return Ok(block.clone());
         }
-        let block = Arc::new(pages::DashData::read(self, program).await?);
+        let block = Arc::new(pages::read_dash(self, program).await?);
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(program, (now, block.clone()));
         }

@@ -2,6 +2,7 @@
 //! its lifecycle buttons, demo slot board and check-in.
 
 use crate::auth::SignedIn;
+use crate::reasons::{self, GateView};
 use crate::views::{self, Attendee, Chrome, Due, ProgramChoice, Slot, Tile};
 use crate::{AppState, WebError};
 use askama::Template;
@@ -10,52 +11,23 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use trellis_app::event_page::GateCheck;
 use trellis_core::attendance::CheckedIn;
 use trellis_core::demo::{Checklist, DemoStatus};
 use trellis_core::event::EventStatus;
 use trellis_core::{DemoId, EventId, PersonId, ProgramId};
-use trellis_store::{AttendanceInput, GateCheck, ScreeningInput, StoreError};
+use trellis_store::{AttendanceInput, ScreeningInput, StoreError};
 
-/// Everything the dashboard shows of a scope, read in one go and cached briefly.
-pub(crate) struct DashData {
-    pub block: trellis_store::ReviewBlock,
-    pub gates: Vec<GateCheck>,
-    pub dues: Vec<trellis_store::DueItem>,
-    pub insight: Option<String>,
-}
+/// Everything the dashboard shows of a scope, read in one go and cached briefly: the
+/// application layer's review snapshot.
+pub(crate) type DashData = trellis_app::review::ReviewSnapshot;
 
-impl DashData {
-    pub(crate) async fn read(
-        state: &AppState,
-        program: Option<ProgramId>,
-    ) -> Result<DashData, WebError> {
-        let block = state.store.review_preview(program).await?;
-        let gates = match &block.next_event {
-            Some(n) => state
-                .store
-                .event_detail(EventId(n.event), state.now())
-                .await?
-                .gates
-                .into_iter()
-                .filter(|g| g.demo.is_none())
-                .collect(),
-            None => Vec::new(),
-        };
-        let dues = state.store.dues(program).await?;
-        let insight = state
-            .store
-            .reviews(program)
-            .await?
-            .into_iter()
-            .rev()
-            .find_map(|r| r.insight);
-        Ok(DashData {
-            block,
-            gates,
-            dues,
-            insight,
-        })
-    }
+/// Reads the dashboard's snapshot of a scope.
+pub(crate) async fn read_dash(
+    state: &AppState,
+    program: Option<ProgramId>,
+) -> Result<DashData, WebError> {
+    Ok(trellis_app::review::snapshot(&state.store, program, state.now()).await?)
 }
 
 pub(crate) fn chrome(me: &SignedIn) -> Chrome {
@@ -223,7 +195,10 @@ pub async fn dashboard(
         insight: data.insight.clone(),
         next_title,
         next_href,
-        gates: data.gates.clone(),
+        gates: reasons::gates(
+            &data.gates,
+            EventId(data.block.next_event.as_ref().map_or(0, |n| n.event)),
+        ),
         dues,
     };
     Ok(Html(page.render()?))
@@ -260,7 +235,7 @@ async fn event_page(
     notice: Option<String>,
     contract_link: Option<String>,
 ) -> Result<String, WebError> {
-    let d = state.store.event_detail(id, state.now()).await?;
+    let d = trellis_app::event_page::event_page(&state.store, id, state.now()).await?;
     let holding: Vec<_> = d
         .demos
         .iter()
@@ -306,12 +281,14 @@ async fn event_page(
         Err(e) => return Err(e.into()),
     };
     let chat = if matches!(d.event.status, EventStatus::Held | EventStatus::Closed) {
-        Some(chat_view(state, d.event.program_id.0, id).await?)
+        Some(chat_view(state, id).await?)
     } else {
         None
     };
+    let refused: Vec<GateView> = reasons::gates(&refused, id);
     let page = views::Event {
         chrome: chrome(me),
+        gates: reasons::gates(&d.gates, id),
         retro,
         chat,
         step: step_of(d.event.status),
@@ -331,24 +308,20 @@ async fn event_page(
 /// How many of the most negative messages the event page quotes.
 const QUOTED: usize = 3;
 
-async fn chat_view(
-    state: &AppState,
-    program: i64,
-    id: EventId,
-) -> Result<views::ChatView, WebError> {
-    let r = state.store.chat_report_preview(id, 7).await?;
-    let recorded = state
-        .store
-        .chat_report_recorded(id)
-        .await?
-        .map(|(at, by)| format!("read by {by} on {}", day(&at)));
+async fn chat_view(state: &AppState, id: EventId) -> Result<views::ChatView, WebError> {
+    let r = trellis_app::listen::preview(&state.store, id, 7).await?;
+    let recorded = state.store.chat_report_recorded(id).await?.map(|(at, by)| {
+        format!(
+            "read by {by} on {}",
+            day(&trellis_core::time::rfc3339_utc(at))
+        )
+    });
     let lift = r
         .lift
         .map_or("no messages in the 28 days before".to_owned(), |l| {
             format!("{l:.1}× the 28 days before")
         });
     Ok(views::ChatView {
-        program,
         has_chat: !r.channels.is_empty(),
         covered: r.covered,
         verdict: r.verdict.as_str(),
@@ -395,10 +368,7 @@ pub async fn event_listened(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     me.check_form(&f.csrf)?;
-    state
-        .store
-        .chat_report(&me.ctx(&state), EventId(id), 7)
-        .await?;
+    trellis_app::listen::report(&state.store, &me.ctx(&state), EventId(id), 7).await?;
     state.invalidate();
     Ok(Redirect::to(&format!("/events/{id}")).into_response())
 }
@@ -438,10 +408,7 @@ async fn refused(
     r: trellis_store::Refusal,
     what: &str,
 ) -> Result<Response, WebError> {
-    let checks: Vec<GateCheck> = GateCheck::from_decision(&r.decision)
-        .into_iter()
-        .filter(|g| !g.allowed)
-        .collect();
+    let checks: Vec<GateCheck> = GateCheck::blocked(&r.decision);
     let html = event_page(state, me, id, checks, what.to_owned(), None, None).await?;
     Ok((StatusCode::CONFLICT, Html(html)).into_response())
 }

@@ -1,7 +1,9 @@
 //! The pages' templates (askama: compiled, escaped by default).
 
+use crate::reasons::GateView;
 use askama::Template;
-use trellis_store::{DemoView, EventDetail, EventSummary, GateCheck};
+use trellis_app::event_page::EventDetail;
+use trellis_store::{DemoView, EventSummary};
 
 #[derive(Template)]
 #[template(path = "message.html")]
@@ -63,7 +65,7 @@ pub struct Dashboard {
     pub insight: Option<String>,
     pub next_title: Option<String>,
     pub next_href: String,
-    pub gates: Vec<GateCheck>,
+    pub gates: Vec<GateView>,
     pub dues: Vec<Due>,
 }
 
@@ -92,7 +94,9 @@ pub struct Event {
     pub chrome: Chrome,
     pub d: EventDetail,
     pub step: Option<(&'static str, &'static str)>,
-    pub refused: Vec<GateCheck>,
+    pub refused: Vec<GateView>,
+    /// The gates on the next step (`d.gates` in the web's words).
+    pub gates: Vec<GateView>,
     pub refused_overridable: bool,
     pub refused_step: String,
     pub slots: Vec<Slot>,
@@ -107,7 +111,6 @@ pub struct Event {
 
 /// The discussion report as the event page shows it.
 pub struct ChatView {
-    pub program: i64,
     /// Whether the program has any imported chat at all.
     pub has_chat: bool,
     pub covered: bool,

@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod output;
+mod render;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -33,8 +34,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(cmd::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => match err.downcast_ref::<StoreError>() {
-            Some(StoreError::Refused(refusal)) => {
+        Err(err) => match refusal_of(&err) {
+            Some(refusal) => {
                 report_refusal(refusal, json);
                 ExitCode::from(EXIT_REFUSED)
             }
@@ -42,6 +43,17 @@ fn main() -> ExitCode {
                 eprintln!("error: {err:#}");
                 ExitCode::from(EXIT_ERROR)
             }
+        },
+    }
+}
+
+/// The refusal behind an error, whether the store or a use case returned it.
+fn refusal_of(err: &anyhow::Error) -> Option<&Refusal> {
+    match err.downcast_ref::<StoreError>() {
+        Some(StoreError::Refused(r)) => Some(r),
+        _ => match err.downcast_ref::<trellis_app::AppError>() {
+            Some(trellis_app::AppError::Store(StoreError::Refused(r))) => Some(r),
+            _ => None,
         },
     }
 }
@@ -58,7 +70,7 @@ fn report_refusal(r: &Refusal, json: bool) {
     eprintln!("refused: {what} is blocked by a gate");
     for b in r.decision.blocked() {
         for reason in b.verdict.reasons() {
-            eprintln!("  {}: {}", b.gate, reason.text);
+            eprintln!("  {}: {}", b.gate, render::reason(reason));
         }
     }
     if r.override_refused {
@@ -75,8 +87,9 @@ fn report_refusal(r: &Refusal, json: bool) {
             .map(|b| {
                 serde_json::json!({
                     "gate": b.gate.as_str(),
-                    "reasons": b.verdict.reasons().iter().map(|x| x.text.as_str()).collect::<Vec<_>>(),
+                    "reasons": b.verdict.reasons().iter().map(render::reason).collect::<Vec<_>>(),
                     "overridable": b.verdict.reasons().iter().all(|x| x.overridable),
+                    "causes": b.verdict.reasons(),
                 })
             })
             .collect();

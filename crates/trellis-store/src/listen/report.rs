@@ -7,11 +7,9 @@ use crate::open::Store;
 use crate::row::{flag, i64_, opt_i64, opt_text, text};
 use futures_util::TryStreamExt;
 use jiff::Timestamp;
-use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::BTreeSet;
-use trellis_core::listen::{BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, Verdict, verdict};
-use trellis_core::time::rfc3339_utc;
+use trellis_core::listen::{BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, Verdict};
 use trellis_core::{CoreError, EventId, ProgramId};
 
 /// How many of the most negative messages a report lists.
@@ -19,50 +17,51 @@ const MOST_NEGATIVE: usize = 5;
 /// The longest window a report takes, in days (and how far a purge looks after an event).
 pub(crate) const MAX_DAYS: i64 = 365;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Window {
-    pub from: String,
-    pub to: String,
+/// One of the program's channels as a report sees it.
+#[derive(Debug, Clone)]
+pub struct ChannelSpan {
+    pub name: String,
+    /// The first and last message stored, when the channel holds any.
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+    /// When its text was purged, if it was.
+    pub purged_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct NegativeMessage {
+/// One of the most negative messages of a window.
+#[derive(Debug, Clone)]
+pub struct NegativeLine {
     pub author: String,
-    pub at: String,
+    pub at: Timestamp,
     /// `None` once the channel was purged or the author forgotten.
     pub text: Option<String>,
-    pub score: f64,
+    /// The compound score × 10⁴.
+    pub score_e4: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RelatedInfo {
-    pub count: u64,
-    /// How messages were matched to the event.
-    pub matched_on: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ChatReport {
+/// What the program's chats hold about an event's discussion window
+/// `[starts, starts + days]` and the 28 days before: the facts a report is made of. Which
+/// message is related to the event is the core's `Matcher`'s call; whether the chats cover
+/// the window and the verdict are decided by the caller, with the core's rules.
+#[derive(Debug, Clone)]
+pub struct ChatWindow {
     pub event: EventId,
     pub title: String,
-    pub window: Window,
     pub days: i64,
-    pub channels: Vec<String>,
-    pub covered: bool,
-    /// The span the imported chats hold, when any.
-    pub chats_span: Option<Window>,
-    pub baseline_per_day: f64,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub channels: Vec<ChannelSpan>,
+    /// Messages in the 28 days before the window.
+    pub baseline_messages: u64,
     pub messages: u64,
-    /// Messages per day in the window over the baseline's; `None` when the baseline is 0.
-    pub lift: Option<f64>,
     pub voices: u64,
     pub new_voices: u64,
-    pub related: RelatedInfo,
     /// Over the related messages.
     pub tone: ToneCounts,
-    pub most_negative: Vec<NegativeMessage>,
-    pub verdict: Verdict,
-    pub limits: Vec<String>,
+    /// The words and names that tie a message to the event.
+    pub matched_on: Vec<String>,
+    /// The most negative messages of the whole window, most negative first.
+    pub most_negative: Vec<NegativeLine>,
 }
 
 /// An event as the report and the purge see it.
@@ -177,17 +176,23 @@ impl Store {
         Ok(clean)
     }
 
-    /// The discussion report of an event over `[starts, starts + days]`, against the mean
-    /// messages per day of the 28 days before. Stores the report's verdict and coverage for
-    /// the follow-up gate (`gates::chat_report_covers`).
-    pub async fn chat_report(
+    /// What the program's chats hold about the event's discussion window, read in one go.
+    pub async fn chat_window(&self, event: EventId, days: i64) -> Result<ChatWindow, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        read_window(&mut conn, event, days).await
+    }
+
+    /// Records a report's coverage and verdict (the last one per event): a covering report
+    /// passes the follow-up gate (`gates::chat_report_covers`).
+    pub async fn record_chat_report(
         &self,
         ctx: &Ctx,
         event: EventId,
         days: i64,
-    ) -> Result<ChatReport, StoreError> {
+        covered: bool,
+        verdict: Verdict,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        let report = compute(&mut tx, event, days).await?;
         sqlx::query("DELETE FROM chat_reports WHERE event_id = $1")
             .bind(event.0)
             .execute(&mut *tx)
@@ -197,52 +202,36 @@ impl Store {
         )
         .bind(event.0)
         .bind(days)
-        .bind(crate::row::flag_value(report.covered))
-        .bind(report.verdict.as_str())
+        .bind(crate::row::flag_value(covered))
+        .bind(verdict.as_str())
         .bind(ctx.now_us())
         .bind(&ctx.actor)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(report)
-    }
-
-    /// The same report, read only: not recorded, so it does not count for the follow-up
-    /// gate (the web page shows it, and records it when the organizer says they read it).
-    pub async fn chat_report_preview(
-        &self,
-        event: EventId,
-        days: i64,
-    ) -> Result<ChatReport, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        compute(&mut conn, event, days).await
+        Ok(())
     }
 
     /// When the event's discussion report was last recorded, and by whom.
     pub async fn chat_report_recorded(
         &self,
         event: EventId,
-    ) -> Result<Option<(String, String)>, StoreError> {
+    ) -> Result<Option<(Timestamp, String)>, StoreError> {
         let row = sqlx::query("SELECT made_at_us, made_by FROM chat_reports WHERE event_id = $1")
             .bind(event.0)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| {
-            Ok((
-                rfc3339_utc(crate::row::at(&r, "made_at_us")?),
-                text(&r, "made_by")?,
-            ))
-        })
-        .transpose()
+        row.map(|r| Ok((crate::row::at(&r, "made_at_us")?, text(&r, "made_by")?)))
+            .transpose()
     }
 }
 
-/// The report's figures, read in the caller's transaction.
-async fn compute(
+/// The window's facts, read in the caller's connection.
+async fn read_window(
     conn: &mut AnyConnection,
     event: EventId,
     days: i64,
-) -> Result<ChatReport, StoreError> {
+) -> Result<ChatWindow, StoreError> {
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(CoreError::invalid("--days", days, "must be between 1 and 365").into());
     }
@@ -262,19 +251,13 @@ async fn compute(
     .fetch_all(&mut *conn)
     .await?;
     let mut channels = Vec::new();
-    let mut purged = Vec::new();
-    let mut covered = false;
-    let mut span: Option<(i64, i64)> = None;
     for r in &chans {
-        let name = text(r, "name")?;
-        if let Some(at) = opt_i64(r, "purged_at_us")? {
-            purged.push((name.clone(), at));
-        }
-        channels.push(name);
-        if let (Some(f), Some(l)) = (opt_i64(r, "first_us")?, opt_i64(r, "last_us")?) {
-            covered |= f <= from && l >= to;
-            span = Some(span.map_or((f, l), |(a, b)| (a.min(f), b.max(l))));
-        }
+        channels.push(ChannelSpan {
+            name: text(r, "name")?,
+            first: opt_i64(r, "first_us")?.map(instant).transpose()?,
+            last: opt_i64(r, "last_us")?.map(instant).transpose()?,
+            purged_at: opt_i64(r, "purged_at_us")?.map(instant).transpose()?,
+        });
     }
 
     let base = sqlx::query(
@@ -286,7 +269,7 @@ async fn compute(
     .bind(from)
     .fetch_one(&mut *conn)
     .await?;
-    let baseline_per_day = i64_(&base, "n")? as f64 / BASELINE_DAYS as f64;
+    let baseline_messages = i64_(&base, "n")? as u64;
 
     // An author's first message across the program's channels (one author writing in
     // two channels is one voice when the platform id or name is the same).
@@ -345,61 +328,37 @@ async fn compute(
             }
         }
     }
-    let per_day = messages as f64 / days as f64;
-    let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
-    let v = verdict(covered, per_day, baseline_per_day, &tone);
-    let ts = |us: i64| {
-        Timestamp::from_microsecond(us)
-            .map(rfc3339_utc)
-            .unwrap_or_default()
-    };
-    let mut limits = vec![
-        "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
-        "related: a message naming a word of the event's or its demos' titles, a presenter, a program keyword (`trellis listen keywords`), or the event generically (demo, talk, tonight, ...)".to_string(),
-    ];
-    for (name, at) in &purged {
-        limits.push(format!(
-            "channel \"{name}\" was purged on {}: its older messages count as related as they were judged then (later demos and presenters are not matched in them)",
-            ts(*at)
-        ));
-    }
-    let report = ChatReport {
+    let most_negative = negatives
+        .into_iter()
+        .take(MOST_NEGATIVE)
+        .map(|(score_e4, at, author, text)| {
+            Ok(NegativeLine {
+                author,
+                at: instant(at)?,
+                text,
+                score_e4,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(ChatWindow {
         event,
         title: facts.title,
-        window: Window {
-            from: ts(from),
-            to: ts(to),
-        },
         days,
+        from: instant(from)?,
+        to: instant(to)?,
         channels,
-        covered,
-        chats_span: span.map(|(f, l)| Window {
-            from: ts(f),
-            to: ts(l),
-        }),
-        baseline_per_day,
+        baseline_messages,
         messages,
-        lift,
         voices: voices.len() as u64,
         new_voices,
-        related: RelatedInfo {
-            count: tone.total(),
-            matched_on: facts.matcher.words(),
-        },
+        matched_on: facts.matcher.words(),
         tone,
-        most_negative: negatives
-            .into_iter()
-            .take(MOST_NEGATIVE)
-            .map(|(score, at, author, text)| NegativeMessage {
-                author,
-                at: ts(at),
-                text,
-                score: score as f64 / 10_000.0,
-            })
-            .collect(),
-        verdict: v,
-        limits,
-    };
+        most_negative,
+    })
+}
 
-    Ok(report)
+/// A stored instant (microseconds) as a timestamp.
+fn instant(us: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(us)
+        .map_err(|e| StoreError::Corrupt(format!("chat time {us} µs: {e}")))
 }

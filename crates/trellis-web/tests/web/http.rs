@@ -176,6 +176,19 @@ fn a_refused_announce_shows_the_reasons_and_the_override(db: TestDb) {
             || r.body.contains("2 of 3 demos confirmed for &#x27;RAG"),
         "reasons shown"
     );
+    // Each reason links to the page that clears it, and no page shows a command line.
+    assert!(
+        r.body.contains(&format!(
+            "href=\"/events/{NEXT}#slots\">Confirm 1 more demo</a>"
+        )),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("trellis "),
+        "no CLI text in a page: {}",
+        r.body
+    );
     assert!(
         r.body.contains("name=\"override_reason\""),
         "the override form"
@@ -202,7 +215,11 @@ fn confirming_a_demo_through_the_slot_board(db: TestDb) {
     let (cookie, csrf) = app.login("org@x.example");
     let page = app.get(&format!("/events/{NEXT}"), Some(&cookie));
     let screened = app
-        .block_on(app.store.event_detail(EventId(NEXT), now()))
+        .block_on(trellis_app::event_page::event_page(
+            &app.store,
+            EventId(NEXT),
+            now(),
+        ))
         .unwrap()
         .demos
         .into_iter()
@@ -235,7 +252,11 @@ fn confirming_a_demo_through_the_slot_board(db: TestDb) {
         303
     );
     let d = app
-        .block_on(app.store.event_detail(EventId(NEXT), now()))
+        .block_on(trellis_app::event_page::event_page(
+            &app.store,
+            EventId(NEXT),
+            now(),
+        ))
         .unwrap();
     assert_eq!(d.event.demos_confirmed, 3);
 }
@@ -329,7 +350,11 @@ fn the_public_contract_page(db: TestDb) {
     let app = App::start(db, None);
     let ctx = Ctx::new("test", now());
     let detail = app
-        .block_on(app.store.event_detail(EventId(NEXT), now()))
+        .block_on(trellis_app::event_page::event_page(
+            &app.store,
+            EventId(NEXT),
+            now(),
+        ))
         .unwrap();
     let demo = detail
         .demos
@@ -651,7 +676,11 @@ fn the_event_page_shows_the_discussion_and_records_it(db: TestDb) {
     // Reading the page records nothing; "I read it" does, and passes the follow-up gate.
     let gate = |app: &App| {
         let d = app
-            .block_on(app.store.event_detail(EventId(NEXT), now()))
+            .block_on(trellis_app::event_page::event_page(
+                &app.store,
+                EventId(NEXT),
+                now(),
+            ))
             .unwrap();
         d.gates
             .iter()

@@ -8,12 +8,30 @@ fn utc(t: jiff::Timestamp) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
     })
 }
 
+/// The command that does what a due item asks, told from its stable UID
+/// (`retro-8@trellis`, `followup-8@trellis`, `review-1@trellis`).
+fn command_for(uid: &str) -> Option<String> {
+    let (kind, rest) = uid.split_once('-')?;
+    let id = rest.split('@').next()?;
+    match kind {
+        "retro" => Some(format!("trellis retro write {id}")),
+        "followup" => Some(format!("trellis followup suggest {id}")),
+        "review" => Some("trellis review start".to_owned()),
+        _ => None,
+    }
+}
+
 pub async fn run(env: &Env, program: Option<String>) -> anyhow::Result<()> {
     let program = match program {
         Some(p) => Some(env.store.find_program(&p).await?.id),
         None => None,
     };
-    let items = env.store.calendar(program, env.ctx.now).await?;
+    let mut items = env.store.calendar(program, env.ctx.now).await?;
+    for i in &mut items {
+        if let Some(hint) = command_for(&i.uid) {
+            i.description = format!("{} {hint}", i.description);
+        }
+    }
     if env.out.json {
         let list: Vec<_> = items
             .iter()

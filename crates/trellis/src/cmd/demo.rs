@@ -168,9 +168,7 @@ pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
                 });
         }
         DemoCmd::List { event } => {
-            let d = store
-                .event_detail(EventId(parse_id("--event", &event)?), env.ctx.now)
-                .await?;
+            let d = super::event::detail(env, EventId(parse_id("--event", &event)?)).await?;
             return env.out.emit(&d.demos, || {
                 if d.demos.is_empty() {
                     return format!("no demos for event {} yet", d.event.id);

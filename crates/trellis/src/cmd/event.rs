@@ -1,9 +1,10 @@
 use super::{Env, parse_id};
 use crate::cli::EventCmd;
 use crate::output::{mark, or_dash, table};
+use trellis_app::event_page::{EventDetail, GateCheck};
 use trellis_core::EventId;
 use trellis_core::event::EventStatus;
-use trellis_store::{EventDetail, EventEdit, EventSummary, GateCheck, NewEvent, StatusChange};
+use trellis_store::{EventEdit, EventSummary, NewEvent, StatusChange};
 
 pub fn events_table(events: &[EventSummary], with_program: bool) -> String {
     let rows = events
@@ -40,6 +41,15 @@ pub fn events_table(events: &[EventSummary], with_program: bool) -> String {
 /// `Europe/Berlin` → `Berlin`: enough to read a table by.
 fn short_zone(tz: &str) -> &str {
     tz.rsplit('/').next().unwrap_or(tz)
+}
+
+/// The event's page, its reasons in the CLI's words (the JSON's `reasons` too).
+pub async fn detail(env: &Env, id: EventId) -> anyhow::Result<EventDetail> {
+    let mut d = trellis_app::event_page::event_page(&env.store, id, env.ctx.now).await?;
+    for g in &mut d.gates {
+        g.reword(crate::render::reason);
+    }
+    Ok(d)
 }
 
 pub fn gate_lines(gates: &[GateCheck]) -> String {
@@ -202,10 +212,7 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
             })
         }
         EventCmd::Show { id } => {
-            let d = env
-                .store
-                .event_detail(EventId(parse_id("ID", &id)?), env.ctx.now)
-                .await?;
+            let d = detail(env, EventId(parse_id("ID", &id)?)).await?;
             env.out.emit(&d, || detail_text(&d))
         }
         EventCmd::Edit {

@@ -7,10 +7,13 @@ use trellis_core::{EventId, PersonId};
 pub async fn run(env: &Env, cmd: FollowupCmd) -> anyhow::Result<()> {
     match cmd {
         FollowupCmd::Suggest { event, n } => {
-            let s = env
-                .store
-                .suggest_followups(EventId(parse_id("EVENT", &event)?), n, env.ctx.now)
-                .await?;
+            let s = trellis_app::followups::suggest(
+                &env.store,
+                EventId(parse_id("EVENT", &event)?),
+                n,
+                env.ctx.now,
+            )
+            .await?;
             env.out.emit(&s, || {
                 let mut out = format!("rule: {}\nsent {} of {}\n\n", s.rule, s.sent, s.minimum);
                 if s.people.is_empty() {

@@ -9,9 +9,10 @@ use clap::error::ErrorKind;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
+use trellis_app::import::{ImportFile, import_file};
 use trellis_core::EventId;
 use trellis_core::import::Platform;
-use trellis_import::{ImportError, Progress, Stopped};
+use trellis_import::Progress;
 use trellis_store::{ImportReport, ImportRequest};
 
 fn usage(msg: &str) -> ! {
@@ -67,26 +68,17 @@ pub async fn run(env: &Env, args: ImportArgs) -> anyhow::Result<()> {
     };
     let progress = Progress::default();
     let bar = progress_bar(env, &path, progress.clone());
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let file = path.clone();
-    let parser = tokio::task::spawn_blocking(move || {
-        trellis_import::read_file(&file, expected, Some(progress), &mut |m| {
-            tx.blocking_send(m).map_err(|_| Stopped)
-        })
-    });
-    let stored = env.store.import(&env.ctx, &req, rx).await;
-    let parsed = parser.await?;
+    let file = ImportFile {
+        path,
+        expected,
+        request: req,
+    };
+    let report = import_file(&env.store, &env.ctx, file, Some(progress)).await;
     if let Some((bar, ticker)) = bar {
         ticker.abort();
         bar.finish_and_clear();
     }
-    let report = match (parsed, stored) {
-        // The file's own problem is the one to tell; the store only saw it stop.
-        (Err(e), _) if !matches!(e, ImportError::Stopped) => return Err(e.into()),
-        (_, Err(e)) => return Err(e.into()),
-        (Err(e), Ok(_)) => return Err(e.into()),
-        (Ok(_), Ok(r)) => r,
-    };
+    let report = report?;
     env.out.emit(&report, || text(&report))
 }
 

@@ -3,13 +3,11 @@
 
 use super::{Env, parse_id};
 use crate::cli::{ChatReadArgs, ListenCmd};
-use anyhow::Context;
-use jiff::civil::DateTime;
-use std::path::{Path, PathBuf};
-use trellis_chat::{Format, Kind, MessageRef, Options, Summary, Time};
+use std::path::Path;
+use trellis_app::chat::{Source, import_chat};
+use trellis_app::listen::ChatReport;
 use trellis_core::{EventId, ProgramId};
-use trellis_store::{ChatChannel, ChatImported, ChatLine, ChatPurged, ChatReport, ChatTime};
-use trellis_tone::Analyzer;
+use trellis_store::{ChatChannel, ChatImported, ChatPurged};
 
 pub async fn run(env: &Env, cmd: ListenCmd) -> anyhow::Result<()> {
     match cmd {
@@ -30,85 +28,6 @@ pub async fn run(env: &Env, cmd: ListenCmd) -> anyhow::Result<()> {
     }
 }
 
-fn chat_time(t: Time, place: &str) -> anyhow::Result<ChatTime> {
-    let c = t.local;
-    let dt = DateTime::new(
-        c.year as i16,
-        c.month as i8,
-        c.day as i8,
-        c.hour as i8,
-        c.minute as i8,
-        c.second as i8,
-        c.nanos as i32,
-    )
-    .with_context(|| format!("{place}: the time {c:?} is not a calendar time"))?;
-    Ok(match t.offset {
-        None => ChatTime::Local(dt),
-        Some(secs) => {
-            let offset = jiff::tz::Offset::from_seconds(secs)
-                .with_context(|| format!("{place}: offset {secs} s is out of range"))?;
-            ChatTime::Instant(
-                offset
-                    .to_timestamp(dt)
-                    .with_context(|| format!("{place}: time out of range"))?,
-            )
-        }
-    })
-}
-
-/// Messages handed from the reading thread to the store, a batch at a time.
-struct Batch {
-    format: Format,
-    /// The chat's name, as the export gives it (from the batch's first message).
-    chat: Option<String>,
-    lines: Vec<ChatLine>,
-}
-
-const BATCH: usize = 4096;
-
-/// Where an export comes from.
-pub(crate) enum Source {
-    File(PathBuf),
-    /// An export held in memory (the sample's community chat).
-    Bytes {
-        name: String,
-        bytes: Vec<u8>,
-        format: Format,
-    },
-}
-
-impl Source {
-    fn place(&self) -> String {
-        match self {
-            Source::File(p) => p.display().to_string(),
-            Source::Bytes { name, .. } => name.clone(),
-        }
-    }
-
-    /// The channel's name when neither `--channel` nor the export names it.
-    fn stem(&self) -> Option<String> {
-        match self {
-            Source::File(p) => p.file_stem().map(|s| s.to_string_lossy().into_owned()),
-            Source::Bytes { name, .. } => Some(name.clone()),
-        }
-    }
-
-    fn read(
-        &self,
-        options: &Options,
-        sink: &mut dyn FnMut(&MessageRef<'_>),
-    ) -> Result<Summary, trellis_chat::ChatError> {
-        match self {
-            Source::File(p) => trellis_chat::read(p, options, sink),
-            Source::Bytes {
-                name,
-                bytes,
-                format,
-            } => trellis_chat::read_bytes(name, bytes, *format, options, sink),
-        }
-    }
-}
-
 async fn import(
     env: &Env,
     file: &Path,
@@ -117,8 +36,9 @@ async fn import(
     read: &ChatReadArgs,
 ) -> anyhow::Result<()> {
     let program = ProgramId(parse_id("--program", program)?);
-    let (r, summary) = import_from(
-        env,
+    let (r, summary) = import_chat(
+        &env.store,
+        &env.ctx,
         Source::File(file.to_path_buf()),
         program,
         channel,
@@ -131,112 +51,6 @@ async fn import(
         }
     }
     env.out.emit(&r, || import_text(&r))
-}
-
-/// Reads and scores the export on a thread of its own while the store writes the batches
-/// before (parsing and tone on one core, hashing and the database on the other), and never
-/// holds more than a few batches: a 1M-message export does not sit in memory whole.
-pub(crate) async fn import_from(
-    env: &Env,
-    source: Source,
-    program: ProgramId,
-    channel: Option<&str>,
-    options: Options,
-) -> anyhow::Result<(ChatImported, Summary)> {
-    let place = source.place();
-    let stem = source.stem();
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(8);
-    let reader = tokio::task::spawn_blocking(move || read_batches(&source, &options, &sender));
-
-    let mut import = None;
-    while let Some(batch) = batches.recv().await {
-        let batch = batch?;
-        if import.is_none() {
-            let name = channel
-                .map(str::to_owned)
-                .or(batch.chat.clone())
-                .or(stem.clone())
-                .unwrap_or_else(|| "chat".to_owned());
-            import = Some(
-                env.store
-                    .begin_chat_import(&env.ctx, program, &name, batch.format.name())
-                    .await?,
-            );
-        }
-        if let Some(i) = import.as_mut() {
-            i.add(batch.lines).await?;
-        }
-    }
-    // A read error ends the import here, before `finish`: the transaction rolls back.
-    let summary = reader
-        .await
-        .context("the thread reading the export stopped")?
-        .context("reading the chat export")?;
-    let Some(import) = import else {
-        anyhow::bail!(
-            "{place}: the export holds no messages written by people (only system lines): nothing to import"
-        );
-    };
-    Ok((import.finish().await?, summary))
-}
-
-/// Parses the export, scores each message's tone, and sends batches of [`BATCH`].
-fn read_batches(
-    source: &Source,
-    options: &Options,
-    sender: &tokio::sync::mpsc::Sender<anyhow::Result<Batch>>,
-) -> anyhow::Result<Summary> {
-    let analyzer = Analyzer::shared();
-    let place = source.place();
-    let mut batch: Option<Batch> = None;
-    // Set when the store side stopped (an error there): the rest is only parsed.
-    let mut stopped = false;
-    let send = |b: Batch, stopped: &mut bool| {
-        if !*stopped && sender.blocking_send(Ok(b)).is_err() {
-            *stopped = true;
-        }
-    };
-    let summary = source.read(options, &mut |m: &MessageRef<'_>| {
-        if stopped || !matches!(m.kind, Kind::Message | Kind::Media) {
-            return;
-        }
-        let (Some(author), Some(time)) = (m.author.as_ref(), m.time) else {
-            return;
-        };
-        let at = match chat_time(time, &place) {
-            Ok(at) => at,
-            Err(e) => {
-                let _ = sender.blocking_send(Err(e));
-                stopped = true;
-                return;
-            }
-        };
-        let b = batch.get_or_insert_with(|| Batch {
-            format: m.format,
-            chat: m.chat.map(str::to_owned),
-            lines: Vec::with_capacity(BATCH),
-        });
-        b.lines.push(ChatLine {
-            at,
-            author: author.name.to_owned(),
-            author_id: author.id.map(str::to_owned),
-            text: m.text.to_owned(),
-            compound: if m.kind == Kind::Message {
-                analyzer.polarity_scores(m.text).compound
-            } else {
-                0.0
-            },
-        });
-        if b.lines.len() >= BATCH
-            && let Some(full) = batch.take()
-        {
-            send(full, &mut stopped);
-        }
-    })?;
-    if let Some(rest) = batch.take() {
-        send(rest, &mut stopped);
-    }
-    Ok(summary)
 }
 
 fn import_text(r: &ChatImported) -> String {
@@ -282,7 +96,7 @@ fn import_text(r: &ChatImported) -> String {
 
 async fn report(env: &Env, event: &str, days: i64) -> anyhow::Result<()> {
     let event = EventId(parse_id("EVENT", event)?);
-    let r = env.store.chat_report(&env.ctx, event, days).await?;
+    let r = trellis_app::listen::report(&env.store, &env.ctx, event, days).await?;
     env.out.emit(&r, || report_text(&r))
 }
 

@@ -1,10 +1,10 @@
 use super::Env;
-use super::listen::Source;
 use crate::cli::{SampleArgs, SampleSize};
 use anyhow::Context;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
+use trellis_app::chat::Source;
 use trellis_core::ProgramId;
 use trellis_core::event::EventStatus;
 use trellis_sample::{Size, community_chat, generate};
@@ -49,8 +49,9 @@ pub(crate) async fn load(
                 format: Some(trellis_chat::Format::WhatsApp),
                 day_order: Some(trellis_chat::DayOrder::DayFirst),
             };
-            let (imported, _) = super::listen::import_from(
-                env,
+            let (imported, _) = trellis_app::chat::import_chat(
+                &env.store,
+                &env.ctx,
                 source,
                 ProgramId(program),
                 Some(CHAT_CHANNEL),
@@ -112,7 +113,7 @@ pub async fn run(env: &Env, args: SampleArgs) -> anyhow::Result<()> {
             .iter()
             .find(|e| matches!(e.status, EventStatus::Draft | EventStatus::Announced))
         {
-            let d = env.store.event_detail(next.id, env.ctx.now).await?;
+            let d = super::event::detail(env, next.id).await?;
             s.push_str(&format!(
                 "\nnext event: {} '{}' on {} {}\n",
                 next.id, next.title, next.starts_local, next.tz

@@ -372,7 +372,7 @@ fn closing_waits_for_retro_follow_ups_and_pipeline_moves(cli: Cli) {
     assert_eq!(j["refused"][0]["gate"], "pipeline_moves");
     assert_eq!(
         j["refused"][0]["reasons"][0],
-        "0 of 2 forward pipeline moves since the program began; move 2 more people forward (`trellis board forward <PERSON>`)"
+        "0 of 2 forward pipeline moves since the program began; move 2 more people forward; move them with `trellis board forward <PERSON>`"
     );
     // Presented demos put presenters on the board (not a move); adding a card is not a move.
     let board = cli.json(&["board"]);

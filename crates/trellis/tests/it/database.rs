@@ -81,7 +81,7 @@ fn a_newer_schema_is_refused() {
     let r = cli.run(&["program", "list"]).fails(1);
     assert!(
         r.stderr.contains(&format!(
-            "has schema version 99, newer than this trellis knows ({})",
+            "has schema version 99, newer than this version of Trellis knows ({})",
             trellis_store::SCHEMA_VERSION
         )),
         "{}",

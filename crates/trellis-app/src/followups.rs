@@ -1,0 +1,80 @@
+//! Follow-up suggestions: whom to ask "what did you do next?" after a held event, by the
+//! core's rule (`trellis_core::followup`) over the facts the store loads.
+
+use crate::AppError;
+use jiff::Timestamp;
+use serde::Serialize;
+use trellis_core::followup::{self, Candidate, Why};
+use trellis_core::{EventId, PersonId};
+use trellis_store::Store;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestedPerson {
+    pub person: PersonId,
+    pub name: String,
+    pub why: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The JSON of `trellis followup suggest`: the keys are a public contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub event: EventId,
+    pub rule: &'static str,
+    pub sent: u32,
+    pub minimum: u32,
+    pub people: Vec<SuggestedPerson>,
+}
+
+/// Proposes up to `n` people to ask after `event`, by [`followup::RULE`].
+pub async fn suggest(
+    store: &Store,
+    event: EventId,
+    n: usize,
+    now: Timestamp,
+) -> Result<Suggestion, AppError> {
+    let f = store.followup_facts(event, now).await?;
+    let name = |p: &PersonId| f.names.get(p).cloned().unwrap_or_default();
+    let candidate = |person: PersonId, why: Why, note: Option<String>| {
+        let (do_not_contact, already_sent, asked_recently) =
+            f.contact.get(&person).copied().unwrap_or_default();
+        Candidate {
+            person,
+            name: name(&person),
+            why,
+            note,
+            do_not_contact,
+            already_sent,
+            asked_recently,
+        }
+    };
+    let mut candidates: Vec<Candidate> = f
+        .picks
+        .iter()
+        .map(|(p, _, why)| candidate(*p, Why::RetroPick, Some(why.clone())))
+        .collect();
+    let mut room: Vec<Candidate> = followup::room_classes(&f.rows, &f.earlier, &f.presenters)
+        .into_iter()
+        .map(|(p, why)| candidate(p, why, None))
+        .collect();
+    // Within a class, by name (then id): the order the rule keeps.
+    room.sort_by(|a, b| a.name.cmp(&b.name).then(a.person.cmp(&b.person)));
+    candidates.extend(room);
+    let people = followup::suggest(candidates, n)
+        .into_iter()
+        .map(|c| SuggestedPerson {
+            person: c.person,
+            name: c.name,
+            why: c.why.as_str(),
+            note: c.note,
+        })
+        .collect();
+    Ok(Suggestion {
+        event,
+        rule: followup::RULE,
+        sent: f.sent,
+        minimum: f.minimum,
+        people,
+    })
+}

@@ -1,0 +1,147 @@
+//! The discussion report of an event (`design.md`, "Listening to the community chat"): the
+//! store reads the window's facts, the core's rules say whether the chats cover it and what
+//! the verdict is. `trellis listen report` and the web event page both build it here.
+
+use crate::AppError;
+use serde::Serialize;
+use trellis_core::EventId;
+use trellis_core::listen::{ToneCounts, Verdict, covers, verdict};
+use trellis_core::time::rfc3339_utc;
+use trellis_store::{ChatWindow, Ctx, Store};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Window {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NegativeMessage {
+    pub author: String,
+    pub at: String,
+    /// `None` once the channel was purged or the author forgotten.
+    pub text: Option<String>,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedInfo {
+    pub count: u64,
+    /// How messages were matched to the event.
+    pub matched_on: Vec<String>,
+}
+
+/// The JSON of `trellis listen report`: the keys are a public contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatReport {
+    pub event: EventId,
+    pub title: String,
+    pub window: Window,
+    pub days: i64,
+    pub channels: Vec<String>,
+    pub covered: bool,
+    /// The span the imported chats hold, when any.
+    pub chats_span: Option<Window>,
+    pub baseline_per_day: f64,
+    pub messages: u64,
+    /// Messages per day in the window over the baseline's; `None` when the baseline is 0.
+    pub lift: Option<f64>,
+    pub voices: u64,
+    pub new_voices: u64,
+    pub related: RelatedInfo,
+    /// Over the related messages.
+    pub tone: ToneCounts,
+    pub most_negative: Vec<NegativeMessage>,
+    pub verdict: Verdict,
+    /// What the report cannot see (each surface words the remedy for its own limits).
+    pub limits: Vec<String>,
+}
+
+/// The report of `event` over `[start, start + days]`, read only: it changes nothing, so it
+/// does not count for the follow-up gate (the web page shows it on each view).
+pub async fn preview(store: &Store, event: EventId, days: i64) -> Result<ChatReport, AppError> {
+    Ok(assemble(store.chat_window(event, days).await?))
+}
+
+/// The same report, recorded (the last one per event): a recorded report that covers its
+/// window passes the follow-up gate.
+pub async fn report(
+    store: &Store,
+    ctx: &Ctx,
+    event: EventId,
+    days: i64,
+) -> Result<ChatReport, AppError> {
+    let r = preview(store, event, days).await?;
+    store
+        .record_chat_report(ctx, event, days, r.covered, r.verdict)
+        .await?;
+    Ok(r)
+}
+
+/// The report's figures from the window's facts, by the core's rules.
+fn assemble(w: ChatWindow) -> ChatReport {
+    let spans: Vec<_> = w
+        .channels
+        .iter()
+        .filter_map(|c| Some((c.first?, c.last?)))
+        .collect();
+    let covered = covers(w.from, w.to, spans.iter().copied());
+    let chats_span = spans
+        .iter()
+        .copied()
+        .reduce(|(a, b), (f, l)| (a.min(f), b.max(l)))
+        .map(|(f, l)| Window {
+            from: rfc3339_utc(f),
+            to: rfc3339_utc(l),
+        });
+    let baseline_per_day = w.baseline_messages as f64 / trellis_core::listen::BASELINE_DAYS as f64;
+    let per_day = w.messages as f64 / w.days as f64;
+    let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
+    let mut limits = vec![
+        "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
+        "related: a message naming a word of the event's or its demos' titles, a presenter, one of the program's own keywords, or the event generically (demo, talk, tonight, ...)".to_string(),
+    ];
+    for c in &w.channels {
+        if let Some(at) = c.purged_at {
+            limits.push(format!(
+                "channel \"{}\" was purged on {}: its older messages count as related as they were judged then (later demos and presenters are not matched in them)",
+                c.name,
+                rfc3339_utc(at)
+            ));
+        }
+    }
+    ChatReport {
+        event: w.event,
+        title: w.title,
+        window: Window {
+            from: rfc3339_utc(w.from),
+            to: rfc3339_utc(w.to),
+        },
+        days: w.days,
+        channels: w.channels.into_iter().map(|c| c.name).collect(),
+        covered,
+        chats_span,
+        baseline_per_day,
+        messages: w.messages,
+        lift,
+        voices: w.voices,
+        new_voices: w.new_voices,
+        related: RelatedInfo {
+            count: w.tone.total(),
+            matched_on: w.matched_on,
+        },
+        verdict: verdict(covered, per_day, baseline_per_day, &w.tone),
+        tone: w.tone,
+        most_negative: w
+            .most_negative
+            .into_iter()
+            .map(|m| NegativeMessage {
+                author: m.author,
+                at: rfc3339_utc(m.at),
+                text: m.text,
+                score: m.score_e4 as f64 / 10_000.0,
+            })
+            .collect(),
+        limits,
+    }
+}
