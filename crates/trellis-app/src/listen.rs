@@ -3,6 +3,7 @@
 //! the verdict is. `trellis listen report` and the web event page both build it here.
 
 use crate::AppError;
+use jiff::Timestamp;
 use serde::Serialize;
 use trellis_core::EventId;
 use trellis_core::listen::{ToneCounts, Verdict, covers, verdict};
@@ -11,14 +12,17 @@ use trellis_store::{ChatWindow, Ctx, Store};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Window {
-    pub from: String,
-    pub to: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub from: Timestamp,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub to: Timestamp,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NegativeMessage {
     pub author: String,
-    pub at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub at: Timestamp,
     /// `None` once the channel was purged or the author forgotten.
     pub text: Option<String>,
     pub score: f64,
@@ -90,10 +94,7 @@ fn assemble(w: ChatWindow) -> ChatReport {
         .iter()
         .copied()
         .reduce(|(a, b), (f, l)| (a.min(f), b.max(l)))
-        .map(|(f, l)| Window {
-            from: rfc3339_utc(f),
-            to: rfc3339_utc(l),
-        });
+        .map(|(from, to)| Window { from, to });
     let baseline_per_day = w.baseline_messages as f64 / trellis_core::listen::BASELINE_DAYS as f64;
     let per_day = w.messages as f64 / w.days as f64;
     let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
@@ -114,8 +115,8 @@ fn assemble(w: ChatWindow) -> ChatReport {
         event: w.event,
         title: w.title,
         window: Window {
-            from: rfc3339_utc(w.from),
-            to: rfc3339_utc(w.to),
+            from: w.from,
+            to: w.to,
         },
         days: w.days,
         channels: w.channels.into_iter().map(|c| c.name).collect(),
@@ -137,7 +138,7 @@ fn assemble(w: ChatWindow) -> ChatReport {
             .into_iter()
             .map(|m| NegativeMessage {
                 author: m.author,
-                at: rfc3339_utc(m.at),
+                at: m.at,
                 text: m.text,
                 score: m.score_e4 as f64 / 10_000.0,
             })

@@ -47,7 +47,7 @@ impl FromStr for Role {
             .into_iter()
             .find(|r| r.as_str() == s.trim())
             .ok_or_else(|| {
-                CoreError::invalid("--role", s, "is not a role (admin, organizer, viewer)")
+                CoreError::invalid("role", s, "is not a role (admin, organizer, viewer)")
             })
     }
 }

@@ -67,7 +67,7 @@ impl FromStr for Rsvp {
             .find(|v| v.as_str() == s)
             .ok_or_else(|| {
                 CoreError::invalid(
-                    "--rsvp",
+                    "rsvp",
                     s,
                     "is not one of going, waitlist, declined, invited",
                 )

@@ -71,7 +71,7 @@ pub fn parse_answers(raw: &str) -> Result<[u8; 7], CoreError> {
     let parts: Vec<&str> = raw.split(',').map(str::trim).collect();
     if parts.len() != 7 {
         return Err(CoreError::invalid(
-            "--answers",
+            "answers",
             raw,
             format!(
                 "has {} answers; the scale has 7 items, each answered 1–5",
@@ -85,7 +85,7 @@ pub fn parse_answers(raw: &str) -> Result<[u8; 7], CoreError> {
             Ok(v @ 1..=5) => out[i] = v,
             _ => {
                 return Err(CoreError::invalid(
-                    "--answers",
+                    "answers",
                     raw,
                     format!(
                         "item {} is {p:?}; answers are 1 (first option) to 5 (last option)",
@@ -122,7 +122,7 @@ pub fn score(answers: &[u8; 7]) -> f64 {
 pub fn hours(raw: f64) -> Result<f64, CoreError> {
     if !raw.is_finite() || !(0.0..=24.0 * 14.0).contains(&raw) {
         return Err(CoreError::invalid(
-            "--hours",
+            "hours",
             raw,
             "must be between 0 and 336 (two weeks of hours)",
         ));

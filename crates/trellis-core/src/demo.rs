@@ -138,7 +138,7 @@ impl Checklist {
                 "wip_welcome" => c.wip_welcome = true,
                 other => {
                     return Err(CoreError::invalid(
-                        "--checklist",
+                        "checklist",
                         other,
                         format!(
                             "is not a checklist item (one of {})",
@@ -169,7 +169,7 @@ impl Checklist {
 
 /// Validates a demo title.
 pub fn validate_title(raw: &str) -> Result<String, CoreError> {
-    crate::program::validate_name("--title", raw)
+    crate::program::validate_name("title", raw)
 }
 
 #[cfg(test)]
@@ -206,7 +206,7 @@ mod tests {
             Checklist::parse("slides")
                 .unwrap_err()
                 .to_string()
-                .contains("--checklist")
+                .contains("checklist")
         );
     }
 }

@@ -38,13 +38,13 @@ macro_rules! text_enum {
     };
 }
 
-text_enum!(Channel, "--channel", "a channel", {
+text_enum!(Channel, "channel", "a channel", {
     Message => "message",
     Form => "form",
     Chat => "chat",
 });
 
-text_enum!(Outcome, "--outcome", "an outcome", {
+text_enum!(Outcome, "outcome", "an outcome", {
     Built => "built",
     Shipped => "shipped",
     Collaborated => "collaborated",
@@ -265,7 +265,7 @@ mod tests {
                 .parse::<Channel>()
                 .unwrap_err()
                 .to_string()
-                .starts_with("--channel: \"email\" is not a channel")
+                .starts_with("channel: \"email\" is not a channel")
         );
         assert_eq!("came_back".parse::<Outcome>().unwrap(), Outcome::CameBack);
     }

@@ -9,7 +9,7 @@ use crate::error::CoreError;
 /// than a missed one (the organizer can still merge by hand).
 pub fn normalise_email(raw: &str) -> Result<String, CoreError> {
     let email = raw.trim().to_lowercase();
-    let bad = |problem: &str| Err(CoreError::invalid("--email", raw, problem));
+    let bad = |problem: &str| Err(CoreError::invalid("email", raw, problem));
     if email.is_empty() {
         return bad("is empty");
     }
@@ -38,7 +38,7 @@ pub fn normalise_email(raw: &str) -> Result<String, CoreError> {
 
 /// Checks a person's display name.
 pub fn validate_display_name(raw: &str) -> Result<String, CoreError> {
-    crate::program::validate_name("--name", raw)
+    crate::program::validate_name("name", raw)
 }
 
 #[cfg(test)]
@@ -67,7 +67,7 @@ mod tests {
             "ana@-x.org",
         ] {
             let err = normalise_email(bad).unwrap_err().to_string();
-            assert!(err.starts_with("--email:"), "{bad}: {err}");
+            assert!(err.starts_with("email:"), "{bad}: {err}");
         }
     }
 }

@@ -79,7 +79,7 @@ impl FromStr for Stage {
             .find(|v| v.as_str() == norm)
             .ok_or_else(|| {
                 CoreError::invalid(
-                    "--stage",
+                    "stage",
                     s,
                     "is not a stage (spotted, warm_intro, candidate, speaker, repeat)",
                 )
@@ -117,7 +117,7 @@ mod tests {
                 .parse::<Stage>()
                 .unwrap_err()
                 .to_string()
-                .starts_with("--stage:")
+                .starts_with("stage:")
         );
     }
 }

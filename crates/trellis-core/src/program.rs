@@ -73,20 +73,20 @@ impl SettingsInput {
     pub fn resolve(self) -> Result<ProgramSettings, CoreError> {
         let d = ProgramSettings::default();
         let s = ProgramSettings {
-            demo_target: self.demo_target.map_or(Ok(d.demo_target), |v| {
-                count("--demo-target", v, 0, MAX_SLOTS)
-            })?,
+            demo_target: self
+                .demo_target
+                .map_or(Ok(d.demo_target), |v| count("demo_target", v, 0, MAX_SLOTS))?,
             default_slots: self
                 .slots
-                .map_or(Ok(d.default_slots), |v| count("--slots", v, 0, MAX_SLOTS))?,
+                .map_or(Ok(d.default_slots), |v| count("slots", v, 0, MAX_SLOTS))?,
             followup_minimum: self.followup_minimum.map_or(Ok(d.followup_minimum), |v| {
-                count("--followup-minimum", v, 0, MAX_FOLLOWUPS)
+                count("followup_minimum", v, 0, MAX_FOLLOWUPS)
             })?,
             retro_hours: self.retro_hours.map_or(Ok(d.retro_hours), |v| {
-                count("--retro-hours", v, 1, MAX_RETRO_HOURS)
+                count("retro_hours", v, 1, MAX_RETRO_HOURS)
             })?,
             moves_per_event: self.moves_per_event.map_or(Ok(d.moves_per_event), |v| {
-                count("--moves-per-event", v, 0, MAX_SLOTS)
+                count("moves_per_event", v, 0, MAX_SLOTS)
             })?,
         };
         Ok(s)
@@ -144,7 +144,7 @@ mod tests {
         }
         .resolve()
         .unwrap_err();
-        assert_eq!(err.to_string(), "--slots: \"-2\" must not be negative");
+        assert_eq!(err.to_string(), "slots: \"-2\" must not be negative");
     }
 
     #[test]
@@ -155,7 +155,7 @@ mod tests {
         }
         .resolve()
         .unwrap_err();
-        assert!(err.to_string().contains("--retro-hours"));
+        assert!(err.to_string().contains("retro_hours"));
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl LocalStart {
 /// invitation for 02:30 on that night would be wrong whichever way we guessed. A time
 /// that exists twice (the clock is put back) is read as the first of the two.
 pub fn local_start(field: &str, text: &str, tz_name: &str) -> Result<LocalStart, CoreError> {
-    let tz = zone("--tz", tz_name)?;
+    let tz = zone("tz", tz_name)?;
     let trimmed = text.trim();
     let local = DateTime::strptime("%Y-%m-%d %H:%M", trimmed).map_err(|_| {
         CoreError::invalid(
@@ -86,6 +86,30 @@ pub fn rfc3339_utc(at: Timestamp) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Serde writers for view types that hold instants: the JSON contract writes them as
+/// [`rfc3339_utc`] and [`rfc3339_in`] do (whole seconds), while the types keep `Timestamp`s
+/// and zoned times for each surface to format its own way.
+pub mod json {
+    use jiff::{Timestamp, ZonedDateTime};
+    use serde::Serializer;
+
+    pub fn utc<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::rfc3339_utc(*t))
+    }
+
+    pub fn utc_opt<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_some(&super::rfc3339_utc(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// A zoned time with its offset: `2026-03-12T18:30:00+01:00`.
+    pub fn local<S: Serializer>(z: &ZonedDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+    }
+}
+
 /// Microseconds since the Unix epoch, the storage form of every instant.
 pub fn to_micros(at: Timestamp) -> i64 {
     at.as_microsecond()
@@ -108,7 +132,7 @@ mod tests {
 
     #[test]
     fn reads_local_time_in_the_programs_zone() {
-        let s = local_start("--at", "2026-03-12 18:30", "Europe/Berlin").unwrap();
+        let s = local_start("at", "2026-03-12 18:30", "Europe/Berlin").unwrap();
         assert_eq!(rfc3339_utc(s.at), "2026-03-12T17:30:00Z");
         assert_eq!(s.local_text(), "2026-03-12 18:30");
         assert_eq!(
@@ -119,41 +143,41 @@ mod tests {
 
     #[test]
     fn a_time_in_the_spring_gap_is_refused() {
-        let e = local_start("--at", "2026-03-29 02:30", "Europe/Berlin")
+        let e = local_start("at", "2026-03-29 02:30", "Europe/Berlin")
             .unwrap_err()
             .to_string();
         assert!(
-            e.starts_with("--at: \"2026-03-29 02:30\" does not exist in Europe/Berlin"),
+            e.starts_with("at: \"2026-03-29 02:30\" does not exist in Europe/Berlin"),
             "{e}"
         );
     }
 
     #[test]
     fn a_time_in_the_autumn_fold_is_the_first_one() {
-        let s = local_start("--at", "2026-10-25 02:30", "Europe/Berlin").unwrap();
+        let s = local_start("at", "2026-10-25 02:30", "Europe/Berlin").unwrap();
         assert_eq!(rfc3339_utc(s.at), "2026-10-25T00:30:00Z");
     }
 
     #[test]
     fn bad_text_and_zones_name_the_field() {
         assert!(
-            local_start("--at", "12/03/2026 18:30", "Europe/Berlin")
+            local_start("at", "12/03/2026 18:30", "Europe/Berlin")
                 .unwrap_err()
                 .to_string()
-                .starts_with("--at:")
+                .starts_with("at:")
         );
-        assert!(local_start("--at", "2026-02-30 18:30", "Europe/Berlin").is_err());
+        assert!(local_start("at", "2026-02-30 18:30", "Europe/Berlin").is_err());
         assert!(
-            local_start("--at", "2026-03-12 18:30", "Mars/Olympus")
+            local_start("at", "2026-03-12 18:30", "Mars/Olympus")
                 .unwrap_err()
                 .to_string()
-                .starts_with("--tz:")
+                .starts_with("tz:")
         );
     }
 
     #[test]
     fn micros_round_trip() {
-        let s = local_start("--at", "2026-03-12 18:30", "UTC").unwrap();
+        let s = local_start("at", "2026-03-12 18:30", "UTC").unwrap();
         assert_eq!(from_micros(to_micros(s.at)), s.at);
     }
 }

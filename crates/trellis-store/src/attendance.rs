@@ -87,7 +87,7 @@ impl Store {
             && status == EventStatus::Draft
         {
             return Err(CoreError::invalid(
-                "--checked-in",
+                "checked_in",
                 input.event,
                 "is a draft event; check-in is recorded on the night (announce the event first)",
             )

@@ -9,7 +9,6 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 use trellis_core::pipeline::Stage;
-use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, PersonId, ProgramId};
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,7 +17,8 @@ pub struct Card {
     pub name: String,
     pub stage: Stage,
     pub quiet_killer: bool,
-    pub added_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub added_at: jiff::Timestamp,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,7 +40,8 @@ pub struct Move {
     pub to: Stage,
     pub forward: bool,
     pub automatic: bool,
-    pub at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub at: jiff::Timestamp,
     pub actor: String,
 }
 
@@ -219,7 +220,7 @@ impl Store {
                 name: text(r, "display_name")?,
                 stage: parse(r, "stage")?,
                 quiet_killer: flag(r, "quiet_killer")?,
-                added_at: rfc3339_utc(at(r, "added_at_us")?),
+                added_at: at(r, "added_at_us")?,
             };
             quiet += u32::from(card.quiet_killer);
             stages.entry(card.stage.as_str()).or_default().push(card);
@@ -255,7 +256,7 @@ impl Store {
             name,
             stage,
             quiet_killer,
-            added_at: rfc3339_utc(ctx.now),
+            added_at: ctx.now,
         })
     }
 
@@ -293,9 +294,7 @@ impl Store {
             })?,
         };
         if to == from {
-            return Err(
-                CoreError::invalid("--to", to, format!("is where {name} already is")).into(),
-            );
+            return Err(CoreError::invalid("to", to, format!("is where {name} already is")).into());
         }
         let id = record_move(&mut tx, ctx, program, person, from, to, false).await?;
         tx.commit().await?;
@@ -307,7 +306,7 @@ impl Store {
             to,
             forward: from.is_forward_to(to),
             automatic: false,
-            at: rfc3339_utc(ctx.now),
+            at: ctx.now,
             actor: ctx.actor.clone(),
         })
     }
@@ -351,7 +350,7 @@ impl Store {
                     to: parse(r, "to_stage")?,
                     forward: flag(r, "forward")?,
                     automatic: flag(r, "automatic")?,
-                    at: rfc3339_utc(at(r, "at_us")?),
+                    at: at(r, "at_us")?,
                     actor: text(r, "actor")?,
                 })
             })

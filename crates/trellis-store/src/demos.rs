@@ -9,7 +9,6 @@ use sqlx::any::AnyRow;
 use trellis_core::demo::{Checklist, DemoStatus, validate_title};
 use trellis_core::event::EventStatus;
 use trellis_core::gate::{Action, Snapshot, evaluate};
-use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, DemoId, EventId, PersonId};
 
 #[derive(Debug, Clone)]
@@ -43,7 +42,8 @@ pub struct DemoView {
     pub screening_passed: bool,
     pub checklist: Vec<&'static str>,
     pub screening_note: Option<String>,
-    pub contract_accepted_at: Option<String>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub contract_accepted_at: Option<jiff::Timestamp>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<OverrideRecord>,
 }
@@ -82,7 +82,7 @@ fn fold_rows(rows: &[AnyRow]) -> Result<Vec<DemoView>, StoreError> {
             screening_passed: flag(r, "screening_passed")?,
             checklist: checklist.ticked(),
             screening_note: opt_text(r, "screening_note")?,
-            contract_accepted_at: opt_at(r, "contract_accepted_at_us")?.map(rfc3339_utc),
+            contract_accepted_at: opt_at(r, "contract_accepted_at_us")?,
             overrides: Vec::new(),
         });
     }
@@ -161,14 +161,14 @@ impl Store {
     pub async fn propose_demo(&self, ctx: &Ctx, new: &NewDemo) -> Result<DemoView, StoreError> {
         let title = validate_title(&new.title)?;
         if new.presenters.is_empty() {
-            return Err(CoreError::invalid("--person", "", "give at least one presenter").into());
+            return Err(CoreError::invalid("person", "", "give at least one presenter").into());
         }
         let mut tx = self.write_tx().await?;
         lock_event(&mut tx, new.event).await?;
         let (_, _, facts) = load_event_facts(&mut tx, new.event).await?;
         if !matches!(facts.status, EventStatus::Draft | EventStatus::Announced) {
             return Err(CoreError::invalid(
-                "--event",
+                "event",
                 new.event,
                 format!(
                     "is {}; demos are proposed for draft or announced events",

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use trellis_core::event::EventStatus;
 use trellis_core::gate::{Action, Snapshot, evaluate};
 use trellis_core::program::count;
-use trellis_core::time::{self, rfc3339_in, rfc3339_utc};
+use trellis_core::time;
 use trellis_core::{EventId, ProgramId};
 
 #[derive(Debug, Clone)]
@@ -45,7 +45,8 @@ pub struct EventSummary {
     pub program: String,
     pub title: String,
     /// The instant, RFC 3339 with the offset of the program's zone.
-    pub starts_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::local")]
+    pub starts_at: jiff::ZonedDateTime,
     /// The wall-clock time as typed, and its zone.
     pub starts_local: String,
     pub tz: String,
@@ -56,7 +57,8 @@ pub struct EventSummary {
     pub slots_taken: u32,
     pub demos_confirmed: u32,
     pub demos_presented: u32,
-    pub created_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub created_at: jiff::Timestamp,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,7 +66,8 @@ pub struct StatusChange {
     pub event: EventId,
     pub from: Option<EventStatus>,
     pub to: EventStatus,
-    pub at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub at: jiff::Timestamp,
     pub actor: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<OverrideRecord>,
@@ -108,7 +111,7 @@ fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
         program_id: ProgramId(i64_(r, "program_id")?),
         program: text(r, "program")?,
         title: text(r, "title")?,
-        starts_at: rfc3339_in(at(r, "starts_at_us")?, &tz),
+        starts_at: at(r, "starts_at_us")?.to_zoned_datetime(tz),
         starts_local: text(r, "starts_local")?,
         tz: tz_name,
         venue: opt_text(r, "venue")?,
@@ -118,7 +121,7 @@ fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
         slots_taken: count("taken")?,
         demos_confirmed: count("confirmed")?,
         demos_presented: count("presented")?,
-        created_at: rfc3339_utc(at(r, "created_at_us")?),
+        created_at: at(r, "created_at_us")?,
     })
 }
 
@@ -158,17 +161,17 @@ impl Store {
         override_reason: Option<&str>,
     ) -> Result<EventSummary, StoreError> {
         let program = self.program(new.program).await?;
-        let title = trellis_core::program::validate_name("--title", &new.title)?;
-        let start = time::local_start("--at", &new.at, &program.tz)?;
+        let title = trellis_core::program::validate_name("title", &new.title)?;
+        let start = time::local_start("at", &new.at, &program.tz)?;
         let slots = match new.slots {
-            Some(v) => count("--slots", v, 0, 100)?,
+            Some(v) => count("slots", v, 0, 100)?,
             None => program.settings.default_slots,
         };
         let capacity = new
             .capacity
-            .map(|c| count("--capacity", c, 0, 1_000_000))
+            .map(|c| count("capacity", c, 0, 1_000_000))
             .transpose()?;
-        let venue = optional_text("--venue", &new.venue)?;
+        let venue = optional_text("venue", &new.venue)?;
         let mut tx = self.write_tx().await?;
         // Planning is a program-level action: lock the program row first.
         sqlx::query("UPDATE programs SET tz = tz WHERE id = $1")
@@ -278,7 +281,7 @@ impl Store {
                 event: id,
                 from,
                 to: parse(r, "to_status")?,
-                at: rfc3339_utc(at(r, "at_us")?),
+                at: at(r, "at_us")?,
                 actor: text(r, "actor")?,
                 overrides: Vec::new(),
             })
@@ -349,7 +352,7 @@ impl Store {
             event: id,
             from: Some(from),
             to,
-            at: rfc3339_utc(ctx.now),
+            at: ctx.now,
             actor: ctx.actor.clone(),
             overrides,
         })
@@ -383,7 +386,7 @@ impl Store {
             .into());
         }
         if let Some(t) = &edit.title {
-            let t = trellis_core::program::validate_name("--title", t)?;
+            let t = trellis_core::program::validate_name("title", t)?;
             sqlx::query("UPDATE events SET title = $1 WHERE id = $2")
                 .bind(t)
                 .bind(id.0)
@@ -391,7 +394,7 @@ impl Store {
                 .await?;
         }
         if let Some(a) = &edit.at {
-            let start = time::local_start("--at", a, &current.tz)?;
+            let start = time::local_start("at", a, &current.tz)?;
             sqlx::query("UPDATE events SET starts_local = $1, starts_at_us = $2 WHERE id = $3")
                 .bind(start.local_text())
                 .bind(time::to_micros(start.at))
@@ -400,10 +403,10 @@ impl Store {
                 .await?;
         }
         if let Some(s) = edit.slots {
-            let slots = count("--slots", s, 0, 100)?;
+            let slots = count("slots", s, 0, 100)?;
             if slots < current.slots_taken {
                 return Err(trellis_core::CoreError::invalid(
-                    "--slots",
+                    "slots",
                     s,
                     format!("is below the {} slots already taken by confirmed demos; withdraw one first", current.slots_taken),
                 )
@@ -416,7 +419,7 @@ impl Store {
                 .await?;
         }
         if edit.venue.is_some() {
-            let venue = optional_text("--venue", &edit.venue)?;
+            let venue = optional_text("venue", &edit.venue)?;
             sqlx::query("UPDATE events SET venue = $1 WHERE id = $2")
                 .bind(venue)
                 .bind(id.0)
@@ -424,7 +427,7 @@ impl Store {
                 .await?;
         }
         if let Some(c) = edit.capacity {
-            let c = count("--capacity", c, 0, 1_000_000)?;
+            let c = count("capacity", c, 0, 1_000_000)?;
             sqlx::query("UPDATE events SET capacity = $1 WHERE id = $2")
                 .bind(i64::from(c))
                 .bind(id.0)

@@ -54,10 +54,12 @@ pub struct FollowupView {
     pub person: PersonId,
     pub name: String,
     pub channel: Channel,
-    pub sent_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub sent_at: jiff::Timestamp,
     pub answer: Option<String>,
     pub outcome: Option<Outcome>,
-    pub answered_at: Option<String>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub answered_at: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,7 +69,8 @@ pub struct FollowupStatus {
     pub sent: u32,
     pub minimum: u32,
     pub answered: u32,
-    pub due: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub due: jiff::Timestamp,
     pub followups: Vec<FollowupView>,
 }
 
@@ -107,6 +110,90 @@ fn seen(r: &sqlx::any::AnyRow) -> Result<Seen, StoreError> {
     })
 }
 
+/// The retro's follow-up picks of an event, in order: person, name, the retro's reason.
+async fn retro_picks(
+    conn: &mut AnyConnection,
+    event: EventId,
+) -> Result<Vec<(PersonId, String, String)>, StoreError> {
+    sqlx::query(
+        "SELECT p.id, p.display_name, f.why FROM retro_followups f JOIN people p ON p.id = f.person_id WHERE f.event_id = $1 ORDER BY f.position",
+    )
+    .bind(event.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            PersonId(i64_(r, "id")?),
+            text(r, "display_name")?,
+            text(r, "why")?,
+        ))
+    })
+    .collect()
+}
+
+/// The attendance rows of an event, and of its program's held events that started before it.
+async fn attendance_rows(
+    conn: &mut AnyConnection,
+    event: EventId,
+    program: i64,
+    starts_us: i64,
+) -> Result<(Vec<Seen>, Vec<Seen>), StoreError> {
+    let (mut rows, mut earlier) = (Vec::new(), Vec::new());
+    for r in &sqlx::query(
+        "SELECT a.event_id, a.person_id, a.rsvp, a.checked_in FROM attendances a JOIN events e ON e.id = a.event_id \
+         WHERE e.program_id = $1 AND (e.id = $2 OR (e.starts_at_us < $3 AND e.status IN ('held', 'closed')))",
+    )
+    .bind(program)
+    .bind(event.0)
+    .bind(starts_us)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let s = seen(r)?;
+        if s.event == event {
+            rows.push(s);
+        } else {
+            earlier.push(s);
+        }
+    }
+    Ok((rows, earlier))
+}
+
+/// For each person: declined contact, already asked about this event, asked about another
+/// one within the quiet days.
+async fn contact_flags(
+    conn: &mut AnyConnection,
+    event: EventId,
+    people: impl Iterator<Item = &PersonId>,
+    now: jiff::Timestamp,
+) -> Result<HashMap<PersonId, (bool, bool, bool)>, StoreError> {
+    let quiet_since = now.as_microsecond() - QUIET_DAYS * 86_400_000_000;
+    let mut contact = HashMap::new();
+    for person in people {
+        let flags = sqlx::query(
+            "SELECT p.do_not_contact, \
+               (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id = $2) AS this_event, \
+               (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id <> $2 AND f.sent_at_us > $3) AS recent \
+             FROM people p WHERE p.id = $1",
+        )
+        .bind(person.0)
+        .bind(event.0)
+        .bind(quiet_since)
+        .fetch_one(&mut *conn)
+        .await?;
+        contact.insert(
+            *person,
+            (
+                i64_(&flags, "do_not_contact")? != 0,
+                i64_(&flags, "this_event")? > 0,
+                i64_(&flags, "recent")? > 0,
+            ),
+        );
+    }
+    Ok(contact)
+}
+
 fn view(r: &sqlx::any::AnyRow) -> Result<FollowupView, StoreError> {
     Ok(FollowupView {
         id: i64_(r, "id")?,
@@ -114,10 +201,10 @@ fn view(r: &sqlx::any::AnyRow) -> Result<FollowupView, StoreError> {
         person: PersonId(i64_(r, "person_id")?),
         name: text(r, "display_name")?,
         channel: parse(r, "channel")?,
-        sent_at: rfc3339_utc(at(r, "sent_at_us")?),
+        sent_at: at(r, "sent_at_us")?,
         answer: opt_text(r, "answer")?,
         outcome: opt_text(r, "outcome")?.map(|o| o.parse()).transpose()?,
-        answered_at: opt_at(r, "answered_at_us")?.map(rfc3339_utc),
+        answered_at: opt_at(r, "answered_at_us")?,
     })
 }
 
@@ -136,38 +223,8 @@ impl Store {
             .await?;
         let program = i64_(&ev, "program_id")?;
         let starts = i64_(&ev, "starts_at_us")?;
-        let mut picks = Vec::new();
-        for r in &sqlx::query(
-            "SELECT p.id, p.display_name, f.why FROM retro_followups f JOIN people p ON p.id = f.person_id WHERE f.event_id = $1 ORDER BY f.position",
-        )
-        .bind(event.0)
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            picks.push((
-                PersonId(i64_(r, "id")?),
-                text(r, "display_name")?,
-                text(r, "why")?,
-            ));
-        }
-        let (mut rows, mut earlier) = (Vec::new(), Vec::new());
-        for r in &sqlx::query(
-            "SELECT a.event_id, a.person_id, a.rsvp, a.checked_in FROM attendances a JOIN events e ON e.id = a.event_id \
-             WHERE e.program_id = $1 AND (e.id = $2 OR (e.starts_at_us < $3 AND e.status IN ('held', 'closed')))",
-        )
-        .bind(program)
-        .bind(event.0)
-        .bind(starts)
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            let s = seen(r)?;
-            if s.event == event {
-                rows.push(s);
-            } else {
-                earlier.push(s);
-            }
-        }
+        let picks = retro_picks(&mut conn, event).await?;
+        let (rows, earlier) = attendance_rows(&mut conn, event, program, starts).await?;
         let presenters: HashSet<PersonId> = sqlx::query(
             "SELECT dp.person_id FROM demos d JOIN demo_presenters dp ON dp.demo_id = d.id WHERE d.event_id = $1 AND d.status = 'presented'",
         )
@@ -190,30 +247,7 @@ impl Store {
         for (p, name, _) in &picks {
             names.insert(*p, name.clone());
         }
-        // Only the people the rule could suggest: the picks and the event's rows.
-        let quiet_since = now.as_microsecond() - QUIET_DAYS * 86_400_000_000;
-        let mut contact = HashMap::new();
-        for person in names.keys() {
-            let flags = sqlx::query(
-                "SELECT p.do_not_contact, \
-                   (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id = $2) AS this_event, \
-                   (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id <> $2 AND f.sent_at_us > $3) AS recent \
-                 FROM people p WHERE p.id = $1",
-            )
-            .bind(person.0)
-            .bind(event.0)
-            .bind(quiet_since)
-            .fetch_one(&mut *conn)
-            .await?;
-            contact.insert(
-                *person,
-                (
-                    i64_(&flags, "do_not_contact")? != 0,
-                    i64_(&flags, "this_event")? > 0,
-                    i64_(&flags, "recent")? > 0,
-                ),
-            );
-        }
+        let contact = contact_flags(&mut conn, event, names.keys(), now).await?;
         let sent = sqlx::query("SELECT COUNT(*) AS n FROM followups WHERE event_id = $1")
             .bind(event.0)
             .fetch_one(&mut *conn)
@@ -314,7 +348,7 @@ impl Store {
         let answer = answer.trim();
         if answer.is_empty() {
             return Err(
-                CoreError::invalid("--text", answer, "is empty; record what they said").into(),
+                CoreError::invalid("text", answer, "is empty; record what they said").into(),
             );
         }
         let mut tx = self.write_tx().await?;
@@ -384,7 +418,7 @@ impl Store {
             sent: followups.len() as u32,
             minimum,
             answered: followups.iter().filter(|f| f.answered_at.is_some()).count() as u32,
-            due: rfc3339_utc(due),
+            due,
             followups,
         })
     }

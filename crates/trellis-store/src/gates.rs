@@ -9,7 +9,6 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use trellis_core::gate::{CycleFacts, Decision, DemoFacts, EventFacts, Snapshot};
 use trellis_core::program::ProgramSettings;
-use trellis_core::time::rfc3339_utc;
 use trellis_core::{DemoId, EventId, ProgramId};
 
 /// Takes the event's row lock: the first write of a gated transaction. On PostgreSQL it
@@ -279,7 +278,8 @@ pub struct OverrideRecord {
     pub reasons: Vec<String>,
     pub reason: String,
     pub actor: String,
-    pub at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub at: jiff::Timestamp,
 }
 
 /// Lets a decision through, refuses it, or records the override that passes it.
@@ -297,7 +297,7 @@ pub(crate) async fn enforce(
     let Some(reason) = reason else {
         if override_reason.is_some() {
             return Err(trellis_core::CoreError::invalid(
-                "--override",
+                "override",
                 "",
                 "needs a reason: say why the gate is passed",
             )
@@ -349,7 +349,7 @@ pub(crate) async fn enforce(
             reasons,
             reason: reason.to_owned(),
             actor: ctx.actor.clone(),
-            at: rfc3339_utc(ctx.now),
+            at: ctx.now,
         });
     }
     Ok(records)
@@ -382,7 +382,7 @@ impl Store {
                     reasons,
                     reason: text(r, "reason")?,
                     actor: text(r, "actor")?,
-                    at: rfc3339_utc(at(r, "at_us")?),
+                    at: at(r, "at_us")?,
                 })
             })
             .collect()

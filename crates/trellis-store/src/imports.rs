@@ -99,7 +99,8 @@ pub struct ImportRecord {
     pub updated: i64,
     pub unchanged: i64,
     pub skipped: i64,
-    pub at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub at: jiff::Timestamp,
     pub actor: String,
 }
 
@@ -413,7 +414,7 @@ impl Store {
         let slots = i64_(&ev, "slots")?;
         if status == EventStatus::Cancelled {
             return Err(CoreError::invalid(
-                "--event",
+                "event",
                 req.event,
                 "is cancelled; nothing can be imported into it",
             )
@@ -590,7 +591,7 @@ impl Store {
                     updated: i64_(r, "updated")?,
                     unchanged: i64_(r, "unchanged")?,
                     skipped: i64_(r, "skipped")?,
-                    at: trellis_core::time::rfc3339_utc(crate::row::at(r, "at_us")?),
+                    at: crate::row::at(r, "at_us")?,
                     actor: text(r, "actor")?,
                 })
             })
@@ -796,7 +797,7 @@ async fn write_guests(
     }
     if status == EventStatus::Draft && writes.iter().any(|w| w.2 != CheckedIn::Unknown) {
         return Err(CoreError::invalid(
-            "--event",
+            "event",
             event,
             "is a draft event, and the file records who was checked in; check-in belongs to an announced or held event: announce it first",
         )

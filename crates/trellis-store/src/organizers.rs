@@ -9,7 +9,6 @@ use sqlx::Row;
 use trellis_core::checkin;
 use trellis_core::event::EventStatus;
 use trellis_core::person::normalise_email;
-use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, EventId, ProgramId};
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +28,8 @@ pub struct CheckinView {
     pub score: f64,
     pub high: bool,
     pub hours: f64,
-    pub at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub at: jiff::Timestamp,
 }
 
 impl Store {
@@ -40,7 +40,7 @@ impl Store {
         email: Option<&str>,
         programs: &[ProgramId],
     ) -> Result<Organizer, StoreError> {
-        let name = trellis_core::program::validate_name("--name", name)?;
+        let name = trellis_core::program::validate_name("name", name)?;
         let email = email.map(normalise_email).transpose()?;
         let mut tx = self.write_tx().await?;
         if sqlx::query("SELECT id FROM organizers WHERE lower(name) = lower($1)")
@@ -158,7 +158,7 @@ impl Store {
         }
         .ok_or_else(|| {
             CoreError::invalid(
-                "--organizer",
+                "organizer",
                 key,
                 "is not an organizer; add them as an organizer first",
             )
@@ -204,7 +204,7 @@ impl Store {
             score,
             high: score >= checkin::HIGH,
             hours,
-            at: rfc3339_utc(ctx.now),
+            at: ctx.now,
         })
     }
 
@@ -230,7 +230,7 @@ impl Store {
                     score,
                     high: score >= checkin::HIGH,
                     hours: r.try_get::<f64, _>("hours")?,
-                    at: rfc3339_utc(at(r, "at_us")?),
+                    at: at(r, "at_us")?,
                 })
             })
             .collect()

@@ -48,7 +48,7 @@ pub(crate) fn program_from_row(row: &AnyRow) -> Result<Program, StoreError> {
 impl Store {
     pub async fn create_program(&self, ctx: &Ctx, new: &NewProgram) -> Result<Program, StoreError> {
         let name = trellis_core::program::validate_name("NAME", &new.name)?;
-        time::zone("--tz", &new.tz)?;
+        time::zone("tz", &new.tz)?;
         let mut tx = self.write_tx().await?;
         let taken = sqlx::query("SELECT id FROM programs WHERE lower(name) = lower($1)")
             .bind(&name)

@@ -7,7 +7,7 @@ use crate::row::{at, i64_, text};
 use serde::Serialize;
 use trellis_core::event::EventStatus;
 use trellis_core::retro::{RetroDraft, due};
-use trellis_core::time::{rfc3339_utc, to_micros};
+use trellis_core::time::to_micros;
 use trellis_core::{CoreError, EventId, PersonId};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -31,8 +31,10 @@ pub struct RetroView {
     pub surprised: String,
     pub invite: Vec<NamedPerson>,
     pub follow_up: Vec<RetroPick>,
-    pub written_at: String,
-    pub due_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub written_at: jiff::Timestamp,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub due_at: jiff::Timestamp,
     /// Written after it was due: kept, and marked.
     pub late: bool,
     pub author: String,
@@ -85,14 +87,14 @@ impl Store {
         };
         let mut invite = Vec::new();
         for r in &draft.invite {
-            let id = resolve::person_at(&mut tx, &r.text, &place(r.line, "--invite")).await?;
+            let id = resolve::person_at(&mut tx, &r.text, &place(r.line, "invite")).await?;
             if !invite.contains(&id) {
                 invite.push(id);
             }
         }
         let mut picks: Vec<(PersonId, String)> = Vec::new();
         for p in &draft.follow_up {
-            let where_ = place(p.person.line, "--follow-up");
+            let where_ = place(p.person.line, "follow_up");
             let id = resolve::person_at(&mut tx, &p.person.text, &where_).await?;
             if picks.iter().any(|(x, _)| *x == id) {
                 return Err(CoreError::at(
@@ -196,8 +198,8 @@ impl Store {
             surprised: text(&row, "surprised")?,
             invite,
             follow_up,
-            written_at: rfc3339_utc(written),
-            due_at: rfc3339_utc(due_at),
+            written_at: written,
+            due_at,
             late: written > due_at,
             author: text(&row, "author")?,
         })

@@ -23,7 +23,8 @@ const TREND_EVENTS: usize = 12;
 pub struct TrendPoint {
     pub event: i64,
     pub title: String,
-    pub starts_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub starts_at: jiff::Timestamp,
     pub attended: u32,
     pub returning: u32,
     pub rate: Option<f64>,
@@ -71,9 +72,11 @@ pub struct ReviewBlock {
 pub struct ReviewView {
     pub id: i64,
     pub program: Option<ProgramId>,
-    pub started_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub started_at: jiff::Timestamp,
     pub started_by: String,
-    pub ended_at: Option<String>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub ended_at: Option<jiff::Timestamp>,
     pub minutes: Option<i64>,
     pub long: bool,
     pub insight: Option<String>,
@@ -151,7 +154,7 @@ pub(crate) async fn review_block(
         trend.push(TrendPoint {
             event: point.event.0,
             title: text(row, "title")?,
-            starts_at: rfc3339_utc(at(row, "starts_at_us")?),
+            starts_at: at(row, "starts_at_us")?,
             attended: point.attended,
             returning: point.returning,
             rate: point.rate,
@@ -162,11 +165,7 @@ pub(crate) async fn review_block(
     let (pipeline, next_event, followups) = review_parts(conn, program).await?;
     let overrides = all_overrides
         .into_iter()
-        .filter(|o| {
-            jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%SZ", &o.at)
-                .map(|t| t.as_microsecond() > overrides_since)
-                .unwrap_or(true)
-        })
+        .filter(|o| o.at.as_microsecond() > overrides_since)
         .map(|o| serde_json::to_value(o).map_err(|e| StoreError::Corrupt(e.to_string())))
         .collect::<Result<_, _>>()?;
     Ok(ReviewBlock {
@@ -276,9 +275,9 @@ fn review_from_row(r: &sqlx::any::AnyRow) -> Result<ReviewView, StoreError> {
     Ok(ReviewView {
         id: i64_(r, "id")?,
         program: opt_i64(r, "program_id")?.map(ProgramId),
-        started_at: rfc3339_utc(started),
+        started_at: started,
         started_by: text(r, "started_by")?,
-        ended_at: ended.map(rfc3339_utc),
+        ended_at: ended,
         minutes,
         long: minutes.is_some_and(|m| m > REVIEW_MINUTES),
         insight: opt_text(r, "insight")?,
@@ -355,7 +354,7 @@ impl Store {
         let insight = insight.trim();
         if insight.is_empty() {
             return Err(CoreError::invalid(
-                "--insight",
+                "insight",
                 insight,
                 "is empty; a review ends with one insight",
             )
@@ -377,7 +376,7 @@ impl Store {
             1 => &open[0],
             n => {
                 return Err(CoreError::invalid(
-                    "--program",
+                    "program",
                     "",
                     format!("is needed: {n} reviews are open (one per program); say which program's review to close"),
                 )

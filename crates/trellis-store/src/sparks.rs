@@ -5,7 +5,6 @@ use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{at, i64_, opt_at, opt_i64, opt_text, text};
 use serde::Serialize;
-use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, EventId, PersonId, ProgramId};
 
 #[derive(Debug, Clone, Serialize)]
@@ -16,8 +15,10 @@ pub struct SparkView {
     pub event: Option<EventId>,
     pub note: Option<String>,
     pub made_by: String,
-    pub made_at: String,
-    pub acted_at: Option<String>,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub made_at: jiff::Timestamp,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub acted_at: Option<jiff::Timestamp>,
     pub acted_note: Option<String>,
 }
 
@@ -39,8 +40,8 @@ fn view(r: &sqlx::any::AnyRow) -> Result<SparkView, StoreError> {
         event: opt_i64(r, "event_id")?.map(EventId),
         note: opt_text(r, "note")?,
         made_by: text(r, "made_by")?,
-        made_at: rfc3339_utc(at(r, "made_at_us")?),
-        acted_at: opt_at(r, "acted_at_us")?.map(rfc3339_utc),
+        made_at: at(r, "made_at_us")?,
+        acted_at: opt_at(r, "acted_at_us")?,
         acted_note: opt_text(r, "acted_note")?,
     })
 }
@@ -113,7 +114,7 @@ impl Store {
     ) -> Result<SparkView, StoreError> {
         let note = note.trim();
         if note.is_empty() {
-            return Err(CoreError::invalid("--note", note, "is empty; say what happened").into());
+            return Err(CoreError::invalid("note", note, "is empty; say what happened").into());
         }
         let mut tx = self.write_tx().await?;
         let row = sqlx::query("SELECT acted_at_us FROM sparks WHERE id = $1")

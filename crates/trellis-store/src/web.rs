@@ -12,7 +12,6 @@ use sha2::{Digest, Sha256};
 use trellis_core::access::Role;
 use trellis_core::person::normalise_email;
 use trellis_core::program::ProgramSettings;
-use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, DemoId};
 
 /// The digest under which a secret token is stored.
@@ -54,7 +53,8 @@ pub struct ContractPage {
     pub tz: String,
     pub program: String,
     pub settings: ProgramSettings,
-    pub accepted_at: Option<String>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub accepted_at: Option<jiff::Timestamp>,
 }
 
 /// What the public follow-up page shows.
@@ -85,7 +85,7 @@ impl Store {
     ) -> Result<User, StoreError> {
         let email = normalise_email(email)
             .map_err(|_| CoreError::invalid("EMAIL", email, "is not an e-mail address"))?;
-        let name = trellis_core::program::validate_name("--name", name)?;
+        let name = trellis_core::program::validate_name("name", name)?;
         let mut tx = self.write_tx().await?;
         if sqlx::query("SELECT id FROM users WHERE email = $1")
             .bind(&email)
@@ -193,7 +193,7 @@ impl Store {
         ctx: &Ctx,
         name: &str,
     ) -> Result<(i64, String), StoreError> {
-        let name = trellis_core::program::validate_name("--name", name)?;
+        let name = trellis_core::program::validate_name("name", name)?;
         let token = format!("trl_{}", secret()?);
         let row = sqlx::query("INSERT INTO api_tokens (token_hash, name, created_at_us, created_by) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(digest(&token))
@@ -270,9 +270,7 @@ impl Store {
             tz: text(&r, "tz")?,
             program: text(&r, "program")?,
             settings: crate::gates::settings_from_row(&r)?,
-            accepted_at: opt_at(&r, "used_at_us")?
-                .or(opt_at(&r, "contract_accepted_at_us")?)
-                .map(rfc3339_utc),
+            accepted_at: opt_at(&r, "used_at_us")?.or(opt_at(&r, "contract_accepted_at_us")?),
         }))
     }
 

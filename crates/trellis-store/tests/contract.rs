@@ -298,7 +298,7 @@ async fn an_override_passes_and_is_stored(url: String) {
         ]
     );
     assert_eq!(o.event, Some(w.event));
-    assert_eq!(o.at, "2026-11-24T12:00:00Z");
+    assert_eq!(o.at.to_string(), "2026-11-24T12:00:00Z");
 }
 
 async fn confirm_needs_screening_contract_and_a_slot(url: String) {
@@ -365,7 +365,7 @@ async fn slots_cannot_shrink_below_the_taken(url: String) {
     let err = w.store.edit_event(&c, w.event, &edit).await.unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("--slots: \"1\" is below the 2 slots already taken"),
+            .starts_with("slots: \"1\" is below the 2 slots already taken"),
         "{err}"
     );
 }

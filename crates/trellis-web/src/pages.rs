@@ -310,12 +310,11 @@ const QUOTED: usize = 3;
 
 async fn chat_view(state: &AppState, id: EventId) -> Result<views::ChatView, WebError> {
     let r = trellis_app::listen::preview(&state.store, id, 7).await?;
-    let recorded = state.store.chat_report_recorded(id).await?.map(|(at, by)| {
-        format!(
-            "read by {by} on {}",
-            day(&trellis_core::time::rfc3339_utc(at))
-        )
-    });
+    let recorded = state
+        .store
+        .chat_report_recorded(id)
+        .await?
+        .map(|(at, by)| format!("read by {by} on {}", day(at)));
     let lift = r
         .lift
         .map_or("no messages in the 28 days before".to_owned(), |l| {
@@ -325,11 +324,11 @@ async fn chat_view(state: &AppState, id: EventId) -> Result<views::ChatView, Web
         has_chat: !r.channels.is_empty(),
         covered: r.covered,
         verdict: r.verdict.as_str(),
-        window: format!("{} – {}", day(&r.window.from), day(&r.window.to)),
+        window: format!("{} – {}", day(r.window.from), day(r.window.to)),
         span: r
             .chats_span
             .as_ref()
-            .map(|w| format!("{} – {}", day(&w.from), day(&w.to))),
+            .map(|w| format!("{} – {}", day(w.from), day(w.to))),
         summary: format!(
             "{} messages ({lift}) · {} voices, {} new · {} about the event",
             r.messages, r.voices, r.new_voices, r.related.count
@@ -345,7 +344,7 @@ async fn chat_view(state: &AppState, id: EventId) -> Result<views::ChatView, Web
             .map(|m| {
                 (
                     m.author,
-                    day(&m.at).to_owned(),
+                    day(m.at),
                     m.text.unwrap_or_else(|| "(text purged)".to_owned()),
                 )
             })
@@ -354,9 +353,9 @@ async fn chat_view(state: &AppState, id: EventId) -> Result<views::ChatView, Web
     })
 }
 
-/// The date of an RFC 3339 instant.
-fn day(at: &str) -> &str {
-    at.get(..10).unwrap_or(at)
+/// The date of an instant (in UTC, as the report's window is).
+fn day(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%d").to_string()
 }
 
 /// The organizer read the discussion report: it is recorded, and a covering one passes

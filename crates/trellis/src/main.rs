@@ -40,7 +40,7 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_REFUSED)
             }
             _ => {
-                eprintln!("error: {err:#}");
+                eprintln!("error: {}", render::error(&err));
                 ExitCode::from(EXIT_ERROR)
             }
         },

@@ -62,3 +62,13 @@ pub fn mark(allowed: bool) -> &'static str {
 pub fn or_dash(s: Option<&str>) -> String {
     s.filter(|s| !s.is_empty()).unwrap_or("–").to_owned()
 }
+
+/// An instant as the CLI prints it: RFC 3339 in UTC, whole seconds (as `--json` writes it).
+pub fn instant(t: jiff::Timestamp) -> String {
+    trellis_core::time::rfc3339_utc(t)
+}
+
+/// A zoned time as the CLI prints it: RFC 3339 with its offset (`2026-03-12T18:30:00+01:00`).
+pub fn local(z: &jiff::ZonedDateTime) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}

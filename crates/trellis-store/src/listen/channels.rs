@@ -6,7 +6,6 @@ use crate::row::{i64_, opt_i64, text};
 use jiff::Timestamp;
 use serde::Serialize;
 use trellis_core::ProgramId;
-use trellis_core::time::rfc3339_utc;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChatChannel {
@@ -16,10 +15,13 @@ pub struct ChatChannel {
     pub format: String,
     pub messages: u64,
     pub authors: u64,
-    pub first: Option<String>,
-    pub last: Option<String>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub first: Option<Timestamp>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub last: Option<Timestamp>,
     /// When the channel's text was purged; `None` while it is kept.
-    pub purged_at: Option<String>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub purged_at: Option<Timestamp>,
 }
 
 impl Store {
@@ -38,10 +40,7 @@ impl Store {
         .bind(program.map_or(0, |p| p.0))
         .fetch_all(&self.pool)
         .await?;
-        let ts = |us: Option<i64>| {
-            us.and_then(|us| Timestamp::from_microsecond(us).ok())
-                .map(rfc3339_utc)
-        };
+        let ts = |us: Option<i64>| us.and_then(|us| Timestamp::from_microsecond(us).ok());
         rows.iter()
             .map(|r| {
                 Ok(ChatChannel {

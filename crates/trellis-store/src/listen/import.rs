@@ -114,7 +114,7 @@ impl Store {
     ) -> Result<ChatImport, StoreError> {
         let channel = channel.trim();
         if channel.is_empty() {
-            return Err(CoreError::invalid("--channel", channel, "is empty; name the chat").into());
+            return Err(CoreError::invalid("channel", channel, "is empty; name the chat").into());
         }
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;

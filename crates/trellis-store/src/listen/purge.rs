@@ -15,7 +15,6 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use trellis_core::listen::RelatedIndex;
-use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, PersonId, ProgramId};
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,7 +26,8 @@ pub struct ChatPurged {
     pub purged: u64,
     /// Messages kept as related to an event (all of them, including earlier purges').
     pub related_kept: u64,
-    pub purged_at: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub purged_at: jiff::Timestamp,
 }
 
 /// Whose messages to judge before their text goes.
@@ -77,7 +77,7 @@ impl Store {
             program: ProgramId(program),
             purged,
             related_kept,
-            purged_at: rfc3339_utc(ctx.now),
+            purged_at: ctx.now,
         })
     }
 }

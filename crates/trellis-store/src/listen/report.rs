@@ -233,7 +233,7 @@ async fn read_window(
     days: i64,
 ) -> Result<ChatWindow, StoreError> {
     if !(1..=MAX_DAYS).contains(&days) {
-        return Err(CoreError::invalid("--days", days, "must be between 1 and 365").into());
+        return Err(CoreError::invalid("days", days, "must be between 1 and 365").into());
     }
     let facts = event_facts(conn, event.0).await?;
     let program = facts.program;

@@ -148,7 +148,7 @@ pub async fn run(env: &Env, args: BoardArgs) -> anyhow::Result<()> {
                     .iter()
                     .map(|m| {
                         vec![
-                            m.at.clone(),
+                            crate::output::instant(m.at),
                             m.name.clone(),
                             format!("{} → {}", m.from, m.to),
                             if m.automatic {

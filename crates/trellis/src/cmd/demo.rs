@@ -32,7 +32,8 @@ fn demo_text(d: &DemoView) -> String {
     }
     s.push_str(&format!(
         "contract    {}\n",
-        d.contract_accepted_at.as_deref().unwrap_or("not accepted")
+        d.contract_accepted_at
+            .map_or("not accepted".to_owned(), crate::output::instant)
     ));
     for o in &d.overrides {
         s.push_str(&format!(

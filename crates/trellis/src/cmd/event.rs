@@ -75,7 +75,9 @@ fn detail_text(d: &EventDetail) -> String {
     s.push_str(&format!("program     {} ({})\n", e.program, e.program_id));
     s.push_str(&format!(
         "starts      {} {} ({})\n",
-        e.starts_local, e.tz, e.starts_at
+        e.starts_local,
+        e.tz,
+        crate::output::local(&e.starts_at)
     ));
     s.push_str(&format!("venue       {}\n", or_dash(e.venue.as_deref())));
     s.push_str(&format!(
@@ -124,7 +126,12 @@ fn detail_text(d: &EventDetail) -> String {
     s.push_str("\nhistory\n");
     for h in &d.history {
         let from = h.from.map_or("created as".to_owned(), |f| format!("{f} →"));
-        s.push_str(&format!("  {}  {from} {} by {}\n", h.at, h.to, h.actor));
+        s.push_str(&format!(
+            "  {}  {from} {} by {}\n",
+            crate::output::instant(h.at),
+            h.to,
+            h.actor
+        ));
     }
     s
 }

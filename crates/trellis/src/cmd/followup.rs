@@ -84,13 +84,18 @@ pub async fn run(env: &Env, cmd: FollowupCmd) -> anyhow::Result<()> {
                 .followup_status(EventId(parse_id("EVENT", &event)?))
                 .await?;
             let json = serde_json::json!({
-                "event": s.event, "sent": s.sent, "minimum": s.minimum, "answered": s.answered, "due": s.due,
+                "event": s.event, "sent": s.sent, "minimum": s.minimum, "answered": s.answered, "due": crate::output::instant(s.due),
                 "followups": s.followups,
             });
             env.out.emit(&json, || {
                 let mut out = format!(
                     "follow-ups for event {} '{}': {} of {} sent, {} answered; due {}\n",
-                    s.event, s.event_title, s.sent, s.minimum, s.answered, s.due
+                    s.event,
+                    s.event_title,
+                    s.sent,
+                    s.minimum,
+                    s.answered,
+                    crate::output::instant(s.due)
                 );
                 if !s.followups.is_empty() {
                     let rows = s
@@ -101,7 +106,7 @@ pub async fn run(env: &Env, cmd: FollowupCmd) -> anyhow::Result<()> {
                                 f.id.to_string(),
                                 f.name.clone(),
                                 f.channel.to_string(),
-                                f.sent_at.clone(),
+                                crate::output::instant(f.sent_at),
                                 f.outcome.map(|o| o.to_string()).unwrap_or_default(),
                                 f.answer.clone().unwrap_or_else(|| "–".into()),
                             ]

@@ -189,7 +189,7 @@ pub async fn list(env: &Env, event: Option<String>) -> anyhow::Result<()> {
                     i.added.to_string(),
                     i.updated.to_string(),
                     i.skipped.to_string(),
-                    i.at.clone(),
+                    crate::output::instant(i.at),
                     i.actor.clone(),
                     i.sha256.chars().take(12).collect(),
                 ]

@@ -3,6 +3,7 @@
 
 use super::{Env, parse_id};
 use crate::cli::{ChatReadArgs, ListenCmd};
+use crate::output::instant;
 use std::path::Path;
 use trellis_app::chat::{Source, import_chat};
 use trellis_app::listen::ChatReport;
@@ -103,7 +104,11 @@ async fn report(env: &Env, event: &str, days: i64) -> anyhow::Result<()> {
 fn report_text(r: &ChatReport) -> String {
     let mut s = format!(
         "discussion of event {} \"{}\": {} → {} ({} days)\n",
-        r.event.0, r.title, r.window.from, r.window.to, r.days
+        r.event.0,
+        r.title,
+        instant(r.window.from),
+        instant(r.window.to),
+        r.days
     );
     if !r.covered {
         s.push_str(&format!(
@@ -115,7 +120,7 @@ fn report_text(r: &ChatReport) -> String {
                 r.channels.join(", ")
             },
             match &r.chats_span {
-                Some(w) => format!(" (they hold {} – {})", w.from, w.to),
+                Some(w) => format!(" (they hold {} – {})", instant(w.from), instant(w.to)),
                 None => String::new(),
             }
         ));
@@ -148,7 +153,7 @@ fn report_text(r: &ChatReport) -> String {
             s.push_str(&format!(
                 "  {:+.4} {} {}: {}\n",
                 m.score,
-                m.at,
+                instant(m.at),
                 m.author,
                 m.text.as_deref().unwrap_or("(purged)")
             ));
@@ -182,11 +187,12 @@ fn channels_text(list: &[ChatChannel]) -> String {
             c.format,
             c.messages,
             c.authors,
-            c.first.as_deref().unwrap_or("–"),
-            c.last.as_deref().unwrap_or("–"),
-            c.purged_at
-                .as_deref()
-                .map_or(String::new(), |at| format!("  purged {at}"))
+            c.first.map_or("–".to_owned(), crate::output::instant),
+            c.last.map_or("–".to_owned(), crate::output::instant),
+            c.purged_at.map_or(String::new(), |at| format!(
+                "  purged {}",
+                crate::output::instant(at)
+            ))
         ));
     }
     s

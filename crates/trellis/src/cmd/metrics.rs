@@ -96,96 +96,132 @@ pub async fn run(env: &Env, a: MetricsArgs) -> anyhow::Result<()> {
     }
     let screen =
         trellis_app::metrics::screen(&env.store, sc.program, sc.period, sc.at, env.ctx.now).await?;
-    let report = &screen.report;
-    let (pipeline, followups, next_event) =
-        (&report.pipeline, &report.followups, &report.next_event);
     let mut gates = screen.next_event_gates.clone();
     for g in &mut gates {
         g.reword(crate::render::reason);
     }
-    env.out.emit(report, || {
-        let f = &report.figures;
-        let r = &f.returning_builder_rate;
-        let rates: Vec<Option<f64>> = r.per_event.iter().map(|p| p.rate).collect();
-        let (att, ret): (u32, u32) = r.per_event.iter().fold((0, 0), |(a, b), p| (a + p.attended, b + p.returning));
-        let estimated = r.per_event.iter().filter(|p| p.estimated).count();
-        let mut lines = vec![
-            format!("Trellis · {} · {} → {}", sc.name, date(sc.period.from), date(sc.period.to)),
-            String::new(),
-            format!(
-                "Returning builders    {:>4}  {}  {ret} of {att} attendances{}",
-                pct(r.value),
-                crate::cmd::review::sparkline(&rates[rates.len().saturating_sub(24)..]),
-                if estimated > 0 { format!(" (estimated: {estimated} events by RSVP)") } else { String::new() }
-            ),
-        ];
-        let c = &f.first_time_demo_conversion;
-        lines.push(format!(
-            "First-time → demo     {:>4}  {} of {} first-timers presented within 180 days{}",
-            pct(c.value),
-            c.converted,
-            c.cohort,
-            if c.so_far { " (so far)" } else { "" }
-        ));
-        let s = &f.repeat_speaker_rate;
-        lines.push(format!("Repeat speakers       {:>4}  {} of {} speakers of the year presented twice or more", pct(s.value), s.repeat, s.speakers));
-        let k = &f.collaboration_sparks;
-        lines.push(format!("Collaboration sparks  {:>4}  {} of {} introductions acted on", pct(k.rate), k.acted, k.made));
-        let t = &f.time_to_ship;
-        lines.push(format!(
-            "Time-to-ship          {}  median over {} quality events ({} of {} events)",
-            t.median_days.map_or("   –".to_owned(), |d| format!("{d:.0} d")),
-            t.quality_events,
-            pct(t.quality_share),
-            t.events
-        ));
-        let fa = &f.fatigue_index;
-        lines.push(format!(
-            "Organizer fatigue     {}  {} organizer(s) active · {} h per event · busiest does {} of the work",
-            fa.value.map_or("   –".to_owned(), |v| format!("{v:>3.0}{}", if fa.high { "!" } else { " " })),
-            fa.organizers.len(),
-            fa.hours_per_event.map_or("–".to_owned(), |h| format!("{h:.1}")),
-            pct(fa.busiest_share)
-        ));
-        let fr = &f.fragility;
-        lines.push(format!(
-            "Fragility             top presenter {} · top event {} · top organizer {}",
-            pct(fr.top_presenter_share),
-            pct(fr.top_event_share),
-            pct(fr.top_organizer_share)
-        ));
-        let st = &pipeline.stages;
-        let g = |k: &str| st.get(k).copied().unwrap_or(0);
-        lines.push(format!(
-            "Speaker pipeline      {} spotted · {} warm · {} candidates · {} speakers · {} repeat · ★{} · moves {}/{}",
-            g("spotted"), g("warm_intro"), g("candidate"), g("speaker"), g("repeat"), pipeline.quiet_killers, pipeline.moves_this_cycle, pipeline.minimum
-        ));
-        match &followups {
-            Some(fu) => lines.push(format!("Follow-ups            {} of {} sent, {} answered · {}", fu.sent, fu.minimum, fu.answered, fu.title)),
-            None => lines.push("Follow-ups            no held event yet".into()),
-        }
-        match &next_event {
-            Some(n) => {
-                lines.push(format!("Next event            {} of {} demos confirmed · {}", n.demos_confirmed, n.demo_target, n.title));
-                for gate in gates.iter().filter(|g| g.action == "announce") {
-                    if gate.allowed {
-                        lines.push(format!("  ✓ {} passes", gate.gate));
-                    }
-                    for reason in &gate.reasons {
-                        lines.push(format!("  ✗ {}: {reason}", gate.gate));
-                    }
+    env.out
+        .emit(&screen.report, || screen_text(&sc, &screen.report, &gates))
+}
+
+/// The one screen: at most 24 lines of at most 100 columns.
+fn screen_text(
+    sc: &Scope,
+    report: &trellis_app::metrics::MetricsReport,
+    gates: &[trellis_app::event_page::GateCheck],
+) -> String {
+    let (pipeline, followups, next_event) =
+        (&report.pipeline, &report.followups, &report.next_event);
+    let f = &report.figures;
+    let r = &f.returning_builder_rate;
+    let rates: Vec<Option<f64>> = r.per_event.iter().map(|p| p.rate).collect();
+    let (att, ret): (u32, u32) = r
+        .per_event
+        .iter()
+        .fold((0, 0), |(a, b), p| (a + p.attended, b + p.returning));
+    let estimated = r.per_event.iter().filter(|p| p.estimated).count();
+    let mut lines = vec![
+        format!(
+            "Trellis · {} · {} → {}",
+            sc.name,
+            date(sc.period.from),
+            date(sc.period.to)
+        ),
+        String::new(),
+        format!(
+            "Returning builders    {:>4}  {}  {ret} of {att} attendances{}",
+            pct(r.value),
+            crate::cmd::review::sparkline(&rates[rates.len().saturating_sub(24)..]),
+            if estimated > 0 {
+                format!(" (estimated: {estimated} events by RSVP)")
+            } else {
+                String::new()
+            }
+        ),
+    ];
+    let c = &f.first_time_demo_conversion;
+    lines.push(format!(
+        "First-time → demo     {:>4}  {} of {} first-timers presented within 180 days{}",
+        pct(c.value),
+        c.converted,
+        c.cohort,
+        if c.so_far { " (so far)" } else { "" }
+    ));
+    let s = &f.repeat_speaker_rate;
+    lines.push(format!(
+        "Repeat speakers       {:>4}  {} of {} speakers of the year presented twice or more",
+        pct(s.value),
+        s.repeat,
+        s.speakers
+    ));
+    let k = &f.collaboration_sparks;
+    lines.push(format!(
+        "Collaboration sparks  {:>4}  {} of {} introductions acted on",
+        pct(k.rate),
+        k.acted,
+        k.made
+    ));
+    let t = &f.time_to_ship;
+    lines.push(format!(
+        "Time-to-ship          {}  median over {} quality events ({} of {} events)",
+        t.median_days
+            .map_or("   –".to_owned(), |d| format!("{d:.0} d")),
+        t.quality_events,
+        pct(t.quality_share),
+        t.events
+    ));
+    let fa = &f.fatigue_index;
+    lines.push(format!(
+        "Organizer fatigue     {}  {} organizer(s) active · {} h per event · busiest does {} of the work",
+        fa.value.map_or("   –".to_owned(), |v| format!("{v:>3.0}{}", if fa.high { "!" } else { " " })),
+        fa.organizers.len(),
+        fa.hours_per_event.map_or("–".to_owned(), |h| format!("{h:.1}")),
+        pct(fa.busiest_share)
+    ));
+    let fr = &f.fragility;
+    lines.push(format!(
+        "Fragility             top presenter {} · top event {} · top organizer {}",
+        pct(fr.top_presenter_share),
+        pct(fr.top_event_share),
+        pct(fr.top_organizer_share)
+    ));
+    let st = &pipeline.stages;
+    let g = |k: &str| st.get(k).copied().unwrap_or(0);
+    lines.push(format!(
+        "Speaker pipeline      {} spotted · {} warm · {} candidates · {} speakers · {} repeat · ★{} · moves {}/{}",
+        g("spotted"), g("warm_intro"), g("candidate"), g("speaker"), g("repeat"), pipeline.quiet_killers, pipeline.moves_this_cycle, pipeline.minimum
+    ));
+    match &followups {
+        Some(fu) => lines.push(format!(
+            "Follow-ups            {} of {} sent, {} answered · {}",
+            fu.sent, fu.minimum, fu.answered, fu.title
+        )),
+        None => lines.push("Follow-ups            no held event yet".into()),
+    }
+    match &next_event {
+        Some(n) => {
+            lines.push(format!(
+                "Next event            {} of {} demos confirmed · {}",
+                n.demos_confirmed, n.demo_target, n.title
+            ));
+            for gate in gates.iter().filter(|g| g.action == "announce") {
+                if gate.allowed {
+                    lines.push(format!("  ✓ {} passes", gate.gate));
+                }
+                for reason in &gate.reasons {
+                    lines.push(format!("  ✗ {}: {reason}", gate.gate));
                 }
             }
-            None => lines.push("Next event            none planned".into()),
         }
-        for w in &fr.warnings {
-            lines.push(format!("⚠ {w}"));
-        }
-        lines.push(String::new());
-        lines.push("Each figure: trellis metrics explain <metric>".into());
-        lines.truncate(24);
-        lines.into_iter().map(fit).collect::<Vec<_>>().join("\n")
-    })
+        None => lines.push("Next event            none planned".into()),
+    }
+    for w in &fr.warnings {
+        lines.push(format!("⚠ {w}"));
+    }
+    lines.push(String::new());
+    lines.push("Each figure: trellis metrics explain <metric>".into());
+    lines.truncate(24);
+    lines.into_iter().map(fit).collect::<Vec<_>>().join("\n")
 }
 
 fn explain_text(sc: &Scope, ex: &Explanation) -> String {

@@ -120,7 +120,7 @@ async fn overrides(env: &Env, program: Option<String>) -> anyhow::Result<()> {
                     (None, None) => format!("program {}", o.program),
                 };
                 vec![
-                    o.at.clone(),
+                    crate::output::instant(o.at),
                     o.actor.clone(),
                     o.gate.clone(),
                     subject,

@@ -8,10 +8,10 @@ fn retro_text(r: &RetroView) -> String {
     let mut s = format!("retro of event {} '{}'", r.event, r.event_title);
     s.push_str(&format!(
         "\nwritten {} by {}{} (due {})\n",
-        r.written_at,
+        crate::output::instant(r.written_at),
         r.author,
         if r.late { ", LATE" } else { "" },
-        r.due_at
+        crate::output::instant(r.due_at)
     ));
     for (h, t) in [
         ("What worked", &r.worked),
@@ -132,7 +132,7 @@ pub async fn run(env: &Env, cmd: RetroCmd) -> anyhow::Result<()> {
                     r.event,
                     r.event_title,
                     if r.late {
-                        format!(" (late: it was due {})", r.due_at)
+                        format!(" (late: it was due {})", crate::output::instant(r.due_at))
                     } else {
                         String::new()
                     },

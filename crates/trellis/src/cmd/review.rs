@@ -77,11 +77,14 @@ pub fn block_text(b: &ReviewBlock) -> String {
 fn review_text(r: &ReviewView) -> String {
     let mut s = format!(
         "review {} started {} by {}",
-        r.id, r.started_at, r.started_by
+        r.id,
+        crate::output::instant(r.started_at),
+        r.started_by
     );
     match (&r.ended_at, r.minutes) {
         (Some(e), Some(m)) => s.push_str(&format!(
-            ", ended {e} ({m} min{})\n",
+            ", ended {} ({m} min{})\n",
+            crate::output::instant(*e),
             if r.long { ", longer than 15: LONG" } else { "" }
         )),
         _ => s.push_str(" (open)\n"),
@@ -133,7 +136,7 @@ pub async fn run(env: &Env, cmd: ReviewCmd) -> anyhow::Result<()> {
                     .map(|r| {
                         vec![
                             r.id.to_string(),
-                            r.started_at.clone(),
+                            crate::output::instant(r.started_at),
                             r.minutes
                                 .map(|m| format!("{m} min{}", if r.long { " (long)" } else { "" }))
                                 .unwrap_or_else(|| "open".into()),

@@ -57,7 +57,7 @@ pub async fn run(env: &Env, cmd: SparkCmd) -> anyhow::Result<()> {
                         vec![
                             s.id.to_string(),
                             format!("{} ↔ {}", s.a.name, s.b.name),
-                            s.made_at.clone(),
+                            crate::output::instant(s.made_at),
                             s.acted_note.clone().unwrap_or_else(|| "–".into()),
                         ]
                     })
