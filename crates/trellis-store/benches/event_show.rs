@@ -29,7 +29,7 @@ fn setup(rt: &tokio::runtime::Runtime, db: &TestDb) -> (Store, EventId, EventId)
             .expect("load");
         eprintln!(
             "[{}] large sample: {} attendances, {} events loaded in {:.1} s",
-            store.backend().name(),
+            store.dialect().name(),
             loaded.attendances,
             loaded.events,
             started.elapsed().as_secs_f64()
@@ -54,7 +54,7 @@ fn bench(c: &mut Criterion) {
     dbs.extend(TestDb::postgres());
     for db in &dbs {
         let (store, held, draft) = setup(&rt, db);
-        let name = store.backend().name();
+        let name = store.dialect().name();
         c.bench_function(&format!("{name}/event_show/held_event"), |b| {
             b.iter(|| {
                 rt.block_on(store.event_record(held, now()))

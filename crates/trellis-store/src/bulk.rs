@@ -1,7 +1,12 @@
-//! Multi-row inserts for bulk loads (the sample, later the importers): one statement per
-//! few hundred rows instead of one per row, with the same SQL on both backends.
+//! Bulk loads (the sample, restores, the importers): multi-row inserts, one statement per
+//! few hundred rows instead of one per row, and ids assigned by the loader from the
+//! current maximum so that rows can refer to each other without a round trip per row.
+//! What differs between the backends (parameters, limits, sequences) is the
+//! [`Dialect`]'s.
 
+use crate::dialect::Dialect;
 use crate::error::StoreError;
+use crate::row::i64_;
 use sqlx::any::AnyArguments;
 use sqlx::{AnyConnection, Arguments};
 
@@ -14,62 +19,81 @@ pub(crate) enum Value {
     Float(f64),
 }
 
-/// Keeps a statement's bind count under both backends' limits (SQLite: 32766,
-/// PostgreSQL: 65535) while making statements long enough to amortise the round trip.
-/// SQLite statements here use anonymous `?` parameters, bound by position: with `$N`
-/// the driver asks SQLite for each parameter's name, a walk of the list of names
-/// (`sqlite3_bind_parameter_name` is linear), so binding grew with the square of a
-/// statement's parameters (13% of a 1M-message chat import's time at 200 per statement).
-fn rows_per_statement(columns: usize, sqlite: bool) -> usize {
-    let budget = if sqlite { 4_000 } else { 30_000 };
-    (budget / columns.max(1)).clamp(1, 500)
+/// The first id a loader may assign in `table`: one past the largest. The caller holds
+/// the write lock (SQLite) or [`Dialect::lock_for_new_ids`] (PostgreSQL), so the range
+/// stays its own; afterwards it calls [`bump_sequence`].
+pub(crate) async fn next_id(
+    conn: &mut AnyConnection,
+    table: &'static str,
+) -> Result<i64, StoreError> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(i64_(&row, "m")? + 1)
 }
 
-/// Bound `$N` parameters per SQLite statement for statements written by hand (see
-/// [`rows_per_statement`]); measured fastest around this.
-pub(crate) const SQLITE_PARAMS: usize = 200;
+/// After a loader wrote explicit ids into `table`: the database's own ids go on after
+/// them ([`Dialect::bump_sequence`]).
+pub(crate) async fn bump_sequence(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    table: &'static str,
+) -> Result<(), StoreError> {
+    dialect.bump_sequence(conn, table).await
+}
 
-/// Whether the connection is SQLite's.
-pub(crate) fn is_sqlite(conn: &AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("sqlite")
+/// `$from, $from+1, …` for `n` parameters of a statement written by hand (the same on
+/// both backends; keep `n` within [`Dialect::lookup_chunk`]).
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 6);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('$');
+        s.push_str(&(from + i).to_string());
+    }
+    s
 }
 
 pub(crate) async fn insert_many(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     table: &str,
     columns: &[&str],
     rows: impl IntoIterator<Item = Vec<Value>>,
 ) -> Result<u64, StoreError> {
-    upsert_many(conn, table, columns, "", rows).await
+    upsert_many(conn, dialect, table, columns, "", rows).await
 }
 
 /// As [`insert_many`], each statement ending with `tail` (an `ON CONFLICT …` clause).
 pub(crate) async fn upsert_many(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     table: &str,
     columns: &[&str],
     tail: &str,
     rows: impl IntoIterator<Item = Vec<Value>>,
 ) -> Result<u64, StoreError> {
-    let sqlite = is_sqlite(conn);
-    let per = rows_per_statement(columns.len(), sqlite);
+    let per = dialect.rows_per_insert(columns.len());
     let mut batch: Vec<Vec<Value>> = Vec::with_capacity(per);
     let mut total = 0;
     for row in rows {
         batch.push(row);
         if batch.len() == per {
-            total += flush(conn, sqlite, table, columns, tail, &mut batch).await?;
+            total += flush(conn, dialect, table, columns, tail, &mut batch).await?;
         }
     }
     if !batch.is_empty() {
-        total += flush(conn, sqlite, table, columns, tail, &mut batch).await?;
+        total += flush(conn, dialect, table, columns, tail, &mut batch).await?;
     }
     Ok(total)
 }
 
 async fn flush(
     conn: &mut AnyConnection,
-    sqlite: bool,
+    dialect: Dialect,
     table: &str,
     columns: &[&str],
     tail: &str,
@@ -92,12 +116,7 @@ async fn flush(
             if j > 0 {
                 sql.push_str(", ");
             }
-            if sqlite {
-                sql.push('?');
-            } else {
-                sql.push('$');
-                sql.push_str(&p.to_string());
-            }
+            dialect.push_param(&mut sql, p);
             let added = match v {
                 Value::Int(x) => args.add(x),
                 Value::OptInt(x) => args.add(x),

@@ -17,9 +17,9 @@
 
 use crate::bulk::{Value, insert_many};
 use crate::catalog::{BOOKKEEPING, Kind, Table, read_value, tables};
+use crate::dialect::Dialect;
 use crate::error::StoreError;
-use crate::open::{Backend, SCHEMA_VERSION, Store};
-use crate::row::text;
+use crate::open::{SCHEMA_VERSION, Store};
 use serde::Serialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as J;
@@ -46,33 +46,14 @@ fn io(e: std::io::Error) -> StoreError {
 /// Tables and columns the database has and the catalog does not name (or the reverse).
 async fn catalog_gaps(
     conn: &mut AnyConnection,
-    backend: Backend,
+    dialect: Dialect,
 ) -> Result<Vec<String>, StoreError> {
-    let rows = match backend {
-        Backend::Sqlite => {
-            sqlx::query(
-                "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
-            )
-            .fetch_all(&mut *conn)
-            .await?
-        }
-        Backend::Postgres => {
-            sqlx::query(
-                "SELECT CAST(table_name AS TEXT) AS t, CAST(column_name AS TEXT) AS c FROM information_schema.columns \
-                 WHERE table_schema = current_schema()",
-            )
-            .fetch_all(&mut *conn)
-            .await?
-        }
-    };
-    let mut have: BTreeSet<(String, String)> = BTreeSet::new();
-    for r in &rows {
-        let t = text(r, "t")?;
-        if !BOOKKEEPING.contains(&t.as_str()) {
-            have.insert((t, text(r, "c")?));
-        }
-    }
+    let have: BTreeSet<(String, String)> = dialect
+        .table_columns(conn)
+        .await?
+        .into_iter()
+        .filter(|(t, _)| !BOOKKEEPING.contains(&t.as_str()))
+        .collect();
     let want: BTreeSet<(String, String)> = tables()
         .flat_map(|t| {
             t.columns
@@ -109,7 +90,7 @@ impl Store {
     /// Writes the whole database to `out` as one JSON document.
     pub async fn export_all(&self, out: &mut dyn Write) -> Result<DumpSummary, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let gaps = catalog_gaps(&mut conn, self.backend()).await?;
+        let gaps = catalog_gaps(&mut conn, self.dialect()).await?;
         if !gaps.is_empty() {
             return Err(StoreError::Corrupt(format!(
                 "the export would leave data out: {}",
@@ -191,6 +172,7 @@ impl Store {
         name: String,
         input: Box<dyn Read + Send>,
     ) -> Result<DumpSummary, StoreError> {
+        let dialect = self.dialect();
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;
         for t in tables() {
@@ -262,7 +244,7 @@ impl Store {
                         values.push(to_values(t, row, *done + i + 1, &name, &mut pending_self)?);
                     }
                     let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
-                    insert_many(conn, t.name, &cols, values).await?;
+                    insert_many(conn, dialect, t.name, &cols, values).await?;
                     *done += n;
                     *summary.tables.entry(t.name.to_owned()).or_default() += n as u64;
                 }
@@ -277,10 +259,8 @@ impl Store {
             return Err(bad("the document ends early".into()));
         }
         finish_table(conn, current.take(), &mut pending_self).await?;
-        if self.backend() == Backend::Postgres {
-            for t in tables().filter(|t| t.serial) {
-                crate::sample::bump_sequence(conn, self.backend(), t.name).await?;
-            }
+        for t in tables().filter(|t| t.serial) {
+            crate::bulk::bump_sequence(conn, dialect, t.name).await?;
         }
         tx.commit().await?;
         Ok(summary)

@@ -131,7 +131,7 @@ pub(crate) async fn insert_row(
         "INSERT INTO {} ({}) VALUES ({})",
         table.name,
         cols.join(", "),
-        crate::imports::placeholders(1, cols.len())
+        crate::bulk::placeholders(1, cols.len())
     );
     sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
         .execute(&mut *conn)

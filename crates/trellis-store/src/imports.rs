@@ -14,13 +14,13 @@
 //! people of the file, not its size) and written at the end, only those that changed,
 //! with multi-row upserts.
 
-use crate::bulk::{Value, insert_many, upsert_many};
+use crate::bulk::{Value, bump_sequence, insert_many, next_id, placeholders, upsert_many};
 use crate::ctx::Ctx;
+use crate::dialect::Dialect;
 use crate::error::StoreError;
 use crate::gates::{lock_event, record_history};
-use crate::open::{Backend, Store};
+use crate::open::Store;
 use crate::row::{i64_, opt_text, parse, text};
-use crate::sample::{bump_sequence, next_id};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -118,10 +118,9 @@ struct Agg {
     answers: Vec<(u32, String)>,
 }
 
-const CHUNK: usize = 500;
-
 /// Who the records are about, as learned during this import.
 struct Ident {
+    dialect: Dialect,
     platform: Platform,
     event: EventId,
     now_us: i64,
@@ -274,11 +273,7 @@ impl Ident {
                 pids.push(p);
             }
         }
-        let chunk_len = if crate::bulk::is_sqlite(conn) {
-            crate::bulk::SQLITE_PARAMS
-        } else {
-            CHUNK
-        };
+        let chunk_len = self.dialect.lookup_chunk();
         for chunk in emails.chunks(chunk_len) {
             let sql = format!(
                 "SELECT email, person_id FROM person_emails WHERE email IN ({})",
@@ -314,6 +309,7 @@ impl Ident {
     async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), StoreError> {
         insert_many(
             conn,
+            self.dialect,
             "people",
             &["id", "display_name", "created_at_us"],
             std::mem::take(&mut self.new_people),
@@ -321,6 +317,7 @@ impl Ident {
         .await?;
         insert_many(
             conn,
+            self.dialect,
             "person_emails",
             &["email", "person_id"],
             std::mem::take(&mut self.new_emails),
@@ -328,6 +325,7 @@ impl Ident {
         .await?;
         insert_many(
             conn,
+            self.dialect,
             "person_platform_ids",
             &["platform", "external_id", "person_id"],
             std::mem::take(&mut self.new_pids),
@@ -339,19 +337,6 @@ impl Ident {
 
 /// A record's normalised e-mail (or why it is not one) and scoped platform id.
 type Prepared = (Option<Result<String, String>>, Option<String>);
-
-/// `$from, $from+1, …` for `n` values.
-pub(crate) fn placeholders(from: usize, n: usize) -> String {
-    let mut s = String::with_capacity(n * 6);
-    for i in 0..n {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push('$');
-        s.push_str(&(from + i).to_string());
-    }
-    s
-}
 
 fn rsvp_code(r: Rsvp) -> u8 {
     match r {
@@ -388,23 +373,15 @@ impl Store {
         req: &ImportRequest,
         mut rx: Receiver<ImportMsg>,
     ) -> Result<ImportReport, StoreError> {
+        let dialect = self.dialect();
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;
-        if self.backend() == Backend::Postgres {
-            // New people get ids from the current maximum: nobody else may add people
-            // until this import commits (they wait; SQLite's write lock does the same).
-            sqlx::query("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut *conn)
-                .await?;
-            skip_reference_triggers(conn).await?;
-        } else {
-            // A large import's transaction outgrows SQLite's default page cache (2 MiB) and
-            // spills pages to the WAL while it runs; 16 MiB keeps the indexes it writes in
-            // memory (1M-row import: 10.0 s → 8.8 s, peak 157 → 178 MiB).
-            sqlx::query("PRAGMA cache_size = -16384")
-                .execute(&mut *conn)
-                .await?;
-        }
+        // New people get ids from the current maximum: nobody else may add people until
+        // this import commits (they wait).
+        dialect.lock_for_new_ids(conn, "people").await?;
+        // Every reference written points at the event locked below, or at people and
+        // demos looked up or created in this transaction.
+        dialect.begin_bulk(conn).await?;
         lock_event(conn, req.event).await?;
         let ev = sqlx::query("SELECT status, slots FROM events WHERE id = $1")
             .bind(req.event.0)
@@ -429,6 +406,7 @@ impl Store {
         };
         let platform = shape.platform();
         let mut id = Ident {
+            dialect,
             platform,
             event: req.event,
             now_us: ctx.now_us(),
@@ -452,9 +430,7 @@ impl Store {
             }
         };
         id.flush(conn).await?;
-        if self.backend() == Backend::Postgres {
-            bump_sequence(conn, self.backend(), "people").await?;
-        }
+        bump_sequence(conn, dialect, "people").await?;
 
         let mut report = ImportReport {
             import: None,
@@ -518,6 +494,7 @@ impl Store {
         }
         write_guests(
             conn,
+            dialect,
             ctx,
             req.event,
             status,
@@ -527,7 +504,7 @@ impl Store {
             &mut report,
         )
         .await?;
-        report.answers += write_answers(conn, req.event, &facts, answers).await?;
+        report.answers += write_answers(conn, dialect, req.event, &facts, answers).await?;
         report.notes = std::mem::take(&mut id.notes);
         report.notes.sort_by_key(|n| n.line);
         report.skipped.sort_by_key(|n| n.line);
@@ -597,35 +574,6 @@ impl Store {
             })
             .collect()
     }
-}
-
-/// PostgreSQL checks each foreign key of each inserted row with a trigger: measured, 60%
-/// of the server's time on a large import. Every reference an import writes points at the
-/// event it locked, or at people and demos it looked up or created in this same
-/// transaction (and SQLite, which always enforces them, runs the same code in the tests),
-/// so where the role may (a superuser, or `GRANT SET ON PARAMETER session_replication_role`)
-/// this transaction skips those triggers, as `pg_restore --disable-triggers` does. `SET
-/// LOCAL` ends with the transaction. A role that may not runs with the checks, slower.
-pub(crate) async fn skip_reference_triggers(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    sqlx::query("SAVEPOINT before_replica_role")
-        .execute(&mut *conn)
-        .await?;
-    match sqlx::query("SET LOCAL session_replication_role = replica")
-        .execute(&mut *conn)
-        .await
-    {
-        Ok(_) => {
-            sqlx::query("RELEASE SAVEPOINT before_replica_role")
-                .execute(&mut *conn)
-                .await?;
-        }
-        Err(_) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT before_replica_role")
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    Ok(())
 }
 
 fn shape_key(s: Shape) -> &'static str {
@@ -732,6 +680,7 @@ async fn absorb(
 #[allow(clippy::too_many_arguments)]
 async fn write_guests(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     ctx: &Ctx,
     event: EventId,
     status: EventStatus,
@@ -805,6 +754,7 @@ async fn write_guests(
     }
     upsert_many(
         conn,
+        dialect,
         "attendances",
         &["event_id", "person_id", "rsvp", "checked_in", "source", "updated_at_us"],
         " ON CONFLICT (event_id, person_id) DO UPDATE SET rsvp = excluded.rsvp, checked_in = excluded.checked_in, \
@@ -827,6 +777,7 @@ async fn write_guests(
 /// Writes the answers that are new or changed; returns how many.
 async fn write_answers(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     event: EventId,
     facts: &FileFacts,
     answers: Vec<(PersonId, u32, String)>,
@@ -872,6 +823,7 @@ async fn write_answers(
     let n = rows.len() as u64;
     upsert_many(
         conn,
+        dialect,
         "person_answers",
         &["event_id", "person_id", "question", "answer"],
         " ON CONFLICT (event_id, person_id, question) DO UPDATE SET answer = excluded.answer",

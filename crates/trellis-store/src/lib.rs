@@ -13,6 +13,7 @@ mod calendar;
 mod catalog;
 mod ctx;
 mod demos;
+mod dialect;
 mod dump;
 mod error;
 mod events;
@@ -40,6 +41,7 @@ pub use board::{Board, Card, Move};
 pub use calendar::{CalendarItem, DueItem};
 pub use ctx::Ctx;
 pub use demos::{DemoView, NewDemo, ScreeningInput};
+pub use dialect::Dialect;
 pub use dump::DumpSummary;
 pub use error::{Refusal, StoreError};
 pub use events::{AttendanceCounts, EventEdit, EventRecord, EventSummary, NewEvent, StatusChange};
@@ -51,7 +53,7 @@ pub use listen::{
     ChannelSpan, ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime, ChatWindow,
     LinkedAuthor, NegativeLine,
 };
-pub use open::{Backend, SCHEMA_VERSION, Store};
+pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};
 pub use people::{NewPerson, PersonDetail, PersonView};
 pub use privacy::{Forgotten, PersonExport};

@@ -1,27 +1,13 @@
 //! Opening a database: choosing the backend from the target, refusing what is not ours,
 //! and bringing the schema up to date.
 
+use crate::dialect::Dialect;
 use crate::error::StoreError;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor, Row};
 use std::path::Path;
 use std::sync::Once;
 use std::time::Duration;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
-}
 
 /// A migration: its version and the SQL for each backend. Both trees carry the same
 /// versions (CI checks the file lists); migrations are only ever added, never edited.
@@ -83,14 +69,10 @@ pub const SCHEMA_VERSION: i64 = 7;
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";
 
-/// An arbitrary constant: the key of the PostgreSQL advisory lock that serialises
-/// migrations when several `trellis` processes start at once.
-const MIGRATION_LOCK_KEY: i64 = 0x7472_656c_6c69;
-
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: AnyPool,
-    backend: Backend,
+    dialect: Dialect,
     target: String,
 }
 
@@ -197,13 +179,13 @@ impl Store {
     /// As [`Store::open`], with a given maximum number of pooled connections.
     pub async fn open_with(target: &str, max_connections: u32) -> Result<Store, StoreError> {
         DRIVERS.call_once(install_default_drivers);
-        let (url, backend, shown) = match classify(target) {
-            Target::Postgres { url } => (url, Backend::Postgres, redact(target)),
+        let (url, dialect, shown) = match classify(target) {
+            Target::Postgres { url } => (url, Dialect::Postgres, redact(target)),
             Target::Sqlite { url, path } => {
                 if let Some(p) = &path {
                     check_sqlite_file(p)?;
                 }
-                (url, Backend::Sqlite, target.to_owned())
+                (url, Dialect::Sqlite, target.to_owned())
             }
         };
         let pool = AnyPoolOptions::new()
@@ -211,15 +193,8 @@ impl Store {
             .acquire_timeout(Duration::from_secs(60))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // Writers queue behind each other instead of failing at once;
-                        // foreign keys are off by default in SQLite.
-                        // WAL lets readers go on while one process writes.
-                        conn.execute(
-                            "PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON; \
-                             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
+                    if let Some(setup) = dialect.on_connect() {
+                        conn.execute(setup).await?;
                     }
                     Ok(())
                 })
@@ -229,27 +204,23 @@ impl Store {
             .map_err(|e| open_error(&shown, e))?;
         let store = Store {
             pool,
-            backend,
+            dialect,
             target: shown,
         };
         store.migrate().await?;
         Ok(store)
     }
 
-    /// Begins a transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later could find
-    /// the database changed under its snapshot and fail instead of waiting its turn.
+    /// Begins a transaction that will write ([`Dialect::begin_write`]).
     pub(crate) async fn write_tx(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
+        Ok(self.dialect.begin_write(&self.pool).await?)
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
+    /// Which backend this store speaks to, and everything that differs between them.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// The database as it may be shown (a PostgreSQL password is masked).
@@ -264,19 +235,12 @@ impl Store {
     /// The fast path of every open: an up-to-date Trellis database needs only a read.
     /// `Some(version)` when the database is Trellis's and readable as such.
     async fn current_version(&self) -> Result<Option<i64>, StoreError> {
-        let probe = match self.backend {
-            Backend::Sqlite => {
-                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'trellis_meta'"
-            }
-            Backend::Postgres => {
-                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'trellis_meta'"
-            }
-        };
-        let row = sqlx::query(probe)
-            .fetch_one(&self.pool)
+        let ours = self
+            .dialect
+            .has_table(&self.pool, "trellis_meta")
             .await
             .map_err(|e| open_error(&self.target, e))?;
-        if row.try_get::<i64, _>("n")? == 0 {
+        if !ours {
             return Ok(None);
         }
         let row = sqlx::query(
@@ -319,38 +283,8 @@ impl Store {
             StoreError::Database(e) => open_error(&self.target, e),
             other => other,
         })?;
-        // The first statement writes, so that on SQLite this transaction holds the write
-        // lock before it looks at the schema (two first starts cannot both migrate).
-        match self.backend {
-            Backend::Sqlite => {
-                tx.execute("CREATE TABLE IF NOT EXISTS trellis_lock (id INTEGER PRIMARY KEY)")
-                    .await?;
-                tx.execute("DELETE FROM trellis_lock").await?;
-            }
-            Backend::Postgres => {
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(MIGRATION_LOCK_KEY)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        let tables: Vec<String> = match self.backend {
-            Backend::Sqlite => {
-                sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                    .fetch_all(&mut *tx)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::query(
-                    "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables WHERE table_schema = current_schema()",
-                )
-                .fetch_all(&mut *tx)
-                .await?
-            }
-        }
-        .iter()
-        .map(|r| r.try_get::<String, _>("name"))
-        .collect::<Result<_, _>>()?;
+        self.dialect.lock_migrations(&mut tx).await?;
+        let tables = self.dialect.table_names(&mut tx).await?;
         let ours: Vec<&String> = tables
             .iter()
             .filter(|t| t.as_str() != "trellis_lock")
@@ -414,10 +348,7 @@ impl Store {
                 .collect::<Result<_, _>>()?
         };
         for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
-            let sql = match self.backend {
-                Backend::Sqlite => m.sqlite,
-                Backend::Postgres => m.postgres,
-            };
+            let sql = self.dialect.pick(m.sqlite, m.postgres);
             tx.execute(sqlx::raw_sql(sql)).await?;
             sqlx::query(
                 "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES ($1, $2, $3)",

@@ -141,7 +141,7 @@ impl Store {
                 Forget::ChatAuthor => {
                     // Which events their messages were related to is judged while the
                     // text is still there.
-                    crate::listen::freeze_related_of_person(conn, id).await?;
+                    crate::listen::freeze_related_of_person(conn, self.dialect(), id).await?;
                     let authors = sqlx::query(
                         "SELECT id, channel_id, author_key FROM chat_authors WHERE person_id = $1 ORDER BY id",
                     )

@@ -2,10 +2,11 @@
 //! restores. Ids are assigned here (current maximum + position), so that rows can refer
 //! to each other without a round trip per row.
 
-use crate::bulk::{Value, insert_many};
+use crate::bulk::{Value, bump_sequence, insert_many, next_id};
 use crate::ctx::Ctx;
+use crate::dialect::Dialect;
 use crate::error::StoreError;
-use crate::open::{Backend, Store};
+use crate::open::Store;
 use crate::row::{flag_value, i64_};
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -25,6 +26,7 @@ pub struct SampleLoaded {
 /// organizers and their check-ins, reviews (whose frozen block is computed as loaded).
 async fn load_mechanisms(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     ctx: &Ctx,
     data: &Dataset,
     program0: i64,
@@ -36,6 +38,7 @@ async fn load_mechanisms(
     let event = |i: usize| Value::Int(idx(event0, i));
     insert_many(
         conn,
+        dialect,
         "retros",
         &[
             "event_id",
@@ -61,6 +64,7 @@ async fn load_mechanisms(
     .await?;
     insert_many(
         conn,
+        dialect,
         "retro_invites",
         &["event_id", "person_id"],
         data.retros.iter().flat_map(|r| {
@@ -72,6 +76,7 @@ async fn load_mechanisms(
     .await?;
     insert_many(
         conn,
+        dialect,
         "retro_followups",
         &["event_id", "position", "person_id", "why"],
         data.retros.iter().flat_map(|r| {
@@ -113,6 +118,7 @@ async fn load_mechanisms(
     }
     insert_many(
         conn,
+        dialect,
         "followups",
         &[
             "event_id",
@@ -130,6 +136,7 @@ async fn load_mechanisms(
     .await?;
     insert_many(
         conn,
+        dialect,
         "pipeline_cards",
         &[
             "program_id",
@@ -153,6 +160,7 @@ async fn load_mechanisms(
     .await?;
     insert_many(
         conn,
+        dialect,
         "pipeline_moves",
         &[
             "program_id",
@@ -182,6 +190,7 @@ async fn load_mechanisms(
     .await?;
     insert_many(
         conn,
+        dialect,
         "sparks",
         &[
             "person_a",
@@ -222,6 +231,7 @@ async fn load_mechanisms(
     }
     insert_many(
         conn,
+        dialect,
         "organizers",
         &["id", "name", "email", "created_at_us"],
         data.organizers.iter().enumerate().map(|(i, o)| {
@@ -236,6 +246,7 @@ async fn load_mechanisms(
     .await?;
     insert_many(
         conn,
+        dialect,
         "program_organizers",
         &["program_id", "organizer_id"],
         data.organizers.iter().enumerate().flat_map(|(i, o)| {
@@ -250,6 +261,7 @@ async fn load_mechanisms(
     .await?;
     insert_many(
         conn,
+        dialect,
         "organizer_checkins",
         &[
             "event_id",
@@ -291,34 +303,6 @@ async fn load_mechanisms(
     Ok(())
 }
 
-pub(crate) async fn next_id(
-    conn: &mut AnyConnection,
-    table: &'static str,
-) -> Result<i64, StoreError> {
-    let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(i64_(&row, "m")? + 1)
-}
-
-/// PostgreSQL's identity sequences do not see explicit ids; move them past what we wrote.
-pub(crate) async fn bump_sequence(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    table: &'static str,
-) -> Result<(), StoreError> {
-    if backend == Backend::Postgres {
-        let sql = format!(
-            "SELECT CAST(setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false) AS BIGINT) AS v"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_one(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 impl Store {
     pub async fn load_dataset(
         &self,
@@ -344,7 +328,7 @@ impl Store {
                 )));
             }
         }
-        let backend = self.backend();
+        let dialect = self.dialect();
         let program0 = next_id(conn, "programs").await?;
         let person0 = next_id(conn, "people").await?;
         let event0 = next_id(conn, "events").await?;
@@ -353,6 +337,7 @@ impl Store {
 
         insert_many(
             conn,
+            dialect,
             "programs",
             &[
                 "id",
@@ -384,6 +369,7 @@ impl Store {
         .await?;
         insert_many(
             conn,
+            dialect,
             "people",
             &["id", "display_name", "quiet_killer", "created_at_us"],
             data.people.iter().enumerate().map(|(i, p)| {
@@ -398,6 +384,7 @@ impl Store {
         .await?;
         insert_many(
             conn,
+            dialect,
             "person_emails",
             &["email", "person_id"],
             data.people
@@ -414,6 +401,7 @@ impl Store {
         })?;
         insert_many(
             conn,
+            dialect,
             "events",
             &[
                 "id",
@@ -447,6 +435,7 @@ impl Store {
         .await?;
         insert_many(
             conn,
+            dialect,
             "event_status_history",
             &["event_id", "from_status", "to_status", "at_us", "actor"],
             data.events.iter().enumerate().flat_map(|(i, e)| {
@@ -464,6 +453,7 @@ impl Store {
         .await?;
         insert_many(
             conn,
+            dialect,
             "attendances",
             &[
                 "event_id",
@@ -487,6 +477,7 @@ impl Store {
         .await?;
         insert_many(
             conn,
+            dialect,
             "demos",
             &[
                 "id",
@@ -531,6 +522,7 @@ impl Store {
         .await?;
         insert_many(
             conn,
+            dialect,
             "demo_presenters",
             &["demo_id", "person_id", "position"],
             data.demos.iter().enumerate().flat_map(|(i, d)| {
@@ -546,6 +538,7 @@ impl Store {
         .await?;
         insert_many(
             conn,
+            dialect,
             "demo_status_history",
             &["demo_id", "from_status", "to_status", "at_us", "actor"],
             data.demos.iter().enumerate().flat_map(|(i, d)| {
@@ -561,7 +554,7 @@ impl Store {
             }),
         )
         .await?;
-        load_mechanisms(conn, ctx, data, program0, person0, event0).await?;
+        load_mechanisms(conn, dialect, ctx, data, program0, person0, event0).await?;
         for table in [
             "programs",
             "people",
@@ -574,7 +567,7 @@ impl Store {
             "organizer_checkins",
             "reviews",
         ] {
-            bump_sequence(conn, backend, table).await?;
+            bump_sequence(conn, dialect, table).await?;
         }
         tx.commit().await?;
         Ok(SampleLoaded {

@@ -56,7 +56,8 @@ fn json_error(e: WebError) -> Response {
             StatusCode::NOT_FOUND
         }
         WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+        // The text goes to the log; the caller gets the request's id (crate::trace).
+        _ => return crate::error::internal_json(&e),
     };
     (status, Json(serde_json::json!({ "error": e.to_string() }))).into_response()
 }

@@ -46,6 +46,14 @@ pub async fn security_headers(mut res: Response) -> Response {
     res
 }
 
+/// For pages behind a login: a browser keeps no copy, so Back after logging out (or
+/// another person at the same computer) cannot show them.
+pub async fn no_store(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,7 @@ impl From<trellis_app::AppError> for WebError {
     }
 }
 
-fn page(status: StatusCode, title: &str, message: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, message: &str) -> Response {
     let body = crate::views::Message {
         title,
         message,
@@ -58,13 +58,54 @@ impl IntoResponse for WebError {
                 "That did not work",
                 &e.to_string(),
             ),
-            other => page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something broke",
-                &other.to_string(),
-            ),
+            other => internal(&other),
         }
     }
+}
+
+/// An internal error: a page without the error's text, and the detail (with its chain of
+/// causes) left for the request middleware to log under the request's id.
+pub(crate) fn internal(e: &dyn std::error::Error) -> Response {
+    let mut res = page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something broke",
+        "Trellis could not finish this request.",
+    );
+    res.extensions_mut().insert(crate::trace::Internal {
+        detail: chain(e),
+        json: false,
+    });
+    res
+}
+
+/// [`internal`] for the JSON API.
+pub(crate) fn internal_json(e: &dyn std::error::Error) -> Response {
+    let mut res = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(serde_json::json!({ "error": "internal error" })),
+    )
+        .into_response();
+    res.extensions_mut().insert(crate::trace::Internal {
+        detail: chain(e),
+        json: true,
+    });
+    res
+}
+
+/// "outer: cause: cause", skipping a cause whose text the outer one already carries
+/// (thiserror's `transparent` and `{0}` both repeat it).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
 }
 
 pub async fn not_found() -> Response {

@@ -12,6 +12,7 @@ mod pages;
 mod public;
 mod reasons;
 mod svg;
+mod trace;
 mod views;
 
 use axum::Router;
@@ -104,8 +105,29 @@ impl AppState {
 /// The whole app.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(pages::dashboard))
+        .merge(signed_in())
         .route("/login", get(auth::login_page).post(auth::login))
+        .route(
+            "/c/{token}",
+            get(public::contract).post(public::accept_contract),
+        )
+        .route(
+            "/f/{token}",
+            get(public::followup).post(public::answer_followup),
+        )
+        .route(assets::CSS_PATH, get(assets::css))
+        .fallback(error::not_found)
+        .layer(axum::middleware::map_response(assets::security_headers))
+        // Outermost, so that it sees every request and every response, errors included.
+        .layer(axum::middleware::from_fn(trace::requests))
+        .with_state(state)
+}
+
+/// The routes behind a session or an API token. Their responses are never stored by a
+/// browser or a proxy, so Back after logging out shows nothing.
+fn signed_in() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::dashboard))
         .route("/logout", post(auth::logout))
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
@@ -116,19 +138,8 @@ pub fn router(state: AppState) -> Router {
         .route("/events/{id}/listened", post(pages::event_listened))
         .route("/events/{id}/attend/{person}", post(pages::check_in))
         .route("/demos/{id}/{action}", post(pages::demo_action))
-        .route(
-            "/c/{token}",
-            get(public::contract).post(public::accept_contract),
-        )
-        .route(
-            "/f/{token}",
-            get(public::followup).post(public::answer_followup),
-        )
         .route("/api/events", get(api::events))
         .route("/api/events/{id}", get(api::event))
         .route("/api/metrics", get(api::metrics))
-        .route(assets::CSS_PATH, get(assets::css))
-        .fallback(error::not_found)
-        .layer(axum::middleware::map_response(assets::security_headers))
-        .with_state(state)
+        .layer(axum::middleware::map_response(assets::no_store))
 }

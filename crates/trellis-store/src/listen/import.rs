@@ -3,10 +3,11 @@
 //! leaves nothing behind.
 
 use super::forgotten_key;
-use crate::bulk::{Value, is_sqlite, upsert_many};
+use crate::bulk::{Value, upsert_many};
 use crate::ctx::Ctx;
+use crate::dialect::Dialect;
 use crate::error::StoreError;
-use crate::open::{Backend, Store};
+use crate::open::Store;
 use crate::row::{i64_, opt_i64, opt_text, text};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
@@ -79,6 +80,7 @@ struct Seen {
 /// then [`ChatImport::finish`]. Dropped unfinished, it rolls back.
 pub struct ChatImport {
     tx: Transaction<'static, Any>,
+    dialect: Dialect,
     tz: TimeZone,
     channel: String,
     channel_id: i64,
@@ -116,19 +118,12 @@ impl Store {
         if channel.is_empty() {
             return Err(CoreError::invalid("channel", channel, "is empty; name the chat").into());
         }
+        let dialect = self.dialect();
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;
-        if is_sqlite(conn) {
-            // A large import's transaction outgrows SQLite's default page cache (2 MiB);
-            // 16 MiB keeps the indexes it writes in memory.
-            sqlx::query("PRAGMA cache_size = -16384")
-                .execute(&mut *conn)
-                .await?;
-        } else {
-            // Every reference written points at the channel locked below or at authors
-            // created in this transaction (SQLite checks the same code in the tests).
-            crate::imports::skip_reference_triggers(conn).await?;
-        }
+        // Every reference written points at the channel locked below or at authors
+        // created in this transaction.
+        dialect.begin_bulk(conn).await?;
         let prog = sqlx::query("SELECT tz FROM programs WHERE id = $1")
             .bind(program.0)
             .fetch_optional(&mut *conn)
@@ -148,14 +143,12 @@ impl Store {
         .bind(ctx.now_us())
         .execute(&mut *conn)
         .await?;
-        // Two imports into one channel take turns (SQLite's write lock does the same).
-        let lock = match self.backend() {
-            Backend::Sqlite => "SELECT id FROM chat_channels WHERE program_id = $1 AND name = $2",
-            Backend::Postgres => {
-                "SELECT id FROM chat_channels WHERE program_id = $1 AND name = $2 FOR UPDATE"
-            }
-        };
-        let row = sqlx::query(lock)
+        // Two imports into one channel take turns.
+        let lock = format!(
+            "SELECT id FROM chat_channels WHERE program_id = $1 AND name = $2{}",
+            dialect.row_lock()
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(lock))
             .bind(program.0)
             .bind(channel)
             .fetch_one(&mut *conn)
@@ -163,6 +156,7 @@ impl Store {
         let channel_id = i64_(&row, "id")?;
         Ok(ChatImport {
             tx,
+            dialect,
             tz,
             channel: channel.to_owned(),
             channel_id,
@@ -246,6 +240,7 @@ impl ChatImport {
         }
         self.added += upsert_many(
             &mut self.tx,
+            self.dialect,
             "chat_messages",
             &[
                 "channel_id",

@@ -7,6 +7,7 @@ use super::US_PER_DAY;
 use super::report::{MAX_DAYS, event_facts_without_keywords, program_keywords};
 use crate::bulk::{Value, upsert_many};
 use crate::ctx::Ctx;
+use crate::dialect::Dialect;
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{i64_, text};
@@ -49,7 +50,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;
         let (channel_id, name, program) = find_channel(conn, program, channel).await?;
-        freeze_related(conn, Scope::Channel(channel_id)).await?;
+        freeze_related(conn, self.dialect(), Scope::Channel(channel_id)).await?;
         let purged = sqlx::query(
             "UPDATE chat_messages SET text = NULL WHERE channel_id = $1 AND text IS NOT NULL",
         )
@@ -86,9 +87,10 @@ impl Store {
 /// related to, so the listening reports stay the same.
 pub(crate) async fn freeze_related_of_person(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     person: PersonId,
 ) -> Result<(), StoreError> {
-    freeze_related(conn, Scope::Person(person)).await
+    freeze_related(conn, dialect, Scope::Person(person)).await
 }
 
 async fn find_channel(
@@ -135,7 +137,11 @@ async fn find_channel(
 
 /// Judges each message of the scope that still has its text against every event of its
 /// program that started up to a year before it, and records the related pairs.
-async fn freeze_related(conn: &mut AnyConnection, scope: Scope) -> Result<(), StoreError> {
+async fn freeze_related(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    scope: Scope,
+) -> Result<(), StoreError> {
     // The messages, and their programs (whose events are read before the messages stream:
     // one connection).
     let (messages, programs, bind) = match scope {
@@ -201,6 +207,7 @@ async fn freeze_related(conn: &mut AnyConnection, scope: Scope) -> Result<(), St
     pairs.sort_unstable();
     upsert_many(
         conn,
+        dialect,
         "chat_related",
         &["event_id", "message_id"],
         " ON CONFLICT (event_id, message_id) DO NOTHING",

@@ -192,6 +192,25 @@ impl App {
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
     }
+
+    /// Runs one statement on the app's database behind the store's back: how a test
+    /// breaks the database under a running app.
+    pub fn sql(&self, statement: &str) {
+        use sqlx::{Connection, Executor};
+        let url = if self._db.is_postgres() {
+            self._db.url.clone()
+        } else {
+            format!("sqlite://{}", self._db.url)
+        };
+        self.rt.block_on(async {
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+            conn.execute(sqlx::AssertSqlSafe(statement.to_owned()))
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+        });
+    }
 }
 
 pub fn csrf_of(html: &str) -> String {

@@ -699,7 +699,91 @@ fn the_event_page_shows_the_discussion_and_records_it(db: TestDb) {
     assert!(!page.body.contains("verdict silent"));
 }
 
+/// A store error (here: a table gone under a running app) is the operators' business:
+/// the visitor gets a 500 with the request's id and not a word of the error.
+fn a_store_error_shows_an_opaque_page_with_an_id(db: TestDb) {
+    let app = App::start(db, None);
+    let (cookie, _) = app.login("org@x.example");
+    let (_, token) = app
+        .block_on(app.store.create_api_token(&Ctx::new("test", now()), "ci"))
+        .unwrap();
+    assert_eq!(app.get("/events", Some(&cookie)).status, 200);
+    app.sql("ALTER TABLE events RENAME TO events_gone");
+    let leaks = |body: &str| {
+        let lower = body.to_lowercase();
+        [
+            "sqlx",
+            "database",
+            "table",
+            "relation",
+            "select",
+            "events_gone",
+            "error returned",
+        ]
+        .into_iter()
+        .filter(|w| lower.contains(w))
+        .collect::<Vec<_>>()
+    };
+    let r = app.get("/events", Some(&cookie));
+    assert_eq!(r.status, 500, "{}", r.body);
+    let id = r.header("x-request-id").expect("a request id").to_owned();
+    assert_eq!(id.len(), 16, "{id}");
+    assert!(r.body.contains(&id), "the page shows the id: {}", r.body);
+    assert!(r.body.contains("Something broke"), "{}", r.body);
+    assert_eq!(leaks(&r.body), Vec::<&str>::new(), "{}", r.body);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    // Another request, another id.
+    let again = app.get("/events", Some(&cookie));
+    assert_ne!(again.header("x-request-id"), Some(id.as_str()));
+    // The JSON API says as little, as JSON.
+    let r = crate::client::request(
+        app.addr,
+        "GET",
+        "/api/events",
+        &[("Authorization", &format!("Bearer {token}"))],
+        "",
+    );
+    assert_eq!(r.status, 500, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["request_id"].as_str(), r.header("x-request-id"));
+    assert_eq!(leaks(&r.body), Vec::<&str>::new(), "{}", r.body);
+}
+
+/// Pages behind a login are never kept by the browser (Back after logging out shows
+/// nothing); the login page, the public pages and the stylesheet keep their own rules.
+fn signed_in_pages_are_not_stored(db: TestDb) {
+    let app = App::start(db, None);
+    let (cookie, csrf) = app.login("org@x.example");
+    for path in ["/", "/events", "/events/18"] {
+        let r = app.get(path, Some(&cookie));
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        assert!(r.header("x-request-id").is_some(), "{path}");
+    }
+    let r = app.post("/logout", Some(&cookie), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(app.get("/login", None).header("cache-control"), None);
+    let css = app.get(&css_path(&app), None);
+    assert_eq!(css.status, 200);
+    assert_eq!(
+        css.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    // The unknown path and the public token pages are as before.
+    assert_eq!(app.get("/nothing-here", None).header("cache-control"), None);
+}
+
+/// The stylesheet's path, as the login page links it.
+fn css_path(app: &App) -> String {
+    let page = app.get("/login", None).body;
+    let i = page.find("href=\"/static/").expect("a stylesheet link") + 6;
+    page[i..].split('"').next().unwrap().to_owned()
+}
+
 on_both!(
+    a_store_error_shows_an_opaque_page_with_an_id,
+    signed_in_pages_are_not_stored,
     the_event_page_shows_the_discussion_and_records_it,
     admins_manage_users_and_settings,
     organizer_routes_need_a_session,

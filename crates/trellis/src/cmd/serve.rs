@@ -10,7 +10,26 @@ use trellis_core::access::Role;
 const SAMPLE_EMAIL: &str = "organizer@trellis.example";
 const SAMPLE_PASSWORD: &str = "demo-nights-are-fun";
 
+/// Where the server's log goes: stderr, filtered by `TRELLIS_LOG` (or `RUST_LOG`), e.g.
+/// `TRELLIS_LOG=debug` or `TRELLIS_LOG=trellis_web=info,sqlx=warn`. By default each
+/// request's line and every internal error's detail (under the request's id) show.
+fn init_log() {
+    use tracing_subscriber::EnvFilter;
+    let filter = ["TRELLIS_LOG", "RUST_LOG"]
+        .into_iter()
+        .find_map(|var| EnvFilter::try_from_env(var).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    // Fails only if a subscriber is already set (a second serve in one process): that
+    // one keeps logging.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
 pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
+    init_log();
     let public_url = a
         .public_url
         .clone()
