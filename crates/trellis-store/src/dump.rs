@@ -175,19 +175,7 @@ impl Store {
         let dialect = self.dialect();
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;
-        for t in tables() {
-            let sql = format!("SELECT COUNT(*) AS n FROM {}", t.name);
-            let r = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_one(&mut *conn)
-                .await?;
-            if crate::row::i64_(&r, "n")? > 0 {
-                return Err(StoreError::Conflict(format!(
-                    "{} holds data already (table {}); restore into a new, empty database (--db)",
-                    self.target(),
-                    t.name
-                )));
-            }
-        }
+        ensure_empty(conn, self.target()).await?;
         let (send, mut recv) = mpsc::channel::<Msg>(4);
         let file = name.clone();
         let parser = tokio::task::spawn_blocking(move || parse(&file, input, send));
@@ -212,24 +200,7 @@ impl Store {
                 }
                 Msg::Table { table, columns } => {
                     finish_table(conn, current.take(), &mut pending_self).await?;
-                    let Some(index) = tables().position(|t| t.name == table) else {
-                        return Err(bad(format!("table {table:?} is not one of Trellis's")));
-                    };
-                    if last_index.is_some_and(|l| l >= index) {
-                        return Err(bad(format!(
-                            "table {table:?} comes out of order (or twice); tables are restored in the order an export writes them"
-                        )));
-                    }
-                    last_index = Some(index);
-                    let Some(t) = tables().nth(index) else {
-                        return Err(bad(format!("table {table:?} is not one of Trellis's")));
-                    };
-                    let want: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
-                    if columns != want {
-                        return Err(bad(format!(
-                            "table {table}: the columns are {columns:?}, this version of Trellis has {want:?}"
-                        )));
-                    }
+                    let t = next_table(&table, &columns, &mut last_index).map_err(bad)?;
                     summary.tables.insert(table, 0);
                     current = Some((t, 0));
                 }
@@ -265,6 +236,51 @@ impl Store {
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// A restore writes into an empty database only.
+async fn ensure_empty(conn: &mut AnyConnection, target: &str) -> Result<(), StoreError> {
+    for t in tables() {
+        let sql = format!("SELECT COUNT(*) AS n FROM {}", t.name);
+        let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&mut *conn)
+            .await?;
+        if crate::row::i64_(&r, "n")? > 0 {
+            return Err(StoreError::Conflict(format!(
+                "{target} holds data already (table {}); restore into a new, empty database (--db)",
+                t.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The table a document's next table names: one of Trellis's, after the one before it
+/// (`last_index`, moved on), with this build's columns; else what is wrong.
+fn next_table(
+    table: &str,
+    columns: &[String],
+    last_index: &mut Option<usize>,
+) -> Result<&'static Table, String> {
+    let Some(index) = tables().position(|t| t.name == table) else {
+        return Err(format!("table {table:?} is not one of Trellis's"));
+    };
+    if last_index.is_some_and(|l| l >= index) {
+        return Err(format!(
+            "table {table:?} comes out of order (or twice); tables are restored in the order an export writes them"
+        ));
+    }
+    *last_index = Some(index);
+    let Some(t) = tables().nth(index) else {
+        return Err(format!("table {table:?} is not one of Trellis's"));
+    };
+    let want: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
+    if columns != want {
+        return Err(format!(
+            "table {table}: the columns are {columns:?}, this version of Trellis has {want:?}"
+        ));
+    }
+    Ok(t)
 }
 
 /// A row's JSON values as bind values; self-references are written in a second pass.

@@ -24,6 +24,7 @@ use crate::row::{i64_, opt_text, parse, text};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 use std::collections::HashMap;
 use tokio::sync::mpsc::Receiver;
 use trellis_core::attendance::{CheckedIn, Rsvp};
@@ -382,21 +383,7 @@ impl Store {
         // Every reference written points at the event locked below, or at people and
         // demos looked up or created in this transaction.
         dialect.begin_bulk(conn).await?;
-        lock_event(conn, req.event).await?;
-        let ev = sqlx::query("SELECT status, slots FROM events WHERE id = $1")
-            .bind(req.event.0)
-            .fetch_one(&mut *conn)
-            .await?;
-        let status: EventStatus = parse(&ev, "status")?;
-        let slots = i64_(&ev, "slots")?;
-        if status == EventStatus::Cancelled {
-            return Err(CoreError::invalid(
-                "event",
-                req.event,
-                "is cancelled; nothing can be imported into it",
-            )
-            .into());
-        }
+        let (status, slots) = open_event(conn, req.event).await?;
         let (shape, chosen_because) = match rx.recv().await {
             Some(ImportMsg::Start {
                 shape,
@@ -420,91 +407,24 @@ impl Store {
             notes: Vec::new(),
         };
         let mut got = Collected::default();
-        let facts = loop {
-            match rx.recv().await {
-                Some(ImportMsg::Batch(batch)) => {
-                    absorb(conn, &mut id, &mut got, batch).await?;
-                }
-                Some(ImportMsg::End(facts)) => break facts,
-                Some(ImportMsg::Start { .. }) | None => return Err(interrupted(&req.file_name)),
-            }
-        };
+        let facts = receive(conn, &mut id, &mut got, &mut rx, &req.file_name).await?;
         id.flush(conn).await?;
         bump_sequence(conn, dialect, "people").await?;
 
-        let mut report = ImportReport {
-            import: None,
-            event: req.event,
-            platform,
-            format: shape.as_str().to_owned(),
-            chosen_because,
-            file: req.file_name.clone(),
-            sha256: facts.sha256.clone(),
-            dry_run: req.dry_run,
-            kind: if got.sessions.is_empty() {
-                "attendances"
-            } else {
-                "demos"
-            },
-            rows: facts.rows,
-            people_new: 0,
-            people_matched: 0,
-            matched_by: MatchedBy::default(),
-            added: 0,
-            updated: 0,
-            unchanged: 0,
-            combined: got.combined,
-            presenters_added: 0,
-            answers: 0,
-            skipped: std::mem::take(&mut got.skipped),
-            notes: Vec::new(),
-        };
-        for o in id.origin.values() {
-            match o {
-                Origin::New => report.people_new += 1,
-                Origin::Email => report.matched_by.email += 1,
-                Origin::Platform => report.matched_by.platform_id += 1,
-            }
-        }
-        report.people_matched = report.matched_by.email + report.matched_by.platform_id;
-        let mut answers: Vec<(PersonId, u32, String)> = Vec::new();
-        write_sessions(
-            conn,
-            ctx,
-            req.event,
-            slots,
-            platform,
-            &facts.questions,
-            &mut got,
-            &mut report,
-        )
-        .await?;
-        for (s, p) in std::mem::take(&mut got.speakers) {
-            answers.extend(s.answers.iter().map(|(q, a)| (p, *q, a.clone())));
-            report.presenters_added +=
-                link_presenter(conn, req.event, platform, &s.sessions, p).await?;
-            if s.arrived {
-                let agg = got.guests.entry(p).or_insert(Agg {
-                    rsvp: Rsvp::Going,
-                    checked: true,
-                    answers: Vec::new(),
-                });
-                agg.checked = true;
-            }
-        }
-        write_guests(
+        let mut report = new_report(req, shape, chosen_because, &facts, &mut got, &id);
+        write_records(
             conn,
             dialect,
             ctx,
             req.event,
             status,
+            slots,
             platform,
+            &facts,
             &mut got,
-            &mut answers,
             &mut report,
         )
         .await?;
-        report.answers += write_answers(conn, dialect, req.event, &facts, answers).await?;
         report.notes = std::mem::take(&mut id.notes);
         report.notes.sort_by_key(|n| n.line);
         report.skipped.sort_by_key(|n| n.line);
@@ -513,32 +433,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(report);
         }
-        let problems = serde_json::to_string(&report.skipped.iter().take(1000).collect::<Vec<_>>())
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        let row = sqlx::query(
-            "INSERT INTO imports (event_id, platform, shape, file_name, sha256, rows_read, people_new, people_matched, \
-             added, updated, unchanged, skipped, problems, at_us, actor) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-        )
-        .bind(req.event.0)
-        .bind(platform.as_str())
-        .bind(shape_key(shape))
-        .bind(&req.file_name)
-        .bind(&facts.sha256)
-        .bind(count(report.rows))
-        .bind(count(report.people_new))
-        .bind(count(report.people_matched))
-        .bind(count(report.added))
-        .bind(count(report.updated))
-        .bind(count(report.unchanged))
-        .bind(count(report.skipped.len() as u64))
-        .bind(problems)
-        .bind(ctx.now_us())
-        .bind(&ctx.actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        report.import = Some(i64_(&row, "id")?);
+        report.import = Some(record_import(conn, ctx, req, shape, &facts, &report).await?);
         tx.commit().await?;
         Ok(report)
     }
@@ -574,6 +469,186 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Locks the event (so the slot count read next stays true until commit) and reads what
+/// the import needs of it; a cancelled event takes no import.
+async fn open_event(
+    conn: &mut AnyConnection,
+    event: EventId,
+) -> Result<(EventStatus, i64), StoreError> {
+    lock_event(conn, event).await?;
+    let ev = sqlx::query("SELECT status, slots FROM events WHERE id = $1")
+        .bind(event.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let status: EventStatus = parse(&ev, "status")?;
+    if status == EventStatus::Cancelled {
+        return Err(CoreError::invalid(
+            "--event",
+            event,
+            "is cancelled; nothing can be imported into it",
+        )
+        .into());
+    }
+    Ok((status, i64_(&ev, "slots")?))
+}
+
+/// Takes the batches as the parser sends them, resolving who each record is about, until
+/// the parser's `End`; its facts about the whole file.
+async fn receive(
+    conn: &mut AnyConnection,
+    id: &mut Ident,
+    got: &mut Collected,
+    rx: &mut Receiver<ImportMsg>,
+    file_name: &str,
+) -> Result<FileFacts, StoreError> {
+    loop {
+        match rx.recv().await {
+            Some(ImportMsg::Batch(batch)) => absorb(conn, id, got, batch).await?,
+            Some(ImportMsg::End(facts)) => return Ok(facts),
+            Some(ImportMsg::Start { .. }) | None => return Err(interrupted(file_name)),
+        }
+    }
+}
+
+/// The report's figures known once the file is read: what it was, and who was matched how.
+fn new_report(
+    req: &ImportRequest,
+    shape: Shape,
+    chosen_because: String,
+    facts: &FileFacts,
+    got: &mut Collected,
+    id: &Ident,
+) -> ImportReport {
+    let mut report = ImportReport {
+        import: None,
+        event: req.event,
+        platform: shape.platform(),
+        format: shape.as_str().to_owned(),
+        chosen_because,
+        file: req.file_name.clone(),
+        sha256: facts.sha256.clone(),
+        dry_run: req.dry_run,
+        kind: if got.sessions.is_empty() {
+            "attendances"
+        } else {
+            "demos"
+        },
+        rows: facts.rows,
+        people_new: 0,
+        people_matched: 0,
+        matched_by: MatchedBy::default(),
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        combined: got.combined,
+        presenters_added: 0,
+        answers: 0,
+        skipped: std::mem::take(&mut got.skipped),
+        notes: Vec::new(),
+    };
+    for o in id.origin.values() {
+        match o {
+            Origin::New => report.people_new += 1,
+            Origin::Email => report.matched_by.email += 1,
+            Origin::Platform => report.matched_by.platform_id += 1,
+        }
+    }
+    report.people_matched = report.matched_by.email + report.matched_by.platform_id;
+    report
+}
+
+/// Writes what the records say: the sessions as demos, the speakers as their presenters
+/// (and guests, when they arrived), the guests' attendances, and everyone's answers.
+#[allow(clippy::too_many_arguments)]
+async fn write_records(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    ctx: &Ctx,
+    event: EventId,
+    status: EventStatus,
+    slots: i64,
+    platform: Platform,
+    facts: &FileFacts,
+    got: &mut Collected,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let mut answers: Vec<(PersonId, u32, String)> = Vec::new();
+    write_sessions(
+        conn,
+        ctx,
+        event,
+        slots,
+        platform,
+        &facts.questions,
+        got,
+        report,
+    )
+    .await?;
+    for (s, p) in std::mem::take(&mut got.speakers) {
+        answers.extend(s.answers.iter().map(|(q, a)| (p, *q, a.clone())));
+        report.presenters_added += link_presenter(conn, event, platform, &s.sessions, p).await?;
+        if s.arrived {
+            let agg = got.guests.entry(p).or_insert(Agg {
+                rsvp: Rsvp::Going,
+                checked: true,
+                answers: Vec::new(),
+            });
+            agg.checked = true;
+        }
+    }
+    write_guests(
+        conn,
+        dialect,
+        ctx,
+        event,
+        status,
+        platform,
+        got,
+        &mut answers,
+        report,
+    )
+    .await?;
+    report.answers += write_answers(conn, dialect, event, facts, answers).await?;
+    Ok(())
+}
+
+/// The import's row in `imports`, with its figures and up to 1,000 skipped rows; its id.
+async fn record_import(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    req: &ImportRequest,
+    shape: Shape,
+    facts: &FileFacts,
+    report: &ImportReport,
+) -> Result<i64, StoreError> {
+    let problems = serde_json::to_string(&report.skipped.iter().take(1000).collect::<Vec<_>>())
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let row = sqlx::query(
+        "INSERT INTO imports (event_id, platform, shape, file_name, sha256, rows_read, people_new, people_matched, \
+         added, updated, unchanged, skipped, problems, at_us, actor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind(req.event.0)
+    .bind(shape.platform().as_str())
+    .bind(shape_key(shape))
+    .bind(&req.file_name)
+    .bind(&facts.sha256)
+    .bind(count(report.rows))
+    .bind(count(report.people_new))
+    .bind(count(report.people_matched))
+    .bind(count(report.added))
+    .bind(count(report.updated))
+    .bind(count(report.unchanged))
+    .bind(count(report.skipped.len() as u64))
+    .bind(problems)
+    .bind(ctx.now_us())
+    .bind(&ctx.actor)
+    .fetch_one(&mut *conn)
+    .await?;
+    i64_(&row, "id")
 }
 
 fn shape_key(s: Shape) -> &'static str {
@@ -916,8 +991,15 @@ async fn write_sessions(
     .bind(event.0)
     .fetch_one(&mut *conn)
     .await?;
-    let mut held = i64_(&held_row, "n")?;
-    let now = ctx.now_us();
+    let mut to = SessionTarget {
+        ctx,
+        event,
+        slots,
+        held: i64_(&held_row, "n")?,
+        platform,
+        questions,
+        now: ctx.now_us(),
+    };
     for (s, presenters) in std::mem::take(&mut got.sessions) {
         let title = match validate_title(&s.title) {
             Ok(t) => t,
@@ -937,148 +1019,190 @@ async fn write_sessions(
         .bind(&s.external_id)
         .fetch_optional(&mut *conn)
         .await?;
-        let no_slot = |line: u64, had: &str| RowNote {
-            line,
-            reason: format!(
-                "session {} is {} on {platform}, but all {slots} demo slots of event {event} are taken: imported as screened{had} (free a slot, then confirm it)",
-                s.external_id, s.platform_status
-            ),
-        };
         match found {
-            None => {
-                let mut status = s.status;
-                if status == DemoStatus::Confirmed {
-                    if held >= slots {
-                        report.notes.push(no_slot(s.line, ""));
-                        status = DemoStatus::Screened;
-                    } else {
-                        held += 1;
-                    }
-                }
-                let (passed, screened_at, contract_at) = implied(status, now);
-                let r = sqlx::query(
-                    "INSERT INTO demos (event_id, title, status, screening_passed, screened_at_us, contract_accepted_at_us, created_at_us) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(event.0)
-                .bind(&title)
-                .bind(status.as_str())
-                .bind(passed)
-                .bind(screened_at)
-                .bind(contract_at)
-                .bind(now)
-                .fetch_one(&mut *conn)
-                .await?;
-                let demo = i64_(&r, "id")?;
-                for p in &presenters {
-                    add_presenter(conn, demo, *p).await?;
-                }
-                record_history(
-                    conn,
-                    ctx,
-                    "demo_status_history",
-                    ("demo_id", demo),
-                    None,
-                    status.as_str(),
-                )
-                .await?;
-                sqlx::query(
-                    "INSERT INTO demo_external_ids (platform, external_id, demo_id) VALUES ($1, $2, $3)",
-                )
-                .bind(platform.as_str())
-                .bind(&s.external_id)
-                .bind(demo)
-                .execute(&mut *conn)
-                .await?;
-                write_demo_answers(conn, demo, &s, questions, report).await?;
-                report.added += 1;
-            }
-            Some(r) => {
-                let demo = i64_(&r, "id")?;
-                if i64_(&r, "event_id")? != event.0 {
-                    report.skipped.push(RowNote {
-                        line: s.line,
-                        reason: format!(
-                            "session {} was imported into event {} already (demo {demo}); a session belongs to one event",
-                            s.external_id,
-                            i64_(&r, "event_id")?
-                        ),
-                    });
-                    continue;
-                }
-                let current: DemoStatus = parse(&r, "status")?;
-                let mut changed = false;
-                if opt_text(&r, "title")?.as_deref() != Some(title.as_str()) {
-                    sqlx::query("UPDATE demos SET title = $1 WHERE id = $2")
-                        .bind(&title)
-                        .bind(demo)
-                        .execute(&mut *conn)
-                        .await?;
-                    changed = true;
-                }
-                let mut to = s.status;
-                if matches!(current, DemoStatus::Presented | DemoStatus::NoShow) && to != current {
-                    report.notes.push(RowNote {
-                        line: s.line,
-                        reason: format!(
-                            "demo {demo} is {current} in Trellis; {platform} says {}: kept {current}",
-                            s.platform_status
-                        ),
-                    });
-                    to = current;
-                }
-                if to == DemoStatus::Confirmed && !current.holds_slot() {
-                    if held >= slots {
-                        report.notes.push(no_slot(s.line, ""));
-                        to = if current == DemoStatus::Proposed {
-                            DemoStatus::Screened
-                        } else {
-                            current
-                        };
-                    } else {
-                        held += 1;
-                    }
-                }
-                if current.holds_slot() && !to.holds_slot() {
-                    held -= 1;
-                }
-                if to != current {
-                    let (passed, screened_at, contract_at) = implied(to, now);
-                    sqlx::query(
-                        "UPDATE demos SET status = $1, screening_passed = CASE WHEN $2 = 1 THEN 1 ELSE screening_passed END, \
-                         screened_at_us = COALESCE(screened_at_us, $3), contract_accepted_at_us = COALESCE(contract_accepted_at_us, $4) WHERE id = $5",
-                    )
-                    .bind(to.as_str())
-                    .bind(passed)
-                    .bind(screened_at)
-                    .bind(contract_at)
-                    .bind(demo)
-                    .execute(&mut *conn)
-                    .await?;
-                    record_history(
-                        conn,
-                        ctx,
-                        "demo_status_history",
-                        ("demo_id", demo),
-                        Some(current.as_str()),
-                        to.as_str(),
-                    )
-                    .await?;
-                    changed = true;
-                }
-                for p in &presenters {
-                    let n = add_presenter(conn, demo, *p).await?;
-                    report.presenters_added += n;
-                    changed |= n > 0;
-                }
-                changed |= write_demo_answers(conn, demo, &s, questions, report).await?;
-                if changed {
-                    report.updated += 1;
-                } else {
-                    report.unchanged += 1;
-                }
-            }
+            None => add_session(conn, &mut to, &s, &presenters, &title, report).await?,
+            Some(r) => update_session(conn, &mut to, &r, &s, &presenters, &title, report).await?,
         }
+    }
+    Ok(())
+}
+
+/// What the sessions of one import are written into: the event, its demo slots and how
+/// many of them are held so far.
+struct SessionTarget<'a> {
+    ctx: &'a Ctx,
+    event: EventId,
+    slots: i64,
+    held: i64,
+    platform: Platform,
+    questions: &'a [String],
+    now: i64,
+}
+
+impl SessionTarget<'_> {
+    /// Takes a slot for a session the platform confirms; `false` when none is free.
+    fn take_slot(&mut self) -> bool {
+        if self.held >= self.slots {
+            return false;
+        }
+        self.held += 1;
+        true
+    }
+
+    fn no_slot(&self, s: &Session) -> RowNote {
+        RowNote {
+            line: s.line,
+            reason: format!(
+                "session {} is {} on {}, but all {} demo slots of event {} are taken: imported as screened (free a slot, then confirm it)",
+                s.external_id, s.platform_status, self.platform, self.slots, self.event
+            ),
+        }
+    }
+}
+
+/// A session seen for the first time: a new demo of the event.
+async fn add_session(
+    conn: &mut AnyConnection,
+    to: &mut SessionTarget<'_>,
+    s: &Session,
+    presenters: &[PersonId],
+    title: &str,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let mut status = s.status;
+    if status == DemoStatus::Confirmed && !to.take_slot() {
+        report.notes.push(to.no_slot(s));
+        status = DemoStatus::Screened;
+    }
+    let (passed, screened_at, contract_at) = implied(status, to.now);
+    let r = sqlx::query(
+        "INSERT INTO demos (event_id, title, status, screening_passed, screened_at_us, contract_accepted_at_us, created_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(to.event.0)
+    .bind(title)
+    .bind(status.as_str())
+    .bind(passed)
+    .bind(screened_at)
+    .bind(contract_at)
+    .bind(to.now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let demo = i64_(&r, "id")?;
+    for p in presenters {
+        add_presenter(conn, demo, *p).await?;
+    }
+    record_history(
+        conn,
+        to.ctx,
+        "demo_status_history",
+        ("demo_id", demo),
+        None,
+        status.as_str(),
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO demo_external_ids (platform, external_id, demo_id) VALUES ($1, $2, $3)",
+    )
+    .bind(to.platform.as_str())
+    .bind(&s.external_id)
+    .bind(demo)
+    .execute(&mut *conn)
+    .await?;
+    write_demo_answers(conn, demo, s, to.questions, report).await?;
+    report.added += 1;
+    Ok(())
+}
+
+/// A session imported before (`found`: its demo): title, status, presenters and answers
+/// brought up to date, a status Trellis alone decides (presented, no-show) kept.
+async fn update_session(
+    conn: &mut AnyConnection,
+    to: &mut SessionTarget<'_>,
+    found: &AnyRow,
+    s: &Session,
+    presenters: &[PersonId],
+    title: &str,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let demo = i64_(found, "id")?;
+    if i64_(found, "event_id")? != to.event.0 {
+        report.skipped.push(RowNote {
+            line: s.line,
+            reason: format!(
+                "session {} was imported into event {} already (demo {demo}); a session belongs to one event",
+                s.external_id,
+                i64_(found, "event_id")?
+            ),
+        });
+        return Ok(());
+    }
+    let current: DemoStatus = parse(found, "status")?;
+    let mut changed = false;
+    if opt_text(found, "title")?.as_deref() != Some(title) {
+        sqlx::query("UPDATE demos SET title = $1 WHERE id = $2")
+            .bind(title)
+            .bind(demo)
+            .execute(&mut *conn)
+            .await?;
+        changed = true;
+    }
+    let mut next = s.status;
+    if matches!(current, DemoStatus::Presented | DemoStatus::NoShow) && next != current {
+        report.notes.push(RowNote {
+            line: s.line,
+            reason: format!(
+                "demo {demo} is {current} in Trellis; {} says {}: kept {current}",
+                to.platform, s.platform_status
+            ),
+        });
+        next = current;
+    }
+    if next == DemoStatus::Confirmed && !current.holds_slot() && !to.take_slot() {
+        report.notes.push(to.no_slot(s));
+        next = if current == DemoStatus::Proposed {
+            DemoStatus::Screened
+        } else {
+            current
+        };
+    }
+    if current.holds_slot() && !next.holds_slot() {
+        to.held -= 1;
+    }
+    if next != current {
+        let (passed, screened_at, contract_at) = implied(next, to.now);
+        sqlx::query(
+            "UPDATE demos SET status = $1, screening_passed = CASE WHEN $2 = 1 THEN 1 ELSE screening_passed END, \
+             screened_at_us = COALESCE(screened_at_us, $3), contract_accepted_at_us = COALESCE(contract_accepted_at_us, $4) WHERE id = $5",
+        )
+        .bind(next.as_str())
+        .bind(passed)
+        .bind(screened_at)
+        .bind(contract_at)
+        .bind(demo)
+        .execute(&mut *conn)
+        .await?;
+        record_history(
+            conn,
+            to.ctx,
+            "demo_status_history",
+            ("demo_id", demo),
+            Some(current.as_str()),
+            next.as_str(),
+        )
+        .await?;
+        changed = true;
+    }
+    for p in presenters {
+        let n = add_presenter(conn, demo, *p).await?;
+        report.presenters_added += n;
+        changed |= n > 0;
+    }
+    changed |= write_demo_answers(conn, demo, s, to.questions, report).await?;
+    if changed {
+        report.updated += 1;
+    } else {
+        report.unchanged += 1;
     }
     Ok(())
 }

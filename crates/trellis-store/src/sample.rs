@@ -10,7 +10,7 @@ use crate::open::Store;
 use crate::row::{flag_value, i64_};
 use serde::Serialize;
 use sqlx::AnyConnection;
-use trellis_core::dataset::Dataset;
+use trellis_core::dataset::{Dataset, StatusRecord};
 use trellis_core::time::to_micros;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -30,6 +30,22 @@ async fn load_mechanisms(
     ctx: &Ctx,
     data: &Dataset,
     program0: i64,
+    person0: i64,
+    event0: i64,
+) -> Result<(), StoreError> {
+    load_retros(conn, dialect, data, person0, event0).await?;
+    load_followups(conn, dialect, data, person0, event0).await?;
+    load_board(conn, dialect, data, program0, person0, event0).await?;
+    load_sparks(conn, dialect, data, person0, event0).await?;
+    load_organizers(conn, dialect, ctx, data, program0, event0).await?;
+    load_reviews(conn, data, program0).await
+}
+
+/// Retros with their invites and follow-up picks.
+async fn load_retros(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    data: &Dataset,
     person0: i64,
     event0: i64,
 ) -> Result<(), StoreError> {
@@ -91,49 +107,20 @@ async fn load_mechanisms(
         }),
     )
     .await?;
-    let mut rows = Vec::with_capacity(data.followups.len());
-    for f in &data.followups {
-        let token = if f.channel == trellis_core::followup::Channel::Form {
-            Some(crate::followups::new_token()?)
-        } else {
-            None
-        };
-        rows.push(vec![
-            event(f.event),
-            person(f.person),
-            Value::Text(f.channel.as_str().to_owned()),
-            Value::Int(to_micros(f.sent_at)),
-            Value::Text(f.actor.clone()),
-            // An answered form's token is spent; keep it so the link still says "used".
-            Value::OptText(token),
-            Value::OptText(f.answer.as_ref().map(|a| a.0.clone())),
-            Value::OptText(
-                f.answer
-                    .as_ref()
-                    .and_then(|a| a.1)
-                    .map(|o| o.as_str().to_owned()),
-            ),
-            Value::OptInt(f.answer.as_ref().map(|a| to_micros(a.2))),
-        ]);
-    }
-    insert_many(
-        conn,
-        dialect,
-        "followups",
-        &[
-            "event_id",
-            "person_id",
-            "channel",
-            "sent_at_us",
-            "actor",
-            "token",
-            "answer",
-            "outcome",
-            "answered_at_us",
-        ],
-        rows,
-    )
-    .await?;
+    Ok(())
+}
+
+/// The pipeline board: cards and their moves.
+async fn load_board(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    data: &Dataset,
+    program0: i64,
+    person0: i64,
+    event0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    let person = |i: usize| Value::Int(idx(person0, i));
     insert_many(
         conn,
         dialect,
@@ -188,6 +175,76 @@ async fn load_mechanisms(
         }),
     )
     .await?;
+    Ok(())
+}
+
+/// The follow-ups sent, with their answers; a form's gets a token.
+async fn load_followups(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    data: &Dataset,
+    person0: i64,
+    event0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    let person = |i: usize| Value::Int(idx(person0, i));
+    let event = |i: usize| Value::Int(idx(event0, i));
+    let mut rows = Vec::with_capacity(data.followups.len());
+    for f in &data.followups {
+        let token = if f.channel == trellis_core::followup::Channel::Form {
+            Some(crate::followups::new_token()?)
+        } else {
+            None
+        };
+        rows.push(vec![
+            event(f.event),
+            person(f.person),
+            Value::Text(f.channel.as_str().to_owned()),
+            Value::Int(to_micros(f.sent_at)),
+            Value::Text(f.actor.clone()),
+            // An answered form's token is spent; keep it so the link still says "used".
+            Value::OptText(token),
+            Value::OptText(f.answer.as_ref().map(|a| a.0.clone())),
+            Value::OptText(
+                f.answer
+                    .as_ref()
+                    .and_then(|a| a.1)
+                    .map(|o| o.as_str().to_owned()),
+            ),
+            Value::OptInt(f.answer.as_ref().map(|a| to_micros(a.2))),
+        ]);
+    }
+    insert_many(
+        conn,
+        dialect,
+        "followups",
+        &[
+            "event_id",
+            "person_id",
+            "channel",
+            "sent_at_us",
+            "actor",
+            "token",
+            "answer",
+            "outcome",
+            "answered_at_us",
+        ],
+        rows,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The sparks: introductions made, and whether they were acted on.
+async fn load_sparks(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    data: &Dataset,
+    person0: i64,
+    event0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    let person = |i: usize| Value::Int(idx(person0, i));
     insert_many(
         conn,
         dialect,
@@ -216,6 +273,20 @@ async fn load_mechanisms(
         }),
     )
     .await?;
+    Ok(())
+}
+
+/// The organizers (refused when a name is taken), their programs and their check-ins.
+async fn load_organizers(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    ctx: &Ctx,
+    data: &Dataset,
+    program0: i64,
+    event0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    let event = |i: usize| Value::Int(idx(event0, i));
     let organizer0 = next_id(conn, "organizers").await?;
     for o in &data.organizers {
         let taken = sqlx::query("SELECT id FROM organizers WHERE lower(name) = lower($1)")
@@ -284,6 +355,16 @@ async fn load_mechanisms(
         }),
     )
     .await?;
+    Ok(())
+}
+
+/// The reviews, each with the block frozen as it read when the review started.
+async fn load_reviews(
+    conn: &mut AnyConnection,
+    data: &Dataset,
+    program0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
     let mut since = i64::MIN;
     for r in &data.reviews {
         let program = r.program.map(|p| trellis_core::ProgramId(idx(program0, p)));
@@ -315,19 +396,7 @@ impl Store {
         sqlx::query("UPDATE trellis_meta SET value = value WHERE key = 'application'")
             .execute(&mut *conn)
             .await?;
-        for p in &data.programs {
-            let taken = sqlx::query("SELECT id FROM programs WHERE lower(name) = lower($1)")
-                .bind(&p.name)
-                .fetch_optional(&mut *conn)
-                .await?;
-            if let Some(row) = taken {
-                return Err(StoreError::Conflict(format!(
-                    "a program named {:?} already exists (id {}); load the sample into a new database (--db)",
-                    p.name,
-                    i64_(&row, "id")?
-                )));
-            }
-        }
+        check_free_names(conn, data).await?;
         let dialect = self.dialect();
         let program0 = next_id(conn, "programs").await?;
         let person0 = next_id(conn, "people").await?;
@@ -335,225 +404,9 @@ impl Store {
         let demo0 = next_id(conn, "demos").await?;
         let idx = |base: i64, i: usize| base + i as i64;
 
-        insert_many(
-            conn,
-            dialect,
-            "programs",
-            &[
-                "id",
-                "name",
-                "tz",
-                "demo_target",
-                "default_slots",
-                "followup_minimum",
-                "retro_hours",
-                "moves_per_event",
-                "created_at_us",
-                "created_by",
-            ],
-            data.programs.iter().enumerate().map(|(i, p)| {
-                vec![
-                    Value::Int(idx(program0, i)),
-                    Value::Text(p.name.clone()),
-                    Value::Text(p.tz.clone()),
-                    Value::Int(p.settings.demo_target.into()),
-                    Value::Int(p.settings.default_slots.into()),
-                    Value::Int(p.settings.followup_minimum.into()),
-                    Value::Int(p.settings.retro_hours.into()),
-                    Value::Int(p.settings.moves_per_event.into()),
-                    Value::Int(to_micros(p.created_at)),
-                    Value::Text(ctx.actor.clone()),
-                ]
-            }),
-        )
-        .await?;
-        insert_many(
-            conn,
-            dialect,
-            "people",
-            &["id", "display_name", "quiet_killer", "created_at_us"],
-            data.people.iter().enumerate().map(|(i, p)| {
-                vec![
-                    Value::Int(idx(person0, i)),
-                    Value::Text(p.name.clone()),
-                    Value::Int(0),
-                    Value::Int(to_micros(p.created_at)),
-                ]
-            }),
-        )
-        .await?;
-        insert_many(
-            conn,
-            dialect,
-            "person_emails",
-            &["email", "person_id"],
-            data.people
-                .iter()
-                .enumerate()
-                .flat_map(|(i, p)| p.emails.iter().map(move |e| vec![Value::Text(e.clone()), Value::Int(idx(person0, i))])),
-        )
-        .await
-        .map_err(|e| match e {
-            StoreError::Database(err) => crate::bulk::conflict_or(err, || {
-                "an e-mail of the sample already belongs to someone in this database; load the sample into a new database (--db)".into()
-            }),
-            other => other,
-        })?;
-        insert_many(
-            conn,
-            dialect,
-            "events",
-            &[
-                "id",
-                "program_id",
-                "title",
-                "starts_local",
-                "tz",
-                "starts_at_us",
-                "venue",
-                "capacity",
-                "slots",
-                "status",
-                "created_at_us",
-            ],
-            data.events.iter().enumerate().map(|(i, e)| {
-                vec![
-                    Value::Int(idx(event0, i)),
-                    Value::Int(idx(program0, e.program)),
-                    Value::Text(e.title.clone()),
-                    Value::Text(e.starts_local.clone()),
-                    Value::Text(e.tz.clone()),
-                    Value::Int(to_micros(e.starts_at)),
-                    Value::OptText(e.venue.clone()),
-                    Value::OptInt(e.capacity.map(i64::from)),
-                    Value::Int(e.slots.into()),
-                    Value::Text(e.status.as_str().to_owned()),
-                    Value::Int(to_micros(e.created_at)),
-                ]
-            }),
-        )
-        .await?;
-        insert_many(
-            conn,
-            dialect,
-            "event_status_history",
-            &["event_id", "from_status", "to_status", "at_us", "actor"],
-            data.events.iter().enumerate().flat_map(|(i, e)| {
-                e.history.iter().map(move |h| {
-                    vec![
-                        Value::Int(idx(event0, i)),
-                        Value::OptText(h.from.map(|s| s.as_str().to_owned())),
-                        Value::Text(h.to.as_str().to_owned()),
-                        Value::Int(to_micros(h.at)),
-                        Value::Text(h.actor.clone()),
-                    ]
-                })
-            }),
-        )
-        .await?;
-        insert_many(
-            conn,
-            dialect,
-            "attendances",
-            &[
-                "event_id",
-                "person_id",
-                "rsvp",
-                "checked_in",
-                "source",
-                "updated_at_us",
-            ],
-            data.attendances.iter().map(|a| {
-                vec![
-                    Value::Int(idx(event0, a.event)),
-                    Value::Int(idx(person0, a.person)),
-                    Value::Text(a.rsvp.as_str().to_owned()),
-                    Value::Text(a.checked_in.as_str().to_owned()),
-                    Value::Text("sample".to_owned()),
-                    Value::Int(to_micros(data.events[a.event].starts_at)),
-                ]
-            }),
-        )
-        .await?;
-        insert_many(
-            conn,
-            dialect,
-            "demos",
-            &[
-                "id",
-                "event_id",
-                "title",
-                "status",
-                "screening_passed",
-                "check_live_demo",
-                "check_built_it",
-                "check_fits_time",
-                "check_wip_welcome",
-                "screening_note",
-                "screened_at_us",
-                "contract_accepted_at_us",
-                "created_at_us",
-            ],
-            data.demos.iter().enumerate().map(|(i, d)| {
-                let screened = d.history.iter().find(|h| {
-                    matches!(
-                        h.to,
-                        trellis_core::demo::DemoStatus::Screened
-                            | trellis_core::demo::DemoStatus::Rejected
-                    )
-                });
-                vec![
-                    Value::Int(idx(demo0, i)),
-                    Value::Int(idx(event0, d.event)),
-                    Value::Text(d.title.clone()),
-                    Value::Text(d.status.as_str().to_owned()),
-                    Value::Int(flag_value(d.screening_passed)),
-                    Value::Int(flag_value(d.checklist.live_demo)),
-                    Value::Int(flag_value(d.checklist.built_it)),
-                    Value::Int(flag_value(d.checklist.fits_time)),
-                    Value::Int(flag_value(d.checklist.wip_welcome)),
-                    Value::OptText(d.screening_note.clone()),
-                    Value::OptInt(screened.map(|h| to_micros(h.at))),
-                    Value::OptInt(d.contract_accepted_at.map(to_micros)),
-                    Value::Int(to_micros(d.created_at)),
-                ]
-            }),
-        )
-        .await?;
-        insert_many(
-            conn,
-            dialect,
-            "demo_presenters",
-            &["demo_id", "person_id", "position"],
-            data.demos.iter().enumerate().flat_map(|(i, d)| {
-                d.presenters.iter().enumerate().map(move |(pos, p)| {
-                    vec![
-                        Value::Int(idx(demo0, i)),
-                        Value::Int(idx(person0, *p)),
-                        Value::Int(pos as i64 + 1),
-                    ]
-                })
-            }),
-        )
-        .await?;
-        insert_many(
-            conn,
-            dialect,
-            "demo_status_history",
-            &["demo_id", "from_status", "to_status", "at_us", "actor"],
-            data.demos.iter().enumerate().flat_map(|(i, d)| {
-                d.history.iter().map(move |h| {
-                    vec![
-                        Value::Int(idx(demo0, i)),
-                        Value::OptText(h.from.map(|s| s.as_str().to_owned())),
-                        Value::Text(h.to.as_str().to_owned()),
-                        Value::Int(to_micros(h.at)),
-                        Value::Text(h.actor.clone()),
-                    ]
-                })
-            }),
-        )
-        .await?;
+        load_people(conn, dialect, ctx, data, program0, person0).await?;
+        load_events(conn, dialect, data, program0, person0, event0).await?;
+        load_demos(conn, dialect, data, person0, event0, demo0).await?;
         load_mechanisms(conn, dialect, ctx, data, program0, person0, event0).await?;
         for table in [
             "programs",
@@ -578,4 +431,281 @@ impl Store {
             demos: data.demos.len(),
         })
     }
+}
+
+/// A sample's program names must be new to the database (the e-mails are checked as
+/// they are written).
+async fn check_free_names(conn: &mut AnyConnection, data: &Dataset) -> Result<(), StoreError> {
+    for p in &data.programs {
+        let taken = sqlx::query("SELECT id FROM programs WHERE lower(name) = lower($1)")
+            .bind(&p.name)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(row) = taken {
+            return Err(StoreError::Conflict(format!(
+                "a program named {:?} already exists (id {}); load the sample into a new database (--db)",
+                p.name,
+                i64_(&row, "id")?
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The programs, the people and their e-mails.
+async fn load_people(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    ctx: &Ctx,
+    data: &Dataset,
+    program0: i64,
+    person0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    insert_many(
+        conn,
+        dialect,
+        "programs",
+        &[
+            "id",
+            "name",
+            "tz",
+            "demo_target",
+            "default_slots",
+            "followup_minimum",
+            "retro_hours",
+            "moves_per_event",
+            "created_at_us",
+            "created_by",
+        ],
+        data.programs.iter().enumerate().map(|(i, p)| {
+            vec![
+                Value::Int(idx(program0, i)),
+                Value::Text(p.name.clone()),
+                Value::Text(p.tz.clone()),
+                Value::Int(p.settings.demo_target.into()),
+                Value::Int(p.settings.default_slots.into()),
+                Value::Int(p.settings.followup_minimum.into()),
+                Value::Int(p.settings.retro_hours.into()),
+                Value::Int(p.settings.moves_per_event.into()),
+                Value::Int(to_micros(p.created_at)),
+                Value::Text(ctx.actor.clone()),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        dialect,
+        "people",
+        &["id", "display_name", "quiet_killer", "created_at_us"],
+        data.people.iter().enumerate().map(|(i, p)| {
+            vec![
+                Value::Int(idx(person0, i)),
+                Value::Text(p.name.clone()),
+                Value::Int(0),
+                Value::Int(to_micros(p.created_at)),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        dialect,
+        "person_emails",
+        &["email", "person_id"],
+        data.people
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.emails.iter().map(move |e| vec![Value::Text(e.clone()), Value::Int(idx(person0, i))])),
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Database(err) => crate::bulk::conflict_or(err, || {
+            "an e-mail of the sample already belongs to someone in this database; load the sample into a new database (--db)".into()
+        }),
+        other => other,
+    })?;
+    Ok(())
+}
+
+/// The events with their status history, and the attendances.
+async fn load_events(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    data: &Dataset,
+    program0: i64,
+    person0: i64,
+    event0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    insert_many(
+        conn,
+        dialect,
+        "events",
+        &[
+            "id",
+            "program_id",
+            "title",
+            "starts_local",
+            "tz",
+            "starts_at_us",
+            "venue",
+            "capacity",
+            "slots",
+            "status",
+            "created_at_us",
+        ],
+        data.events.iter().enumerate().map(|(i, e)| {
+            vec![
+                Value::Int(idx(event0, i)),
+                Value::Int(idx(program0, e.program)),
+                Value::Text(e.title.clone()),
+                Value::Text(e.starts_local.clone()),
+                Value::Text(e.tz.clone()),
+                Value::Int(to_micros(e.starts_at)),
+                Value::OptText(e.venue.clone()),
+                Value::OptInt(e.capacity.map(i64::from)),
+                Value::Int(e.slots.into()),
+                Value::Text(e.status.as_str().to_owned()),
+                Value::Int(to_micros(e.created_at)),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        dialect,
+        "event_status_history",
+        &["event_id", "from_status", "to_status", "at_us", "actor"],
+        data.events.iter().enumerate().flat_map(|(i, e)| {
+            e.history.iter().map(move |h| {
+                history_row(idx(event0, i), h, trellis_core::event::EventStatus::as_str)
+            })
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        dialect,
+        "attendances",
+        &[
+            "event_id",
+            "person_id",
+            "rsvp",
+            "checked_in",
+            "source",
+            "updated_at_us",
+        ],
+        data.attendances.iter().map(|a| {
+            vec![
+                Value::Int(idx(event0, a.event)),
+                Value::Int(idx(person0, a.person)),
+                Value::Text(a.rsvp.as_str().to_owned()),
+                Value::Text(a.checked_in.as_str().to_owned()),
+                Value::Text("sample".to_owned()),
+                Value::Int(to_micros(data.events[a.event].starts_at)),
+            ]
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The demos with their presenters and status history.
+async fn load_demos(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    data: &Dataset,
+    person0: i64,
+    event0: i64,
+    demo0: i64,
+) -> Result<(), StoreError> {
+    let idx = |base: i64, i: usize| base + i as i64;
+    insert_many(
+        conn,
+        dialect,
+        "demos",
+        &[
+            "id",
+            "event_id",
+            "title",
+            "status",
+            "screening_passed",
+            "check_live_demo",
+            "check_built_it",
+            "check_fits_time",
+            "check_wip_welcome",
+            "screening_note",
+            "screened_at_us",
+            "contract_accepted_at_us",
+            "created_at_us",
+        ],
+        data.demos.iter().enumerate().map(|(i, d)| {
+            let screened = d.history.iter().find(|h| {
+                matches!(
+                    h.to,
+                    trellis_core::demo::DemoStatus::Screened
+                        | trellis_core::demo::DemoStatus::Rejected
+                )
+            });
+            vec![
+                Value::Int(idx(demo0, i)),
+                Value::Int(idx(event0, d.event)),
+                Value::Text(d.title.clone()),
+                Value::Text(d.status.as_str().to_owned()),
+                Value::Int(flag_value(d.screening_passed)),
+                Value::Int(flag_value(d.checklist.live_demo)),
+                Value::Int(flag_value(d.checklist.built_it)),
+                Value::Int(flag_value(d.checklist.fits_time)),
+                Value::Int(flag_value(d.checklist.wip_welcome)),
+                Value::OptText(d.screening_note.clone()),
+                Value::OptInt(screened.map(|h| to_micros(h.at))),
+                Value::OptInt(d.contract_accepted_at.map(to_micros)),
+                Value::Int(to_micros(d.created_at)),
+            ]
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        dialect,
+        "demo_presenters",
+        &["demo_id", "person_id", "position"],
+        data.demos.iter().enumerate().flat_map(|(i, d)| {
+            d.presenters.iter().enumerate().map(move |(pos, p)| {
+                vec![
+                    Value::Int(idx(demo0, i)),
+                    Value::Int(idx(person0, *p)),
+                    Value::Int(pos as i64 + 1),
+                ]
+            })
+        }),
+    )
+    .await?;
+    insert_many(
+        conn,
+        dialect,
+        "demo_status_history",
+        &["demo_id", "from_status", "to_status", "at_us", "actor"],
+        data.demos.iter().enumerate().flat_map(|(i, d)| {
+            d.history
+                .iter()
+                .map(move |h| history_row(idx(demo0, i), h, trellis_core::demo::DemoStatus::as_str))
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A row of `event_status_history` or `demo_status_history`: the subject's id, then the
+/// change.
+fn history_row<S: Copy>(id: i64, h: &StatusRecord<S>, name: fn(S) -> &'static str) -> Vec<Value> {
+    vec![
+        Value::Int(id),
+        Value::OptText(h.from.map(|s| name(s).to_owned())),
+        Value::Text(name(h.to).to_owned()),
+        Value::Int(to_micros(h.at)),
+        Value::Text(h.actor.clone()),
+    ]
 }
