@@ -485,7 +485,7 @@ async fn open_event(
     let status: EventStatus = parse(&ev, "status")?;
     if status == EventStatus::Cancelled {
         return Err(CoreError::invalid(
-            "--event",
+            "event",
             event,
             "is cancelled; nothing can be imported into it",
         )

@@ -50,7 +50,7 @@ impl Store {
             .is_some()
         {
             return Err(StoreError::Conflict(format!(
-                "--name: an organizer named {name:?} already exists"
+                "name: an organizer named {name:?} already exists"
             )));
         }
         let row = sqlx::query(

@@ -62,7 +62,7 @@ impl Store {
                 .await?;
             if let Some(owner) = owner {
                 return Err(StoreError::Conflict(format!(
-                    "--email: {e:?} already belongs to person {}",
+                    "email: {e:?} already belongs to person {}",
                     i64_(&owner, "person_id")?
                 )));
             }
@@ -73,7 +73,7 @@ impl Store {
                 .await
                 .map_err(|err| {
                     crate::bulk::conflict_or(err, || {
-                        format!("--email: {e:?} already belongs to another person")
+                        format!("email: {e:?} already belongs to another person")
                     })
                 })?;
         }

@@ -123,7 +123,7 @@ async fn find_channel(
             "CHANNEL",
             wanted,
             format!(
-                "names channels of several programs ({}); add --program",
+                "names channels of several programs ({}); say which program",
                 found
                     .iter()
                     .map(|(_, _, p)| p.to_string())
