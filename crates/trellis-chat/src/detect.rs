@@ -6,7 +6,7 @@ use crate::error::ChatError;
 use crate::message::Format;
 use crate::slack;
 use crate::source::{FileSource, Source, ZipMember, open_zip};
-use crate::whatsapp::header;
+use crate::whatsapp;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -49,7 +49,11 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
             });
         }
     }
-    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    // One BOM is the file's; a second comes from files joined by hand.
+    let mut text = &head[..];
+    while let Some(rest) = text.strip_prefix(b"\xEF\xBB\xBF") {
+        text = rest;
+    }
     let first = text.iter().copied().find(|b| !b.is_ascii_whitespace());
     let file = || Box::new(FileSource::new(path)) as Box<dyn Source>;
     match (forced, first) {
@@ -73,6 +77,7 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
                 Ok(Located::Telegram(file()))
             }
         }
+        (None, Some(b'[')) if starts_like_a_date(text) => Ok(Located::WhatsApp(file())),
         (None, Some(b'[')) => Err(ChatError::UnknownFormat {
             place,
             why: "a JSON array, such as one Slack day file; pass the whole Slack export (its .zip or folder)".to_owned(),
@@ -92,11 +97,30 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
 }
 
 /// A WhatsApp header on one of the first lines (a file may open with a blank line or a
-/// stray one before the first message).
+/// stray one before the first message, and a file joined by hand has byte-order marks
+/// before some of its lines).
 fn looks_like_whatsapp(text: &[u8]) -> bool {
     text.split(|b| *b == b'\n')
         .take(50)
-        .any(|line| header::parse(line).is_some())
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .any(|line| whatsapp::header_of(line.trim_start_matches('\u{FEFF}')).is_some())
+}
+
+/// `[` then a date (`[20.06.19, …`, `[1/24/21 …`): WhatsApp text, not a JSON array,
+/// even when the header around it is one the parser does not know.
+fn starts_like_a_date(text: &[u8]) -> bool {
+    let mut i = 0;
+    while text
+        .get(i)
+        .is_some_and(|b| *b == b'[' || b.is_ascii_whitespace())
+    {
+        i += 1;
+    }
+    let digits = text[i.min(text.len())..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (1..=4).contains(&digits) && matches!(text.get(i + digits), Some(b'.' | b'/' | b'-'))
 }
 
 fn read_head(path: &Path, place: &str) -> Result<Vec<u8>, ChatError> {
