@@ -337,62 +337,158 @@ const LEN_CAP: usize = 127;
 
 /// For each last byte (ASCII letters folded to lower case), the lengths of the
 /// whole-line wordings that end in it, as a bit set over 0..=127.
-static CANDIDATE: [u128; 256] = candidates();
+static CANDIDATE: [u128; 256] = candidates(true);
 
-const fn candidates() -> [u128; 256] {
+/// The same by first byte: with both, a line of a placeholder's length is compared only
+/// if it also starts and ends as one does.
+static CANDIDATE_FIRST: [u128; 256] = candidates(false);
+
+const fn candidates(by_last: bool) -> [u128; 256] {
     let mut set = [0u128; 256];
     let mut i = 0;
     while i < WORDINGS.len() {
         let w = &WORDINGS[i];
         let b = w.text.as_bytes();
         if !matches!(w.what, What::Edited | What::Notice) && b.len() <= LEN_CAP {
-            let last = b[b.len() - 1].to_ascii_lowercase();
-            set[last as usize] |= 1u128 << b.len();
+            let at = if by_last { b.len() - 1 } else { 0 };
+            set[b[at].to_ascii_lowercase() as usize] |= 1u128 << b.len();
         }
         i += 1;
     }
     set
 }
 
+/// Indices into [`WORDINGS`] ordered by text length, and where each length starts in
+/// that order: a candidate line is compared only with the wordings of its length.
+static BY_LEN: ([u16; WORDINGS.len()], [u16; LEN_CAP + 2]) = by_len();
+
+const fn by_len() -> ([u16; WORDINGS.len()], [u16; LEN_CAP + 2]) {
+    let mut order = [0u16; WORDINGS.len()];
+    let mut start = [0u16; LEN_CAP + 2];
+    let mut n = 0;
+    let mut len = 0;
+    while len <= LEN_CAP {
+        start[len] = n as u16;
+        let mut i = 0;
+        while i < WORDINGS.len() {
+            if WORDINGS[i].text.len() == len {
+                order[n] = i as u16;
+                n += 1;
+            }
+            i += 1;
+        }
+        len += 1;
+    }
+    start[LEN_CAP + 1] = n as u16;
+    (order, start)
+}
+
+/// Whether some whole-line wording has the length and the last byte of `b`: two loads,
+/// and false for almost every line a person writes.
+#[inline]
+fn candidate(b: &[u8]) -> bool {
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) if b.len() <= LEN_CAP => {
+            let bit = 1u128 << b.len();
+            CANDIDATE[usize::from(last.to_ascii_lowercase())] & bit != 0
+                && CANDIDATE_FIRST[usize::from(first.to_ascii_lowercase())] & bit != 0
+        }
+        _ => false,
+    }
+}
+
 /// The wording `text` is, compared without ASCII case (`<media omitted>` is old iOS).
+// Off the hot path: kept out of `classify`, whose common case is a few loads.
+#[cold]
+#[inline(never)]
 fn lookup(text: &str) -> Option<Kind> {
     let b = text.as_bytes();
-    let last = b.last()?.to_ascii_lowercase();
-    if b.len() > LEN_CAP || CANDIDATE[usize::from(last)] & (1u128 << b.len()) == 0 {
+    if !candidate(b) {
         return None;
     }
-    WORDINGS
+    let (order, start) = &BY_LEN;
+    let same_len = order.get(usize::from(start[b.len()])..usize::from(start[b.len() + 1]))?;
+    same_len
         .iter()
-        .find(|w| w.text.len() == b.len() && w.text.as_bytes().eq_ignore_ascii_case(b))
+        .filter_map(|&i| WORDINGS.get(usize::from(i)))
+        .find(|w| w.text.as_bytes().eq_ignore_ascii_case(b))
         .and_then(|w| w.what.kind())
 }
 
-const NOTICE_COUNT: usize = {
+/// For each last byte, the lengths of the document placeholders that end in it (as
+/// [`CANDIDATE`]): iOS writes a document's name, then a direction mark and the
+/// placeholder, on one line.
+static DOCUMENT_END: [u128; 256] = {
+    let mut set = [0u128; 256];
+    let mut i = 0;
+    while i < WORDINGS.len() {
+        let b = WORDINGS[i].text.as_bytes();
+        if matches!(WORDINGS[i].what, What::Document) && b.len() <= LEN_CAP {
+            set[b[b.len() - 1].to_ascii_lowercase() as usize] |= 1u128 << b.len();
+        }
+        i += 1;
+    }
+    set
+};
+
+/// "report.pdf • 3 pages ‎document omitted": a document placeholder after a direction
+/// mark, at the end of a longer line. Only the lengths of document placeholders that
+/// end in the line's last byte are tried (one or two), so the line is never scanned.
+// Off the hot path: kept out of `classify`, whose common case is a few loads.
+#[cold]
+#[inline(never)]
+fn document_after_mark(text: &str) -> bool {
+    let b = text.as_bytes();
+    let Some(&last) = b.last() else {
+        return false;
+    };
+    let mut lengths = DOCUMENT_END[usize::from(last.to_ascii_lowercase())];
+    while lengths != 0 {
+        let len = lengths.trailing_zeros() as usize;
+        lengths &= lengths - 1;
+        if let Some(at) = b.len().checked_sub(len)
+            && at >= 3
+            && b[at - 3..at] == [0xE2, 0x80, 0x8E]
+            && text.get(at..).and_then(lookup) == Some(Kind::Media)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// How many wordings stand for `what`.
+const fn count(what: What) -> usize {
     let mut n = 0;
     let mut i = 0;
     while i < WORDINGS.len() {
-        if matches!(WORDINGS[i].what, What::Notice) {
+        if WORDINGS[i].what as u8 == what as u8 {
             n += 1;
         }
         i += 1;
     }
     n
-};
+}
 
-/// The notices of [`WORDINGS`], gathered at compile time: [`is_notice`] runs on every
-/// message with an author and should not walk the whole table.
-static NOTICES: [&str; NOTICE_COUNT] = {
-    let mut out = [""; NOTICE_COUNT];
+/// The texts of the wordings that stand for `what`, gathered at compile time: the
+/// notices and edited markers are looked for on every message, not worth a walk of
+/// the whole table.
+const fn gather<const N: usize>(what: What) -> [&'static str; N] {
+    let mut out = [""; N];
     let (mut i, mut j) = (0, 0);
     while i < WORDINGS.len() {
-        if matches!(WORDINGS[i].what, What::Notice) {
+        if WORDINGS[i].what as u8 == what as u8 {
             out[j] = WORDINGS[i].text;
             j += 1;
         }
         i += 1;
     }
     out
-};
+}
+
+const NOTICE_COUNT: usize = count(What::Notice);
+static NOTICES: [&str; NOTICE_COUNT] = gather(What::Notice);
+static EDITED: [&str; count(What::Edited)] = gather(What::Edited);
 
 /// First bytes of the notices.
 static NOTICE_FIRST: [bool; 256] = {
@@ -410,9 +506,12 @@ static NOTICE_FIRST: [bool; 256] = {
 pub fn is_notice(text: &str) -> bool {
     let text = text.trim_start_matches(LRM);
     // Every notice is over 40 bytes; most messages are shorter, or start otherwise.
-    text.len() >= 40
-        && NOTICE_FIRST[usize::from(text.as_bytes()[0])]
-        && NOTICES.iter().any(|n| text.starts_with(n))
+    let b = text.as_bytes();
+    b.len() >= 40
+        && NOTICE_FIRST[usize::from(b[0])]
+        && NOTICES
+            .iter()
+            .any(|n| n.as_bytes()[1] == b[1] && text.starts_with(n))
 }
 
 /// WhatsApp's own name for an exported file: `00000042-PHOTO-2019-06-20-16-00-15.jpg` or
@@ -445,6 +544,9 @@ fn is_whatsapp_file(name: &str) -> bool {
 
 /// `<attached: NAME>` in any language (`<Anhang: NAME>`), padded or not
 /// (`< attached: NAME >`), and old iOS's `NAME <‎attached>`.
+// Off the hot path: kept out of `classify`, whose common case is a few loads.
+#[cold]
+#[inline(never)]
 fn is_attached_in_angles(text: &str) -> bool {
     let Some(inner) = text.strip_suffix('>') else {
         return false;
@@ -463,6 +565,9 @@ fn is_attached_in_angles(text: &str) -> bool {
 
 /// `NAME (file attached)` and its translations; any `WA`-named file with a bracketed
 /// note after it.
+// Off the hot path: kept out of `classify`, whose common case is a few loads.
+#[cold]
+#[inline(never)]
 fn is_attached_suffix(text: &str) -> bool {
     if ATTACHED_SUFFIX.iter().any(|(_, s, _)| text.ends_with(s)) {
         return true;
@@ -476,29 +581,35 @@ pub fn classify(first_line: &str) -> Kind {
     if first_line.len() > MAX_CANDIDATE {
         return Kind::Message;
     }
-    let text = first_line.trim_end().trim_start_matches([LRM, ' ']);
-    let Some(&last) = text.as_bytes().last() else {
+    let mut text = first_line.trim_end();
+    // Padding and direction marks are rare; most lines skip the trim.
+    if matches!(text.as_bytes().first(), Some(b' ' | 0xE2)) {
+        text = text.trim_start_matches([LRM, ' ']);
+    }
+    let b = text.as_bytes();
+    let Some(&last) = b.last() else {
         return Kind::Message;
     };
     // A final '.' varies with the app version ("This message was deleted.").
-    let bare = text.strip_suffix('.').unwrap_or(text);
-    if let Some(kind) = lookup(bare) {
+    let whole = match last {
+        b'.' => text.get(..b.len() - 1).unwrap_or(text),
+        _ => text,
+    };
+    if candidate(whole.as_bytes())
+        && let Some(kind) = lookup(whole)
+    {
         return kind;
     }
     match last {
-        b'>' if is_attached_in_angles(text) => return Kind::Media,
-        b')' if is_attached_suffix(text) => return Kind::Media,
-        _ => {}
+        b'>' if is_attached_in_angles(text) => Kind::Media,
+        b')' if is_attached_suffix(text) => Kind::Media,
+        _ if DOCUMENT_END[usize::from(last.to_ascii_lowercase())] != 0
+            && document_after_mark(text) =>
+        {
+            Kind::Media
+        }
+        _ => Kind::Message,
     }
-    // "report.pdf • 3 pages ‎document omitted": the mark sits before the placeholder.
-    // Only a line ending as some placeholder does is searched for the mark.
-    if CANDIDATE[usize::from(last.to_ascii_lowercase())] != 0
-        && let Some(i) = text.rfind(LRM)
-        && let Some(Kind::Media) = text.get(i + LRM.len_utf8()..).and_then(lookup)
-    {
-        return Kind::Media;
-    }
-    Kind::Message
 }
 
 /// Removes a trailing edited marker from `text`; true if there was one.
@@ -506,8 +617,8 @@ pub fn strip_edited(text: &mut String) -> bool {
     if !text.ends_with('>') {
         return false;
     }
-    for marker in WORDINGS.iter().filter(|w| w.what == What::Edited) {
-        if let Some(rest) = text.strip_suffix(marker.text) {
+    for marker in EDITED {
+        if let Some(rest) = text.strip_suffix(marker) {
             let keep = rest.trim_end_matches([' ', LRM]).len();
             text.truncate(keep);
             return true;
