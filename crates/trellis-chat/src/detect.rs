@@ -60,9 +60,11 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
         (Some(Format::WhatsApp), _) => Ok(Located::WhatsApp(file())),
         (Some(Format::Telegram), _) => Ok(Located::Telegram(file())),
         (Some(Format::Discord), _) => Ok(Located::Discord(file())),
-        (Some(Format::Slack), _) => Err(ChatError::UnknownFormat {
+        // One day file of an export: a JSON array of messages.
+        (Some(Format::Slack), Some(b'[')) => Ok(Located::Slack(slack::Root::Day(path.to_owned()))),
+        (Some(Format::Slack), _) => Err(ChatError::NoChat {
             place,
-            why: "a Slack export is a .zip or a folder, and this is a single file".to_owned(),
+            what: "not a Slack export: that is a .zip or a folder (or one of its day files, a JSON array of messages), and this single file is neither".to_owned(),
         }),
         (None, None) => Err(ChatError::Empty { place }),
         // Before JSON: an iOS WhatsApp export starts with '[' too.
@@ -80,7 +82,7 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
         (None, Some(b'[')) if starts_like_a_date(text) => Ok(Located::WhatsApp(file())),
         (None, Some(b'[')) => Err(ChatError::UnknownFormat {
             place,
-            why: "a JSON array, such as one Slack day file; pass the whole Slack export (its .zip or folder)".to_owned(),
+            why: "a JSON array, such as one Slack day file; pass the whole Slack export (its .zip or folder) to see names, or this file with --format slack".to_owned(),
         }),
         (None, Some(_)) => {
             let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
