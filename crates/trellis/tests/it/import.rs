@@ -469,7 +469,37 @@ fn check_ins_need_an_event_that_happened(cli: Cli) {
     assert_eq!(r["added"], 1);
 }
 
+/// Issue 19, point 5: an event's public Sessionize feed has no `status`; its sessions
+/// are confirmed demos, and the report counts demos, not attendances.
+fn a_public_sessionize_feed_imports_its_demos(cli: Cli) {
+    held_events(&cli, 1);
+    let r = import(&cli, "sessionize", "sessionize-public-all.json", 1);
+    assert_eq!(r["kind"], "demos", "{r}");
+    assert_eq!(
+        (r["added"].as_u64(), r["skipped"].as_array().map(Vec::len)),
+        (Some(2), Some(1)),
+        "{r}"
+    );
+    let demos = cli.json(&["demo", "list", "--event", "1"]);
+    let states: Vec<&str> = demos
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["confirmed", "confirmed"]);
+    // The "Sessions" view of the same feed: the same two demos, nothing to change.
+    let r = import(&cli, "sessionize", "sessionize-public-sessions.json", 1);
+    assert_eq!(r["kind"], "demos", "{r}");
+    assert_eq!(
+        (r["added"].as_u64(), r["unchanged"].as_u64()),
+        (Some(0), Some(2)),
+        "{r}"
+    );
+}
+
 on_both!(
+    a_public_sessionize_feed_imports_its_demos,
     every_example_imports_with_its_counts,
     a_later_export_updates_in_place,
     dry_run_and_bad_files_write_nothing,
