@@ -437,8 +437,9 @@ pub fn sessionize_status(status: &str, confirmed: bool) -> Option<DemoStatus> {
 
 /// The platform status recorded for a session of a public feed: the event's published
 /// `view/All` or `view/Sessions` has no `status` at all, and everything in it is on the
-/// schedule, so it is a confirmed demo.
-pub const PUBLISHED: &str = "published (public feed, no status)";
+/// schedule, so it is a confirmed demo (presented, once the event is held: the store's
+/// call, as only it knows the event).
+pub use trellis_core::import::PUBLISHED;
 
 fn sessionize(
     file: &str,
