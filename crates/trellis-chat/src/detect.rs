@@ -6,7 +6,7 @@ use crate::error::ChatError;
 use crate::message::Format;
 use crate::slack;
 use crate::source::{FileSource, Source, ZipMember, open_zip};
-use crate::whatsapp::header;
+use crate::whatsapp;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -49,16 +49,22 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
             });
         }
     }
-    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    // One BOM is the file's; a second comes from files joined by hand.
+    let mut text = &head[..];
+    while let Some(rest) = text.strip_prefix(b"\xEF\xBB\xBF") {
+        text = rest;
+    }
     let first = text.iter().copied().find(|b| !b.is_ascii_whitespace());
     let file = || Box::new(FileSource::new(path)) as Box<dyn Source>;
     match (forced, first) {
         (Some(Format::WhatsApp), _) => Ok(Located::WhatsApp(file())),
         (Some(Format::Telegram), _) => Ok(Located::Telegram(file())),
         (Some(Format::Discord), _) => Ok(Located::Discord(file())),
-        (Some(Format::Slack), _) => Err(ChatError::UnknownFormat {
+        // One day file of an export: a JSON array of messages.
+        (Some(Format::Slack), Some(b'[')) => Ok(Located::Slack(slack::Root::Day(path.to_owned()))),
+        (Some(Format::Slack), _) => Err(ChatError::NoChat {
             place,
-            why: "a Slack export is a .zip or a folder, and this is a single file".to_owned(),
+            what: "not a Slack export: that is a .zip or a folder (or one of its day files, a JSON array of messages), and this single file is neither".to_owned(),
         }),
         (None, None) => Err(ChatError::Empty { place }),
         // Before JSON: an iOS WhatsApp export starts with '[' too.
@@ -73,9 +79,10 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
                 Ok(Located::Telegram(file()))
             }
         }
+        (None, Some(b'[')) if starts_like_a_date(text) => Ok(Located::WhatsApp(file())),
         (None, Some(b'[')) => Err(ChatError::UnknownFormat {
             place,
-            why: "a JSON array, such as one Slack day file; pass the whole Slack export (its .zip or folder)".to_owned(),
+            why: "a JSON array, such as one Slack day file; pass the whole Slack export (its .zip or folder) to see names, or this file with --format slack".to_owned(),
         }),
         (None, Some(_)) => {
             let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -92,11 +99,30 @@ pub(crate) fn locate(path: &Path, forced: Option<Format>) -> Result<Located, Cha
 }
 
 /// A WhatsApp header on one of the first lines (a file may open with a blank line or a
-/// stray one before the first message).
+/// stray one before the first message, and a file joined by hand has byte-order marks
+/// before some of its lines).
 fn looks_like_whatsapp(text: &[u8]) -> bool {
     text.split(|b| *b == b'\n')
         .take(50)
-        .any(|line| header::parse(line).is_some())
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .any(|line| whatsapp::header_of(line.trim_start_matches('\u{FEFF}')).is_some())
+}
+
+/// `[` then a date (`[20.06.19, …`, `[1/24/21 …`): WhatsApp text, not a JSON array,
+/// even when the header around it is one the parser does not know.
+fn starts_like_a_date(text: &[u8]) -> bool {
+    let mut i = 0;
+    while text
+        .get(i)
+        .is_some_and(|b| *b == b'[' || b.is_ascii_whitespace())
+    {
+        i += 1;
+    }
+    let digits = text[i.min(text.len())..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (1..=4).contains(&digits) && matches!(text.get(i + digits), Some(b'.' | b'/' | b'-'))
 }
 
 fn read_head(path: &Path, place: &str) -> Result<Vec<u8>, ChatError> {

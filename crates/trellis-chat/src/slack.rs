@@ -53,6 +53,9 @@ const SYSTEM_SUBTYPES: &[&str] = &[
 pub(crate) enum Root {
     Zip(PathBuf),
     Dir(PathBuf),
+    /// One day file (`general/2016-01-14.json`), named with `--format slack`: read on
+    /// its own, with authors as their ids (the names are in the export's `users.json`).
+    Day(PathBuf),
 }
 
 #[derive(Deserialize)]
@@ -143,7 +146,29 @@ pub(crate) fn parse(
     match root {
         Root::Zip(path) => parse_zip(path, sink),
         Root::Dir(path) => parse_dir(path, sink),
+        Root::Day(path) => parse_day(path, sink),
     }
+}
+
+fn parse_day(path: &Path, sink: &mut dyn FnMut(&MessageRef<'_>)) -> Result<Summary, ChatError> {
+    // The channel is the folder the day file sits in, as in the export.
+    let channel = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let date = name.strip_suffix(".json").unwrap_or(&name).to_owned();
+    let day = Day {
+        channel,
+        date,
+        at: DayAt::File(path.to_owned()),
+    };
+    let mut open = open_file;
+    read_days(vec![day], &HashMap::new(), false, &mut open, sink)
 }
 
 fn parse_zip(path: &Path, sink: &mut dyn FnMut(&MessageRef<'_>)) -> Result<Summary, ChatError> {
@@ -215,14 +240,7 @@ fn parse_dir(root: &Path, sink: &mut dyn FnMut(&MessageRef<'_>)) -> Result<Summa
             }
         }
     }
-    let mut open = |at: &DayAt, f: &mut dyn FnMut(&str, &mut dyn Read) -> Result<(), ChatError>| {
-        let DayAt::File(path) = at else {
-            return Ok(());
-        };
-        let place = path.display().to_string();
-        let mut file = fs::File::open(path).map_err(|e| ChatError::io(&place, e))?;
-        f(&place, &mut file)
-    };
+    let mut open = open_file;
     let users_path = ["users.json", "org_users.json"]
         .iter()
         .map(|n| root.join(n))
@@ -232,6 +250,19 @@ fn parse_dir(root: &Path, sink: &mut dyn FnMut(&MessageRef<'_>)) -> Result<Summa
         None => HashMap::new(),
     };
     read_days(days, &users, users_path.is_some(), &mut open, sink)
+}
+
+/// Opens a file of an unpacked export (a day file, `users.json`) for `f`.
+fn open_file(
+    at: &DayAt,
+    f: &mut dyn FnMut(&str, &mut dyn Read) -> Result<(), ChatError>,
+) -> Result<(), ChatError> {
+    let DayAt::File(path) = at else {
+        return Ok(());
+    };
+    let place = path.display().to_string();
+    let mut file = fs::File::open(path).map_err(|e| ChatError::io(&place, e))?;
+    f(&place, &mut file)
 }
 
 type Opener<'o> = dyn FnMut(

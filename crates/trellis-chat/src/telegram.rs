@@ -315,20 +315,23 @@ impl Handler for Emit<'_> {
             .date_unixtime
             .as_ref()
             .and_then(|s| s.0.trim().parse::<i64>().ok());
-        let local = m
-            .date
-            .as_ref()
-            .and_then(|s| parse_iso(&s.0))
-            .map(|(c, _)| c);
-        let time = match (unix, local) {
-            (Some(unix), Some(local)) => local
+        let date = m.date.as_ref().and_then(|s| parse_iso(&s.0));
+        let time = match (unix, date) {
+            // tdesktop writes no offset, but a file rewritten by another tool may carry
+            // one (`…Z`, `+02:00`): then the date says its zone itself.
+            (Some(unix), Some((_, Some(offset)))) => Time::at_offset(unix, 0, offset),
+            (None, Some((local, Some(offset)))) => local
+                .unix_seconds()
+                .checked_sub(i64::from(offset))
+                .and_then(|unix| Time::at_offset(unix, local.nanos, offset)),
+            (Some(unix), Some((local, None))) => local
                 .unix_seconds()
                 .checked_sub(unix)
                 .and_then(|o| i32::try_from(o).ok())
                 .and_then(|o| Time::at_offset(unix, 0, o))
                 .or_else(|| Time::at_offset(unix, 0, 0)),
             (Some(unix), None) => Time::at_offset(unix, 0, 0),
-            (None, Some(local)) => {
+            (None, Some((local, None))) => {
                 self.local_only.note(index);
                 Some(Time::local(local))
             }
@@ -494,6 +497,30 @@ mod tests {
         let mut out = Vec::new();
         let o = parse(&src, &mut |m| out.push(Message::from(m)))?;
         Ok((out, o))
+    }
+
+    /// Issue 19, point 8: a `date` ending in `Z` (or with an offset) keeps it, with or
+    /// without `date_unixtime`, and is not warned about as local time.
+    #[test]
+    fn dates_with_their_own_offset_keep_it() {
+        let (m, o) = parse_str(
+            r#"{"name":"T","type":"private_group","id":1,"messages":[
+              {"id":1,"type":"message","date":"2024-01-15T10:50:00Z","from":"Ana","text":"a"},
+              {"id":2,"type":"message","date":"2024-01-15T12:50:00+02:00","from":"Bo","text":"b"},
+              {"id":3,"type":"message","date":"2024-01-15T10:52:00Z","date_unixtime":"1705315920","from":"Ana","text":"c"}
+            ]}"#,
+        )
+        .unwrap();
+        assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+        let times: Vec<String> = m.iter().map(|m| m.time.unwrap().to_string()).collect();
+        assert_eq!(
+            times,
+            [
+                "2024-01-15T10:50:00+00:00",
+                "2024-01-15T12:50:00+02:00",
+                "2024-01-15T10:52:00+00:00"
+            ]
+        );
     }
 
     #[test]

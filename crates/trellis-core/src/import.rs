@@ -152,6 +152,11 @@ pub struct Guest {
     pub answers: Vec<(u32, String)>,
 }
 
+/// The platform status of a session read from a public feed (Sessionize's published
+/// `view/All` or `view/Sessions`, which carry no status): it is on the published schedule,
+/// so a confirmed demo, and a presented one once its event is held (the store decides).
+pub const PUBLISHED: &str = "published (public feed, no status)";
+
 /// One proposal or session (Sessionize, pretalx): a demo of the event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

@@ -2,6 +2,9 @@
 //! keys. The file name is never used (organizers rename downloads).
 
 use crate::error::ImportError;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::cell::RefCell;
+use std::fmt;
 use trellis_core::import::{Platform, Shape};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,30 +48,46 @@ pub fn detect(head: &str) -> Option<Detected> {
     let t = head.trim_start();
     if t.starts_with('{') || t.starts_with('[') {
         let key = |k: &str| t.contains(&format!("\"{k}\""));
-        let (shape, because) =
-            if key("attendees") && (key("ticket_class_name") || key("pagination")) {
-                (Shape::EventbriteJson, "JSON with an \"attendees\" list")
-            } else if key("sessions")
-                && key("speakers")
-                && (key("isServiceSession") || key("categoryItems") || key("questionAnswers"))
-            {
-                (
-                    Shape::SessionizeJson,
-                    "JSON with \"sessions\" and \"speakers\" in Sessionize's shape",
-                )
-            } else if key("results") && key("submission_type") {
-                (
-                    Shape::PretalxSubmissionsJson,
-                    "JSON \"results\" with \"submission_type\" (pretalx submissions)",
-                )
-            } else if key("results") && key("submissions") && key("biography") {
-                (
-                    Shape::PretalxSpeakersJson,
-                    "JSON \"results\" with \"biography\" and \"submissions\" (pretalx speakers)",
-                )
-            } else {
-                return None;
-            };
+        let (shape, because) = if key("attendees")
+            && (key("ticket_class_name") || key("pagination"))
+        {
+            (Shape::EventbriteJson, "JSON with an \"attendees\" list")
+        } else if key("sessions")
+            && key("speakers")
+            && (key("isServiceSession") || key("categoryItems") || key("questionAnswers"))
+        {
+            (
+                Shape::SessionizeJson,
+                "JSON with \"sessions\" and \"speakers\" in Sessionize's shape",
+            )
+        } else if t.starts_with('[') && key("groupId") && key("sessions") {
+            (
+                Shape::SessionizeJson,
+                "JSON array of groups with \"groupId\" and \"sessions\" (Sessionize view/Sessions)",
+            )
+        } else if key("results") && key("submission_type") {
+            (
+                Shape::PretalxSubmissionsJson,
+                "JSON \"results\" with \"submission_type\" (pretalx submissions)",
+            )
+        } else if t.starts_with('[') && key("submission_type") && key("code") {
+            (
+                Shape::PretalxSubmissionsJson,
+                "JSON array with \"code\" and \"submission_type\" (pretalx submissions, pages joined)",
+            )
+        } else if key("results") && key("submissions") && key("biography") {
+            (
+                Shape::PretalxSpeakersJson,
+                "JSON \"results\" with \"biography\" and \"submissions\" (pretalx speakers)",
+            )
+        } else if t.starts_with('[') && key("code") && key("submissions") && key("biography") {
+            (
+                Shape::PretalxSpeakersJson,
+                "JSON array with \"code\", \"biography\" and \"submissions\" (pretalx speakers, pages joined)",
+            )
+        } else {
+            return None;
+        };
         return Some(Detected {
             shape,
             because: because.to_owned(),
@@ -128,6 +147,11 @@ pub(crate) fn choose(
         }),
         (None, Some(p)) => {
             let json = head.trim_start().starts_with(['{', '[']);
+            // JSON without the list the named platform's reader walks would read as
+            // nothing at all: say what it is instead.
+            if json && list_key(p).is_some_and(|key| !head.contains(key)) {
+                return Err(refuse_json(file, head, Some(p)));
+            }
             let shape = match (p, json) {
                 (Platform::Luma, _) => Shape::LumaCsv,
                 (Platform::Eventbrite, true) => Shape::EventbriteJson,
@@ -161,6 +185,9 @@ pub(crate) fn choose(
                 because: format!("named on the command line ({p})"),
             })
         }
+        (None, None) if head.trim_start().starts_with(['{', '[']) => {
+            Err(refuse_json(file, head, None))
+        }
         (None, None) => Err(ImportError::Unknown {
             file: file.to_owned(),
             detail: describe(head),
@@ -168,10 +195,180 @@ pub(crate) fn choose(
     }
 }
 
-fn describe(head: &str) -> String {
-    if head.trim_start().starts_with(['{', '[']) {
-        return "it is JSON, but with none of the keys of a known export".into();
+/// The key of the list a platform's JSON reader walks (pretalx's joined pages are a
+/// top-level array of rows that each have a `code`); `None` for a platform that exports
+/// CSV only, whose refusal says so.
+fn list_key(p: Platform) -> Option<&'static str> {
+    match p {
+        Platform::Eventbrite => Some("\"attendees\""),
+        Platform::Sessionize => Some("\"sessions\""),
+        Platform::Pretalx => Some("\"code\""),
+        Platform::Luma | Platform::Meetup => None,
     }
+}
+
+/// The refusal of a JSON file of no known shape: what its top level is, never "not
+/// valid JSON" (unless it is not).
+fn refuse_json(file: &str, head: &str, named: Option<Platform>) -> ImportError {
+    let Some(shape) = describe_json(head) else {
+        return ImportError::Unknown {
+            file: file.to_owned(),
+            detail: "it starts like JSON but is not valid JSON".to_owned(),
+        };
+    };
+    let expected = match named {
+        Some(Platform::Eventbrite) => {
+            "; an Eventbrite API export is an object with an \"attendees\" list"
+        }
+        Some(Platform::Sessionize) => {
+            "; a Sessionize feed is view/All (an object with \"sessions\" and \"speakers\") or view/Sessions (an array of groups with \"sessions\")"
+        }
+        Some(Platform::Pretalx) => {
+            "; a pretalx export is an API page ({\"count\", \"next\", \"results\"}) of submissions or speakers, or those joined into one array"
+        }
+        _ => "",
+    };
+    ImportError::Shape {
+        file: file.to_owned(),
+        detail: format!("{shape}{expected}"),
+    }
+}
+
+/// What the top level of a JSON text is, from its start (the head may be cut): "its top
+/// level is an array of objects with keys id, name". `None` if it is not JSON.
+pub(crate) fn describe_json(head: &str) -> Option<String> {
+    let seen = RefCell::new(Seen::default());
+    let mut de = serde_json::Deserializer::from_str(head.trim_start_matches('\u{feff}'));
+    // The head may end mid-value (it is the file's first 64 KiB): what was seen before
+    // that is enough. Any other error means it is not JSON.
+    let walked = Peek {
+        seen: &seen,
+        depth: 0,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    if walked.is_err_and(|e| !e.is_eof()) {
+        return None;
+    }
+    let seen = seen.into_inner();
+    let keys = |keys: &[String]| {
+        let mut list = keys.join(", ");
+        if keys.len() >= SHOWN_KEYS {
+            list.push_str(", …");
+        }
+        list
+    };
+    Some(match (seen.top?, seen.first) {
+        ("object", _) if seen.top_keys.is_empty() => "its top level is an empty object".to_owned(),
+        ("object", _) => format!(
+            "its top level is an object with keys {}",
+            keys(&seen.top_keys)
+        ),
+        ("array", None) => "its top level is an empty array".to_owned(),
+        ("array", Some("object")) => format!(
+            "its top level is an array of objects with keys {}",
+            keys(&seen.first_keys)
+        ),
+        ("array", Some(kind)) => format!("its top level is an array of {kind}s"),
+        (kind, _) => format!("its top level is a {kind}"),
+    })
+}
+
+/// How many keys a description lists.
+const SHOWN_KEYS: usize = 8;
+
+#[derive(Default)]
+struct Seen {
+    top: Option<&'static str>,
+    top_keys: Vec<String>,
+    first: Option<&'static str>,
+    first_keys: Vec<String>,
+}
+
+/// Records the kind of the top level and of the first element of a top-level array,
+/// and their first keys, as they are read.
+struct Peek<'a> {
+    seen: &'a RefCell<Seen>,
+    depth: u8,
+}
+
+impl Peek<'_> {
+    fn kind(&self, kind: &'static str) {
+        let mut s = self.seen.borrow_mut();
+        match self.depth {
+            0 => s.top = Some(kind),
+            _ => s.first = Some(kind),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Peek<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Peek<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.kind("boolean");
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.kind("number");
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.kind("number");
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.kind("number");
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.kind("string");
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.kind("null");
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.kind("array");
+        if self.depth == 0 {
+            seq.next_element_seed(Peek {
+                seen: self.seen,
+                depth: 1,
+            })?;
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.kind("object");
+        while let Some(key) = map.next_key::<String>()? {
+            {
+                let mut s = self.seen.borrow_mut();
+                let keys = match self.depth {
+                    0 => &mut s.top_keys,
+                    _ => &mut s.first_keys,
+                };
+                if keys.len() < SHOWN_KEYS {
+                    keys.push(key);
+                }
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+fn describe(head: &str) -> String {
     let header = csv_header(head);
     let mut shown: Vec<&str> = header.iter().take(6).map(String::as_str).collect();
     if header.len() > 6 {
@@ -208,6 +405,67 @@ mod tests {
             Shape::PretalxSessionsCsv
         );
         assert!(detect("a,b,c\n1,2,3\n").is_none());
+    }
+
+    #[test]
+    fn top_level_arrays_tell_the_platform() {
+        let d = |t: &str| detect(t).map(|d| d.shape);
+        assert_eq!(
+            d(r#"[{"groupId": null, "groupName": "All", "sessions": []}]"#),
+            Some(Shape::SessionizeJson)
+        );
+        assert_eq!(
+            d(r#"[{"code": "ABC7QX", "title": "t", "submission_type": 11, "state": "confirmed"}]"#),
+            Some(Shape::PretalxSubmissionsJson)
+        );
+        assert_eq!(
+            d(r#"[{"code": "SPK1AD", "name": "Ada", "biography": null, "submissions": []}]"#),
+            Some(Shape::PretalxSpeakersJson)
+        );
+        assert_eq!(d(r#"[{"id": 1}]"#), None);
+    }
+
+    #[test]
+    fn json_top_levels_are_described() {
+        let d = |t: &str| describe_json(t);
+        assert_eq!(
+            d(r#"[{"a": 1, "b": [2]}, 3]"#).as_deref(),
+            Some("its top level is an array of objects with keys a, b")
+        );
+        assert_eq!(
+            d(r#"{"x": {"y": 1}, "z": "#).as_deref(),
+            Some("its top level is an object with keys x, z"),
+            "a head cut mid-value"
+        );
+        assert_eq!(
+            d("[1, 2]").as_deref(),
+            Some("its top level is an array of numbers")
+        );
+        assert_eq!(d("[]").as_deref(), Some("its top level is an empty array"));
+        assert_eq!(d("\"s\"").as_deref(), Some("its top level is a string"));
+        let many: String = (0..12).map(|i| format!("\"k{i}\": 0,")).collect();
+        assert_eq!(
+            d(&format!("{{{many} \"end\": 1}}")).as_deref(),
+            Some("its top level is an object with keys k0, k1, k2, k3, k4, k5, k6, k7, …")
+        );
+        assert_eq!(d("{x"), None);
+        assert_eq!(d("[1,,2]"), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever the first bytes, telling and describing them never panics.
+        #[test]
+        fn detection_never_panics(
+            json in "[\\[\\]{}\"a-z0-9:,. ]{0,80}",
+            any in "\\PC{0,80}",
+        ) {
+            for head in [&json, &any] {
+                let _ = detect(head);
+                let _ = describe_json(head);
+                let _ = choose("f", head, None);
+                let _ = choose("f", head, Some(Platform::Pretalx));
+            }
+        }
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum ImportError {
         because: String,
         platform: String,
     },
+    /// Well-formed JSON whose shape is no export Trellis reads (never "not valid JSON").
+    #[error("{file}: valid JSON, but not a shape Trellis knows: {detail}")]
+    Shape { file: String, detail: String },
     #[error("{file}:{line}: the {shape} needs a column {column:?}; the header has {header}")]
     MissingColumn {
         file: String,

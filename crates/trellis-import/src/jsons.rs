@@ -1,7 +1,9 @@
-//! The JSON exports: Eventbrite API attendees, Sessionize `view/All`, pretalx submissions
-//! and speakers. The top-level object is walked key by key; the list that holds the rows
-//! is visited element by element (serde's stream-array pattern over `io::Read`), so a
-//! large file is never held whole. Each element's line is where its first token is.
+//! The JSON exports: Eventbrite API attendees, Sessionize `view/All` and `view/Sessions`,
+//! pretalx submissions and speakers (one API page, or the pages' results joined into one
+//! top-level array, as many projects save them). A top-level object is walked key by key
+//! and the list that holds the rows is visited element by element (serde's stream-array
+//! pattern over `io::Read`); a top-level array is visited element by element. A large
+//! file is never held whole. Each element's line is where its first token is.
 
 use crate::csvs::{eventbrite_status, pretalx_status};
 use crate::error::ImportError;
@@ -49,6 +51,9 @@ impl<R: Read> Read for Counting<R> {
 
 type Each<'a> = dyn FnMut(&str, u64, Value) -> Result<(), ImportError> + 'a;
 
+/// The key an element of a top-level array is handed over with.
+const TOP: &str = "";
+
 struct Top<'a, 'f> {
     keys: &'a [&'a str],
     at: Rc<Lines>,
@@ -59,14 +64,23 @@ struct Top<'a, 'f> {
 impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Top<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
+        f.write_str("a JSON object or array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        List {
+            key: TOP,
+            at: &self.at,
+            each: self.each,
+            failed: self.failed,
+        }
+        .visit_seq(seq)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
@@ -154,6 +168,14 @@ fn walk(
                 file: file.to_owned(),
                 detail: e.to_string(),
             }
+        } else if e.is_data() {
+            // Well-formed JSON with the wrong thing where a list should be.
+            let text = e.to_string();
+            let detail = text.split(" at line ").next().unwrap_or(&text);
+            ImportError::Shape {
+                file: file.to_owned(),
+                detail: format!("at line {}: {detail}", e.line()),
+            }
         } else {
             let text = e.to_string();
             let detail = text.split(" at line ").next().unwrap_or(&text).to_owned();
@@ -181,14 +203,18 @@ pub(crate) fn parse(
             out.push(r)
         })?,
         Shape::PretalxSubmissionsJson => walk(file, reader, &["results"], &mut |_, line, v| {
-            out.rows += 1;
-            let r = pretalx_submission(line, &v, &mut q);
-            out.push(r)
+            each_result(line, v, &mut |line, v| {
+                out.rows += 1;
+                let r = pretalx_submission(line, &v, &mut q);
+                out.push(r)
+            })
         })?,
         Shape::PretalxSpeakersJson => walk(file, reader, &["results"], &mut |_, line, v| {
-            out.rows += 1;
-            let r = pretalx_speaker(line, &v, &mut q);
-            out.push(r)
+            each_result(line, v, &mut |line, v| {
+                out.rows += 1;
+                let r = pretalx_speaker(line, &v, &mut q);
+                out.push(r)
+            })
         })?,
         Shape::SessionizeJson => sessionize(file, reader, out, &mut q)?,
         other => {
@@ -199,6 +225,19 @@ pub(crate) fn parse(
         }
     }
     Ok(q.into_list())
+}
+
+/// A pretalx row, or a whole API page (`{"count", "next", "results": […]}`) saved as
+/// an element of a joined array: its rows, each with the page's line.
+fn each_result(
+    line: u64,
+    mut v: Value,
+    row: &mut dyn FnMut(u64, Value) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    match v.as_object_mut().and_then(|o| o.remove("results")) {
+        Some(Value::Array(rows)) => rows.into_iter().try_for_each(|r| row(line, r)),
+        _ => row(line, v),
+    }
 }
 
 fn s<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
@@ -384,7 +423,7 @@ fn pretalx_speaker(line: u64, v: &Value, q: &mut Questions) -> Record {
 
 /// Sessionize's status → Trellis's demo status. `Accepted` is a passed screening, and a
 /// confirmed demo once the speaker confirmed (`isConfirmed`); the `*_Queue` states are
-/// decisions not yet sent to the speaker.
+/// decisions not yet sent to the speaker. A public feed (see [`PUBLISHED`]) has no status.
 pub fn sessionize_status(status: &str, confirmed: bool) -> Option<DemoStatus> {
     Some(match status {
         "Nominated" => DemoStatus::Proposed,
@@ -395,6 +434,12 @@ pub fn sessionize_status(status: &str, confirmed: bool) -> Option<DemoStatus> {
         _ => return None,
     })
 }
+
+/// The platform status recorded for a session of a public feed: the event's published
+/// `view/All` or `view/Sessions` has no `status` at all, and everything in it is on the
+/// schedule, so it is a confirmed demo (presented, once the event is held: the store's
+/// call, as only it knows the event).
+pub use trellis_core::import::PUBLISHED;
 
 fn sessionize(
     file: &str,
@@ -407,17 +452,27 @@ fn sessionize(
     let mut sessions: Vec<(u64, Value)> = Vec::new();
     let mut speakers: Vec<(u64, Value)> = Vec::new();
     let mut questions: HashMap<String, String> = HashMap::new();
+    let mut keep = |line: u64, mut v: Value| {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("description");
+        }
+        sessions.push((line, v));
+    };
     walk(
         file,
         reader,
         &["sessions", "speakers", "questions"],
         &mut |key, line, mut v| {
             match key {
-                "sessions" => {
-                    if let Some(o) = v.as_object_mut() {
-                        o.remove("description");
+                "sessions" => keep(line, v),
+                // `view/Sessions`: a top-level array of groups, each with its sessions
+                // (they take the line of their group).
+                TOP => {
+                    if let Some(Value::Array(list)) =
+                        v.as_object_mut().and_then(|o| o.remove("sessions"))
+                    {
+                        list.into_iter().for_each(|x| keep(line, x));
                     }
-                    sessions.push((line, v));
                 }
                 "speakers" => {
                     if let Some(o) = v.as_object_mut() {
@@ -435,6 +490,9 @@ fn sessionize(
             Ok(())
         },
     )?;
+    // A feed in which no session has a status is the public one (see PUBLISHED); in an
+    // organiser's feed a session without one is skipped, as before.
+    let public = !sessions.iter().any(|(_, v)| s(v, "status").is_some());
     let by_id: HashMap<String, &Value> = speakers
         .iter()
         .filter_map(|(_, v)| Some((s(v, "id")?.to_owned(), v)))
@@ -454,6 +512,10 @@ fn sessionize(
             .map(|l| {
                 l.iter()
                     .filter_map(|a| {
+                        // `view/Sessions` writes the question's text beside the answer.
+                        if let (Some(question), Some(answer)) = (s(a, "question"), s(a, "answer")) {
+                            return Some((q.id(question), answer.to_owned()));
+                        }
                         let id = a.get("questionId")?.to_string();
                         let question = questions
                             .get(&id)
@@ -483,12 +545,23 @@ fn sessionize(
             )?;
             continue;
         }
-        let raw = s(v, "status").unwrap_or("");
-        let Some(status) = sessionize_status(raw, flag(v, "isConfirmed")) else {
-            out.skip(
-                line,
-                format!("session {id}: status {raw:?} is not one Sessionize uses (Nominated, Accepted, Declined, …)"),
-            )?;
+        let raw = match s(v, "status") {
+            None if public => PUBLISHED,
+            other => other.unwrap_or(""),
+        };
+        let status = match raw {
+            PUBLISHED => Some(DemoStatus::Confirmed),
+            _ => sessionize_status(raw, flag(v, "isConfirmed")),
+        };
+        let Some(status) = status else {
+            let reason = if raw.is_empty() {
+                format!("session {id} has no status, though other sessions of this feed have one")
+            } else {
+                format!(
+                    "session {id}: status {raw:?} is not one Sessionize uses (Nominated, Accepted, Declined, …)"
+                )
+            };
+            out.skip(line, reason)?;
             continue;
         };
         let Some(title) = s(v, "title") else {
@@ -500,9 +573,17 @@ fn sessionize(
             .and_then(Value::as_array)
             .map(|l| {
                 l.iter()
-                    .filter_map(|x| x.as_str())
-                    .map(|guid| PersonKey {
-                        name: by_id.get(guid).and_then(|sp| speaker_name(sp)),
+                    .filter_map(|x| match x {
+                        // `view/All` names speakers by id; `view/Sessions` inlines
+                        // `{id, name}`.
+                        Value::String(guid) => Some((guid.as_str(), None)),
+                        Value::Object(_) => Some((s(x, "id")?, s(x, "name"))),
+                        _ => None,
+                    })
+                    .map(|(guid, inline)| PersonKey {
+                        name: inline
+                            .map(str::to_owned)
+                            .or_else(|| by_id.get(guid).and_then(|sp| speaker_name(sp))),
                         email: None,
                         platform_id: Some(guid.to_owned()),
                     })

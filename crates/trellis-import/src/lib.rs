@@ -21,6 +21,7 @@ mod source;
 
 pub use detect::{Detected, detect};
 pub use error::ImportError;
+pub use jsons::PUBLISHED;
 pub use source::Progress;
 
 use std::path::Path;

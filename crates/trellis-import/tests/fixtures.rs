@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use trellis_core::attendance::Rsvp;
 use trellis_core::demo::DemoStatus;
 use trellis_core::import::{Guest, Record, Session, Shape, Speaker};
-use trellis_import::{ImportError, read_all};
+use trellis_import::{ImportError, PUBLISHED, read_all};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -341,4 +341,130 @@ fn a_malformed_row_is_skipped_and_the_rest_read() {
     assert!(sk[0].1.contains("3 fields, the header has 5"), "{sk:?}");
     assert!(sk[1].1.contains("sold_out"), "{sk:?}");
     assert!(sk[2].1.contains("email is empty"), "{sk:?}");
+}
+
+/// Issue 19, point 5: an event's public `view/All` has no `status`: every session in it
+/// is on the published schedule, so each is a confirmed demo, never "skipped".
+#[test]
+fn sessionize_public_feed_without_status() {
+    let (d, recs, facts) = read_all(&fixture("sessionize-public-all.json"), None).unwrap();
+    assert_eq!(d.shape, Shape::SessionizeJson);
+    assert_eq!(facts.rows, 6);
+    let s = sessions(&recs);
+    let st: Vec<(&str, DemoStatus, &str)> = s
+        .iter()
+        .map(|x| (x.external_id.as_str(), x.status, x.platform_status.as_str()))
+        .collect();
+    assert_eq!(
+        st,
+        vec![
+            ("700001", DemoStatus::Confirmed, PUBLISHED),
+            ("700002", DemoStatus::Confirmed, PUBLISHED),
+        ]
+    );
+    let sk = skipped(&recs);
+    assert_eq!(sk.len(), 1, "only the service session: {sk:?}");
+    assert!(sk[0].1.contains("service session"), "{sk:?}");
+}
+
+/// Issue 19, point 5: the "Sessions" view, a top-level array of groups each with its
+/// sessions, speakers inline as `{id, name}` and answers beside their question.
+#[test]
+fn sessionize_sessions_view() {
+    let (d, recs, facts) = read_all(&fixture("sessionize-public-sessions.json"), None).unwrap();
+    assert_eq!(d.shape, Shape::SessionizeJson);
+    assert_eq!(facts.rows, 3);
+    let s = sessions(&recs);
+    assert_eq!(s.len(), 2);
+    assert!(s.iter().all(|x| x.status == DemoStatus::Confirmed));
+    assert_eq!(s[1].speakers.len(), 2);
+    assert_eq!(s[1].speakers[1].name.as_deref(), Some("伟 陈"));
+    assert_eq!(
+        s[1].speakers[1].platform_id.as_deref(),
+        Some("7a1f2c3e-0000-4000-8000-000000000004")
+    );
+    assert_eq!(
+        facts.questions[s[0].answers[0].0 as usize],
+        "Link to repo or demo"
+    );
+    assert_eq!(skipped(&recs).len(), 1, "the service session");
+}
+
+/// Issue 19, point 6: pretalx pages saved joined, as one top-level array of submissions
+/// or of speakers, read as the API page is; an array of whole pages too.
+#[test]
+fn pretalx_joined_pages() {
+    let (d, recs, facts) = read_all(&fixture("pretalx-submissions-joined.json"), None).unwrap();
+    assert_eq!(d.shape, Shape::PretalxSubmissionsJson);
+    assert_eq!(facts.rows, 6);
+    let (_, paged, _) = read_all(&fixture("pretalx-submissions.json"), None).unwrap();
+    let status =
+        |r: &[Record]| -> Vec<DemoStatus> { sessions(r).iter().map(|x| x.status).collect() };
+    assert_eq!(status(&recs), status(&paged));
+
+    let (d, recs, facts) = read_all(&fixture("pretalx-speakers-joined.json"), None).unwrap();
+    assert_eq!(d.shape, Shape::PretalxSpeakersJson);
+    assert_eq!(facts.rows, 5);
+    assert_eq!(speakers(&recs)[2].sessions, vec!["BCD8RY", "EFG2UB"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let pages = write(
+        &dir,
+        "pages.json",
+        br#"[{"count": 3, "next": "https://pretalx.example.org/api/events/x/speakers/?page=2", "results": [
+              {"code": "A", "name": "Ada", "biography": null, "submissions": ["S1"]},
+              {"code": "B", "name": "Bo", "biography": null, "submissions": []}]},
+             {"count": 3, "next": null, "results": [
+              {"code": "C", "name": "Cy", "biography": null, "submissions": ["S2"]}]}]"#,
+    );
+    let (d, recs, facts) = read_all(&pages, Some(trellis_core::import::Platform::Pretalx)).unwrap();
+    assert_eq!(d.shape, Shape::PretalxSpeakersJson);
+    assert_eq!(facts.rows, 3);
+    let codes: Vec<_> = speakers(&recs)
+        .iter()
+        .map(|s| s.person.platform_id.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(codes, ["A", "B", "C"]);
+}
+
+/// Issue 19, point 7: well-formed JSON of no known shape is refused as such, saying what
+/// its top level is; never "not valid JSON".
+#[test]
+fn valid_json_of_an_unknown_shape_is_refused_honestly() {
+    let dir = tempfile::tempdir().unwrap();
+    let array = write(
+        &dir,
+        "people.json",
+        br#"[{"id": 1, "name": "Ada", "when": "2025-03-11"}, {"id": 2}]"#,
+    );
+    for named in [None, Some(trellis_core::import::Platform::Sessionize)] {
+        let e = read_all(&array, named).unwrap_err().to_string();
+        assert!(
+            e.contains("valid JSON, but not a shape Trellis knows: its top level is an array of objects with keys id, name, when"),
+            "{e}"
+        );
+        assert!(!e.contains("not valid JSON"), "{e}");
+    }
+    let object = write(&dir, "o.json", br#"{"foo": {"bar": 1}, "baz": [1, 2]}"#);
+    let e = read_all(&object, Some(trellis_core::import::Platform::Pretalx))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("its top level is an object with keys foo, baz; a pretalx export is"),
+        "{e}"
+    );
+    // The list where it should be, but of the wrong type: still a shape, with its line.
+    let wrong = write(
+        &dir,
+        "w.json",
+        b"{\"attendees\": \"none\",\n \"pagination\": {}}",
+    );
+    let e = read_all(&wrong, None).unwrap_err().to_string();
+    assert!(
+        e.contains("w.json: valid JSON, but not a shape Trellis knows: at line 1:"),
+        "{e}"
+    );
+    let broken = write(&dir, "b.json", b"[{\"id\": 1,, }]");
+    let e = read_all(&broken, None).unwrap_err().to_string();
+    assert!(e.contains("not valid JSON"), "{e}");
 }

@@ -31,7 +31,7 @@ use trellis_core::attendance::{CheckedIn, Rsvp};
 use trellis_core::demo::{DemoStatus, validate_title};
 use trellis_core::event::EventStatus;
 use trellis_core::import::{
-    FileFacts, ImportMsg, PersonKey, Platform, Record, RowNote, Session, Shape, Speaker,
+    FileFacts, ImportMsg, PUBLISHED, PersonKey, Platform, Record, RowNote, Session, Shape, Speaker,
     stronger_rsvp,
 };
 use trellis_core::person::{normalise_email, validate_display_name};
@@ -580,6 +580,7 @@ async fn write_records(
         ctx,
         event,
         slots,
+        matches!(status, EventStatus::Held | EventStatus::Closed),
         platform,
         &facts.questions,
         got,
@@ -963,12 +964,25 @@ async fn add_presenter(
 /// The screening and contract columns a status implies for an imported demo: the
 /// platform's acceptance is the screening, the speaker's confirmation the contract.
 fn implied(status: DemoStatus, now: i64) -> (i64, Option<i64>, Option<i64>) {
-    let screened = matches!(status, DemoStatus::Screened | DemoStatus::Confirmed);
+    let screened = matches!(
+        status,
+        DemoStatus::Screened | DemoStatus::Confirmed | DemoStatus::Presented
+    );
     (
         i64::from(screened),
         screened.then_some(now),
-        (status == DemoStatus::Confirmed).then_some(now),
+        matches!(status, DemoStatus::Confirmed | DemoStatus::Presented).then_some(now),
     )
+}
+
+/// The status a session asks for: a public feed's session (see
+/// [`trellis_core::import::PUBLISHED`]) was presented if its event has been held.
+fn wanted(s: &Session, event_held: bool) -> DemoStatus {
+    if event_held && s.status == DemoStatus::Confirmed && s.platform_status == PUBLISHED {
+        DemoStatus::Presented
+    } else {
+        s.status
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -977,6 +991,7 @@ async fn write_sessions(
     ctx: &Ctx,
     event: EventId,
     slots: i64,
+    event_held: bool,
     platform: Platform,
     questions: &[String],
     got: &mut Collected,
@@ -996,6 +1011,7 @@ async fn write_sessions(
         event,
         slots,
         held: i64_(&held_row, "n")?,
+        event_held,
         platform,
         questions,
         now: ctx.now_us(),
@@ -1034,6 +1050,8 @@ struct SessionTarget<'a> {
     event: EventId,
     slots: i64,
     held: i64,
+    /// The event was held: a public feed's session was presented.
+    event_held: bool,
     platform: Platform,
     questions: &'a [String],
     now: i64,
@@ -1069,8 +1087,8 @@ async fn add_session(
     title: &str,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
-    let mut status = s.status;
-    if status == DemoStatus::Confirmed && !to.take_slot() {
+    let mut status = wanted(s, to.event_held);
+    if status.holds_slot() && !to.take_slot() {
         report.notes.push(to.no_slot(s));
         status = DemoStatus::Screened;
     }
@@ -1147,7 +1165,7 @@ async fn update_session(
             .await?;
         changed = true;
     }
-    let mut next = s.status;
+    let mut next = wanted(s, to.event_held);
     if matches!(current, DemoStatus::Presented | DemoStatus::NoShow) && next != current {
         report.notes.push(RowNote {
             line: s.line,
@@ -1158,7 +1176,7 @@ async fn update_session(
         });
         next = current;
     }
-    if next == DemoStatus::Confirmed && !current.holds_slot() && !to.take_slot() {
+    if next.holds_slot() && !current.holds_slot() && !to.take_slot() {
         report.notes.push(to.no_slot(s));
         next = if current == DemoStatus::Proposed {
             DemoStatus::Screened
@@ -1248,4 +1266,33 @@ async fn write_demo_answers(
         changed = true;
     }
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(status: DemoStatus, platform_status: &str) -> Session {
+        Session {
+            line: 1,
+            external_id: "1".into(),
+            title: "t".into(),
+            status,
+            platform_status: platform_status.into(),
+            speakers: Vec::new(),
+            answers: Vec::new(),
+        }
+    }
+
+    /// A public feed's session was presented once its event is held; any other status
+    /// is the platform's, held or not.
+    #[test]
+    fn a_published_session_of_a_held_event_was_presented() {
+        let published = session(DemoStatus::Confirmed, PUBLISHED);
+        assert_eq!(wanted(&published, false), DemoStatus::Confirmed);
+        assert_eq!(wanted(&published, true), DemoStatus::Presented);
+        let accepted = session(DemoStatus::Confirmed, "Accepted");
+        assert_eq!(wanted(&accepted, true), DemoStatus::Confirmed);
+        assert_eq!(implied(DemoStatus::Presented, 7), (1, Some(7), Some(7)));
+    }
 }

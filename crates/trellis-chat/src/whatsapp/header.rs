@@ -8,8 +8,10 @@
 //! ```
 //!
 //! `SP` is a space, U+00A0 or U+202F. Without a bracket, the ` -` (Android) or `:` (old
-//! iOS) is required, so a continuation line that happens to begin with a date and a time
-//! is not taken for a header.
+//! iOS) usually follows the time; a header with neither ([`Frame::Bare`], Pustur's
+//! `13. 6. 2018. 21:25:15 a: m`) is only a header when an author follows, which the
+//! caller checks, so a continuation line that happens to begin with a date and a time
+//! is not taken for one.
 
 /// How the header was framed; a file that mixes frames is not one phone's export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +22,9 @@ pub enum Frame {
     Dash,
     /// `date time: ` (old iOS).
     Colon,
+    /// `date time ` and then the author, with no separator (a Croatian/Serbian-style
+    /// date in Pustur's tests). A header only if `Author: ` follows.
+    Bare,
 }
 
 /// A parsed header. The two non-year date parts are kept in the order written: which one
@@ -35,6 +40,9 @@ pub struct Header {
     pub minute: u8,
     pub second: u8,
     pub frame: Frame,
+    /// The time had an AM/PM marker but an hour above 12 (`23:59 PM`): read as the
+    /// 24-hour clock, and the caller warns, naming the line.
+    pub clock_clash: bool,
     /// Byte index in the line where the author or system text starts.
     pub rest: usize,
 }
@@ -177,6 +185,8 @@ pub fn parse(b: &[u8]) -> Option<Header> {
         Frame::Colon
     } else if bracket {
         Frame::Bracket
+    } else if s > 0 {
+        Frame::Bare
     } else {
         return None;
     };
@@ -185,12 +195,14 @@ pub fn parse(b: &[u8]) -> Option<Header> {
         s => i += s,
     }
 
-    let hour = match pm {
+    let (hour, clock_clash) = match pm {
         // 12 AM is midnight, 12 PM noon; chat-miner's fixture also writes "00:08 a. m.".
-        Some(is_pm) if hour <= 12 => (hour % 12) as u8 + if is_pm { 12 } else { 0 },
-        Some(_) => return None,
-        None if hour < 24 => hour as u8,
-        None => return None,
+        Some(is_pm) if hour <= 12 => ((hour % 12) as u8 + if is_pm { 12 } else { 0 }, false),
+        // "23:59 PM" (a hand-edited file, a buggy exporter): the hour can only be the
+        // 24-hour one. Refusing the header would fold the message into the one before.
+        Some(_) if hour < 24 => (hour as u8, true),
+        None if hour < 24 => (hour as u8, false),
+        _ => return None,
     };
     if minute > 59 || second > 59 {
         return None;
@@ -212,6 +224,7 @@ pub fn parse(b: &[u8]) -> Option<Header> {
         minute: minute as u8,
         second: second as u8,
         frame,
+        clock_clash,
         rest: i,
     })
 }
@@ -283,7 +296,27 @@ mod tests {
         assert_eq!(t("12/20/2021, 12:10 p. m. - x: y"), Some((12, 10)));
         assert_eq!(t("[1/24/21, 12:41:03 AM] ~ U: x"), Some((0, 41)));
         assert_eq!(t("7/20/22, 11:32 am - User 2: Goodbye"), Some((11, 32)));
-        assert_eq!(t("3/6/18, 13:55 PM - a: m"), None);
+        assert_eq!(t("3/6/18, 24:55 PM - a: m"), None);
+    }
+
+    /// An hour above 12 with a marker is read on the 24-hour clock and flagged.
+    #[test]
+    fn impossible_twelve_hour_times() {
+        let got = parse("3/6/18, 23:59 PM - a: m".as_bytes()).unwrap();
+        assert_eq!((got.hour, got.minute, got.clock_clash), (23, 59, true));
+        let got = parse("[3/6/18, 13:05:00\u{202f}AM] a: m".as_bytes()).unwrap();
+        assert_eq!((got.hour, got.clock_clash), (13, true));
+        let got = parse("3/6/18, 11:59 PM - a: m".as_bytes()).unwrap();
+        assert_eq!((got.hour, got.clock_clash), (23, false));
+    }
+
+    /// Date and time with no separator before the author (Pustur's tests).
+    #[test]
+    fn bare_headers() {
+        let got = h("13. 6. 2018. 21:25:15 a: m").unwrap();
+        assert_eq!((got.0, got.1, got.2, got.3), (13, 6, 2018, 21));
+        assert_eq!((got.6, got.7.as_str()), (Frame::Bare, "a: m"));
+        assert_eq!(h("12/10/2021 10:00 was fun").unwrap().6, Frame::Bare);
     }
 
     #[test]
@@ -302,8 +335,9 @@ mod tests {
             "consectetur adipiscing elit. Duis libero.",
             "1/23/23, 3:22_AM - User 1: x",
             "12/10/2021 was fun",
-            "3/6/18, 1:55 a: m",
+            "12/10/2021 10:00",
             "3/6/18 1:55 am-azing",
+            "3/6/18, 1:55",
             "3/6/18, 25:55 - a: m",
             "3/6/18, 12:75 - a: m",
             "[3/6/18, 1:55 - a: m",

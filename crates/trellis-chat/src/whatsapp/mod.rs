@@ -117,7 +117,7 @@ fn survey(source: &dyn Source) -> Result<Evidence, ChatError> {
     source.read_with(&mut |reader| {
         let mut lines = Lines::new(reader);
         while let Some(line) = lines.next_line(place)? {
-            if let Some(h) = header::parse(body(&line).as_bytes()) {
+            if let Some((h, _)) = header_of(body(&line).0) {
                 evidence.observe(h.x, h.y, h.year);
                 if evidence.settled() {
                     break;
@@ -129,13 +129,36 @@ fn survey(source: &dyn Source) -> Result<Evidence, ChatError> {
     Ok(evidence)
 }
 
-/// A line without the byte-order mark a file may start with.
-fn body<'a>(line: &Line<'a>) -> &'a str {
-    if line.number == 1 {
-        line.text.strip_prefix(BOM).unwrap_or(line.text)
-    } else {
-        line.text
+/// A line without the byte-order marks before it, and whether it had one that is not
+/// the file's own (line 1). A file concatenated or edited by hand can carry a BOM at the
+/// start of any line; left there, it hides the header behind it and the message is
+/// folded into the one before.
+fn body<'a>(line: &Line<'a>) -> (&'a str, bool) {
+    // One byte compare for the common line; U+FEFF starts with 0xEF.
+    if line.text.as_bytes().first() != Some(&0xEF) {
+        return (line.text, false);
     }
+    let text = line.text.trim_start_matches(BOM);
+    let stray = (line.number > 1 && text.len() != line.text.len())
+        || line.text.len() - text.len() > BOM.len_utf8();
+    (text, stray)
+}
+
+/// The header that starts `text`, and the text after it, when `text` is a message's
+/// first line. A header with no separator after the time ([`Frame::Bare`]) counts
+/// only when an author follows: otherwise it is a line of text that starts with a date.
+pub(crate) fn header_of(text: &str) -> Option<(Header, &str)> {
+    let h = header::parse(text.as_bytes())?;
+    let rest = text.get(h.rest..)?;
+    if h.frame == Frame::Bare
+        && !matches!(
+            split(rest.trim_start_matches(['\u{200E}', '\u{200F}'])),
+            Split::Author(..)
+        )
+    {
+        return None;
+    }
+    Some((h, rest))
 }
 
 /// Builds messages from lines; holds the one message still open.
@@ -159,13 +182,17 @@ struct Assembler<'s> {
 /// What a parse noticed besides the messages: the makings of its warnings.
 #[derive(Debug, Default)]
 pub(crate) struct Notes {
-    /// Header styles seen: bracket, dash, colon.
-    frames: [bool; 3],
+    /// Header styles seen: bracket, dash, colon, bare.
+    frames: [bool; 4],
     skipped: Tally,
     first_skipped: String,
     invalid_utf8: Tally,
     swapped: Tally,
     bad_dates: Tally,
+    /// Headers with an hour above 12 and an AM/PM marker (`23:59 PM`).
+    clock_clash: Tally,
+    /// Lines after the first that began with a byte-order mark.
+    stray_bom: Tally,
     /// Lines read.
     lines: u64,
 }
@@ -203,10 +230,11 @@ impl<'s> Assembler<'s> {
     }
 
     fn line(&mut self, line: &Line<'_>) -> Result<(), ChatError> {
-        let text = body(line);
-        if let Some(h) = header::parse(text.as_bytes())
-            && let Some(rest) = text.get(h.rest..)
-        {
+        let (text, stray) = body(line);
+        if stray {
+            self.notes.stray_bom.note(line.number);
+        }
+        if let Some((h, rest)) = header_of(text) {
             self.flush();
             self.start(&h, rest, line.number);
             return Ok(());
@@ -236,10 +264,14 @@ impl<'s> Assembler<'s> {
         self.start_line = number;
         self.lines = 1;
         self.time = self.time_of(h, number);
+        if h.clock_clash {
+            self.notes.clock_clash.note(number);
+        }
         self.notes.frames[match h.frame {
             Frame::Bracket => 0,
             Frame::Dash => 1,
             Frame::Colon => 2,
+            Frame::Bare => 3,
         }] = true;
         let rest = rest.trim_start_matches(['\u{200E}', '\u{200F}']);
         self.author.clear();
@@ -343,6 +375,11 @@ impl Notes {
             ),
             (&mut self.swapped, shift(later.swapped, lines_before)),
             (&mut self.bad_dates, shift(later.bad_dates, lines_before)),
+            (
+                &mut self.clock_clash,
+                shift(later.clock_clash, lines_before),
+            ),
+            (&mut self.stray_bom, shift(later.stray_bom, lines_before)),
         ] {
             mine.count += theirs.count;
             mine.first = mine.first.or(theirs.first);
@@ -381,11 +418,24 @@ impl Notes {
                 self.bad_dates.count
             ));
         }
+        if let Some(first) = self.clock_clash.first {
+            w.push(format!(
+                "{} message header(s) carry an impossible 12-hour time such as 23:59 PM; read as 24-hour time (first: line {first})",
+                self.clock_clash.count
+            ));
+        }
+        if let Some(first) = self.stray_bom.first {
+            w.push(format!(
+                "{} line(s) start with a stray byte-order mark (U+FEFF), as a file edited or joined by hand has; it was ignored (first: line {first})",
+                self.stray_bom.count
+            ));
+        }
         if self.frames.iter().filter(|f| **f).count() > 1 {
             let names: Vec<&str> = [
                 "[date, time] (iOS)",
                 "date, time - (Android)",
                 "date time: (old iOS)",
+                "date time Name: (no separator)",
             ]
             .iter()
             .zip(self.frames)
@@ -561,6 +611,42 @@ mod tests {
         assert_eq!(
             err,
             "notes.txt: not a WhatsApp export: no line starts with a WhatsApp date and time (line 1: \"hello\")"
+        );
+    }
+
+    #[test]
+    fn a_stray_bom_before_a_header_is_ignored_and_counted() {
+        let (m, o) = parse_str(
+            "\u{feff}13/6/18, 1:55 - a: x\n\u{feff}13/6/18, 1:56 - b: y\n\u{feff}more\n",
+            None,
+        );
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[1].author.as_ref().unwrap().name, "b");
+        assert_eq!(m[1].text, "y\nmore");
+        assert!(o.warnings[0].contains("2 line(s) start with a stray byte-order mark"));
+    }
+
+    #[test]
+    fn a_bare_header_needs_an_author() {
+        let (m, o) = parse_str(
+            "13. 6. 2018. 21:25:15 a: m\n14. 6. 2018. 10:00 was the plan\n",
+            None,
+        );
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].text, "m\n14. 6. 2018. 10:00 was the plan");
+        assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    }
+
+    #[test]
+    fn an_impossible_time_is_a_message_with_a_warning() {
+        let (m, o) = parse_str("13/6/18, 11:55 PM - a: x\n13/6/18, 23:59 PM - b: y\n", None);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[1].time.unwrap().to_string(), "2018-06-13T23:59:00");
+        assert_eq!(
+            o.warnings,
+            [
+                "1 message header(s) carry an impossible 12-hour time such as 23:59 PM; read as 24-hour time (first: line 2)"
+            ]
         );
     }
 

@@ -96,7 +96,8 @@ fn split_point(path: &Path, len: u64) -> io::Result<Option<u64>> {
     };
     while let Some(end) = memchr::memchr(b'\n', &window[at..]) {
         let line = &window[at..at + end];
-        if header::parse(line).is_some() {
+        // A bare header (no separator) may be a line of text: never cut there.
+        if header::parse(line).is_some_and(|h| h.frame != header::Frame::Bare) {
             return Ok(Some(mid + at as u64));
         }
         at += end + 1;

@@ -283,3 +283,114 @@ fn chat_miner_telegram_target_is_reproduced() {
     );
     assert_eq!(batch[0].chat.as_deref(), Some("Chatname"), "chats.list");
 }
+
+/// Issue 19, point 1: a German Android export joined by hand, with a byte-order mark at
+/// the start of the file and before three later header lines. Each of those is still a
+/// message (the two authors behind them do not vanish), and the stray marks are said.
+#[test]
+fn stray_byte_order_marks_mid_file_do_not_hide_headers() {
+    let s = stats("whatsapp/own_android-de_stray-bom.txt");
+    assert_eq!(counts(&s), (7, 2, 2, 1, 2));
+    assert_eq!(s.edited, 1);
+    assert_eq!(s.authors, ["Jana", "Lukas", "Mehmet", "Sophie"]);
+    assert_eq!(
+        s.warnings,
+        [
+            "3 line(s) start with a stray byte-order mark (U+FEFF), as a file edited or joined by hand has; it was ignored (first: line 7)"
+        ]
+    );
+    let m = messages(
+        &fixture("whatsapp/own_android-de_stray-bom.txt"),
+        &Options::default(),
+    );
+    assert!(m.iter().all(|m| !m.text.contains('\u{feff}')));
+    assert_eq!(m[5].text, "Ich bringe den Beamer mit");
+}
+
+/// Issue 19, point 1: a German iOS file opening with two byte-order marks and `[` is
+/// WhatsApp text, not "a JSON array"; it reads the same when named with `--format`.
+/// Point 2: `<Anhang: …>`, `Bild weggelassen`, `Dokument weggelassen` and the padded
+/// `< attached: … >` are media.
+#[test]
+fn german_ios_with_boms_and_german_placeholders() {
+    let rel = "whatsapp/own_ios-de_bom-bracket.txt";
+    let s = stats(rel);
+    assert_eq!(s.format, Format::WhatsApp);
+    assert_eq!(counts(&s), (7, 2, 4, 1, 1));
+    assert_eq!(s.authors, ["Jana", "Lukas", "Sophie", "Mehmet"]);
+    assert_eq!(
+        s.warnings,
+        [
+            "3 line(s) start with a stray byte-order mark (U+FEFF), as a file edited or joined by hand has; it was ignored (first: line 1)"
+        ]
+    );
+    let forced = Options {
+        format: Some(Format::WhatsApp),
+        ..Options::default()
+    };
+    let named = trellis_chat::stats(&fixture(rel), &forced).unwrap();
+    assert_eq!(named, s);
+}
+
+/// Issue 19, point 3: `13. 6. 2018. 21:25:15 Ana: …`, a date and time with no separator
+/// before the author. A line that starts with a date but has no author after it stays
+/// part of the message before.
+#[test]
+fn headers_with_no_separator_after_the_time() {
+    let s = stats("whatsapp/own_hr_bare-headers.txt");
+    assert_eq!(counts(&s), (4, 0, 1, 0, 1));
+    assert_eq!(s.authors, ["Ana", "Ivan", "Marko"]);
+    assert_eq!(
+        span(&s),
+        ("2018-06-13T21:25:15".into(), "2018-06-16T19:00:00".into())
+    );
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let m = messages(
+        &fixture("whatsapp/own_hr_bare-headers.txt"),
+        &Options::default(),
+    );
+    assert_eq!(
+        m[1].text,
+        "Dolazim u subotu\n15. 6. 2018. u 10 sati je sastanak"
+    );
+    assert_eq!(m[2].text, "14. 6. 2018. 08:00 je bilo rano");
+}
+
+/// Issue 19, point 4: `23:59 PM` is a message of its own, read on the 24-hour clock,
+/// and the warning names the first such line.
+#[test]
+fn impossible_twelve_hour_times_are_read_and_warned_about() {
+    let rel = "whatsapp/own_ios-12h_impossible-time.txt";
+    let s = stats(rel);
+    assert_eq!(counts(&s), (4, 0, 0, 0, 0));
+    assert_eq!(s.authors, ["Ann", "Bo", "Cy"]);
+    assert_eq!(
+        s.warnings,
+        [
+            "2 message header(s) carry an impossible 12-hour time such as 23:59 PM; read as 24-hour time (first: line 2)"
+        ]
+    );
+    let m = messages(&fixture(rel), &Options::default());
+    let times: Vec<String> = m.iter().map(|m| m.time.unwrap().to_string()).collect();
+    assert_eq!(
+        times,
+        [
+            "2018-03-13T23:58:00",
+            "2018-03-13T23:59:00",
+            "2018-03-14T00:01:00",
+            "2018-03-14T13:15:00"
+        ]
+    );
+}
+
+/// Issue 19, point 2: "media omitted", one iOS per-kind placeholder and a deleted
+/// message in each of the ten languages the issue names.
+#[test]
+fn placeholders_in_ten_languages() {
+    let rel = "whatsapp/own_android_placeholders-10-languages.txt";
+    let s = stats(rel);
+    assert_eq!(counts(&s), (31, 0, 20, 10, 0));
+    assert_eq!(s.authors.len(), 10);
+    let m = messages(&fixture(rel), &Options::default());
+    assert_eq!(m[30].kind, Kind::Message, "{}", m[30].text);
+}

@@ -135,6 +135,40 @@ fn slack_zip_and_folder() {
     check_slack(&trellis_chat::stats(&root, &Options::default()).unwrap());
 }
 
+/// Issue 19, point 7: `--format slack` on one day file reads it, authors shown by id;
+/// any other single file is refused without suggesting the `--format` it already has.
+#[test]
+fn one_slack_day_file_with_format_slack() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("general")).unwrap();
+    let day = dir.path().join("general/2016-01-14.json");
+    std::fs::write(&day, GENERAL_14).unwrap();
+    let slack = Options {
+        format: Some(Format::Slack),
+        ..Options::default()
+    };
+    let s = trellis_chat::stats(&day, &slack).unwrap();
+    assert_eq!((s.format, s.messages, s.system), (Format::Slack, 2, 2));
+    assert_eq!(s.authors, ["U1", "U2"]);
+    assert_eq!(
+        s.warnings,
+        ["no users.json: authors are shown by their Slack user id"]
+    );
+    let m = messages(&day, &slack);
+    assert_eq!(m[1].chat.as_deref(), Some("general"));
+
+    let auto = trellis_chat::stats(&day, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(auto.contains("or this file with --format slack"), "{auto}");
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "hello\n").unwrap();
+    let err = trellis_chat::stats(&text, &slack).unwrap_err().to_string();
+    assert!(err.contains("not a Slack export"), "{err}");
+    assert!(!err.contains("--format"), "{err}");
+}
+
 #[test]
 fn discord_is_told_from_telegram_by_its_content() {
     let dir = tempfile::tempdir().unwrap();

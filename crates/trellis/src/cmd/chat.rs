@@ -35,7 +35,8 @@ pub(crate) fn options(args: &ChatReadArgs) -> Options {
 
 fn stats(args: &ChatStatsArgs, out: Out) -> anyhow::Result<()> {
     let s = trellis_chat::stats(&args.file, &options(&args.read))?;
-    // Exactly the keys the issue promises; scripts read them.
+    // The keys scripts read, and every figure the text output shows (`edited` and
+    // `polls` were added later: keys are only ever added).
     let value = json!({
         "format": s.format.name(),
         "messages": s.messages,
@@ -43,6 +44,8 @@ fn stats(args: &ChatStatsArgs, out: Out) -> anyhow::Result<()> {
         "media": s.media,
         "deleted": s.deleted,
         "multiline": s.multiline,
+        "edited": s.edited,
+        "polls": s.polls,
         "authors": s.authors,
         "first": s.first.map(|t| t.to_string()),
         "last": s.last.map(|t| t.to_string()),

@@ -38,6 +38,8 @@ fn json_stats_of_a_whatsapp_export() {
             "media": 4,
             "deleted": 0,
             "multiline": 4,
+            "edited": 0,
+            "polls": 1,
             "authors": ["John", "Loris", "Emily"],
             "first": "2019-06-20T15:58:47",
             "last": "2019-06-20T16:45:28",

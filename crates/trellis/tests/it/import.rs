@@ -19,12 +19,21 @@ pub fn held_events(cli: &Cli, n: usize) -> Vec<i64> {
 }
 
 pub fn held_events_of(cli: &Cli, program: &str, n: usize) -> Vec<i64> {
+    let ids = events_of(cli, program, n);
+    for id in &ids {
+        hold(cli, *id);
+    }
+    ids
+}
+
+/// A program with `n` draft events (one a month of 2025); returns their ids.
+fn events_of(cli: &Cli, program: &str, n: usize) -> Vec<i64> {
     let p = cli
         .run(&["--json", "program", "add", program, "--tz", "Europe/Oslo"])
         .ok()
         .id()
         .to_string();
-    let ids: Vec<i64> = (1..=n)
+    (1..=n)
         .map(|i| {
             cli.run(&[
                 "--json",
@@ -40,14 +49,15 @@ pub fn held_events_of(cli: &Cli, program: &str, n: usize) -> Vec<i64> {
             .ok()
             .id()
         })
-        .collect();
-    for id in &ids {
-        let id = id.to_string();
-        cli.run(&["event", "announce", &id, "--override", "importing history"])
-            .ok();
-        cli.run(&["event", "held", &id]).ok();
-    }
-    ids
+        .collect()
+}
+
+/// Announces (past the gates: this is history) and holds event `id`.
+fn hold(cli: &Cli, id: i64) {
+    let id = id.to_string();
+    cli.run(&["event", "announce", &id, "--override", "importing history"])
+        .ok();
+    cli.run(&["event", "held", &id]).ok();
 }
 
 pub fn import(cli: &Cli, platform: &str, file: &str, event: i64) -> Value {
@@ -469,7 +479,42 @@ fn check_ins_need_an_event_that_happened(cli: Cli) {
     assert_eq!(r["added"], 1);
 }
 
+/// Issue 19, point 5: an event's public Sessionize feed has no `status`; its sessions
+/// are demos that were confirmed before the event and presented once it is held, and the
+/// report counts demos, not attendances.
+fn a_public_sessionize_feed_imports_its_demos(cli: Cli) {
+    let e = events_of(&cli, "Tinkerers Bergen", 1)[0];
+    let states = |cli: &Cli| -> Vec<String> {
+        cli.json(&["demo", "list", "--event", &e.to_string()])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["status"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let r = import(&cli, "sessionize", "sessionize-public-all.json", e);
+    assert_eq!(r["kind"], "demos", "{r}");
+    assert_eq!(
+        (r["added"].as_u64(), r["skipped"].as_array().map(Vec::len)),
+        (Some(2), Some(1)),
+        "{r}"
+    );
+    assert_eq!(states(&cli), ["confirmed", "confirmed"]);
+    // Once the event is held, the same feed (here its "Sessions" view) says they were
+    // presented.
+    hold(&cli, e);
+    let r = import(&cli, "sessionize", "sessionize-public-sessions.json", e);
+    assert_eq!(r["kind"], "demos", "{r}");
+    assert_eq!(
+        (r["added"].as_u64(), r["updated"].as_u64()),
+        (Some(0), Some(2)),
+        "{r}"
+    );
+    assert_eq!(states(&cli), ["presented", "presented"]);
+}
+
 on_both!(
+    a_public_sessionize_feed_imports_its_demos,
     every_example_imports_with_its_counts,
     a_later_export_updates_in_place,
     dry_run_and_bad_files_write_nothing,
