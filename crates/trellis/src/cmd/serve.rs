@@ -53,7 +53,10 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
     }
     out.flush()?;
     drop(out);
-    axum::serve(listener, trellis_web::router(state))
+    // With each connection's address: login throttling counts per client address.
+    let app =
+        trellis_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
