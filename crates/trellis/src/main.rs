@@ -39,7 +39,7 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_REFUSED)
             }
             _ => {
-                eprintln!("error: {err:#}");
+                eprintln!("error: {}", output::visible(&format!("{err:#}")));
                 ExitCode::from(EXIT_ERROR)
             }
         },
@@ -58,7 +58,7 @@ fn report_refusal(r: &Refusal, json: bool) {
     eprintln!("refused: {what} is blocked by a gate");
     for b in r.decision.blocked() {
         for reason in b.verdict.reasons() {
-            eprintln!("  {}: {}", b.gate, reason.text);
+            eprintln!("  {}: {}", b.gate, output::visible(&reason.text));
         }
     }
     if r.override_refused {

@@ -19,3 +19,4 @@ mod listen;
 mod metrics;
 mod race;
 mod sample;
+mod terminal;
