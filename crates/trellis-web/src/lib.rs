@@ -14,6 +14,7 @@ mod svg;
 mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -45,6 +46,10 @@ pub struct AppState {
 type BlockCache = HashMap<Option<ProgramId>, (Timestamp, Arc<pages::DashData>)>;
 
 const BLOCK_SECONDS: i64 = 10;
+
+/// The largest request body the app reads, but for routes that set their own: its forms
+/// are a few fields (axum's default is 2 MB; a 1.5 MB e-mail once reached the login).
+pub const FORM_BODY_BYTES: usize = 16 << 10;
 
 impl AppState {
     pub fn new(store: Store, public_url: &str, clock: fn() -> Timestamp) -> AppState {
@@ -121,13 +126,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/f/{token}",
-            get(public::followup).post(public::answer_followup),
+            get(public::followup)
+                .post(public::answer_followup)
+                .layer(DefaultBodyLimit::max(public::ANSWER_BODY_BYTES)),
         )
         .route("/api/events", get(api::events))
         .route("/api/events/{id}", get(api::event))
         .route("/api/metrics", get(api::metrics))
         .route(assets::CSS_PATH, get(assets::css))
         .fallback(error::not_found)
+        // Every other body is a small form (a route that needs more says so above).
+        .layer(DefaultBodyLimit::max(FORM_BODY_BYTES))
         .layer(axum::middleware::map_response(assets::security_headers))
         .with_state(state)
 }
