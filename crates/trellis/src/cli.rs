@@ -208,7 +208,8 @@ pub enum EventCmd {
         program: String,
         #[arg(long)]
         title: String,
-        /// The start, "YYYY-MM-DD HH:MM" local to the program's time zone.
+        /// The start, "YYYY-MM-DD HH:MM" local to the program's time zone. A time that
+        /// happens twice (the clocks go back) needs its offset: "2027-10-31 02:30 +01:00".
         #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
         at: String,
         /// Demo slots (default: the program's setting).
