@@ -495,6 +495,8 @@ pub async fn login(
         );
     };
     state.throttle.succeeded(attempt);
+    // Expired sessions go as new ones come: the table holds live sessions only.
+    state.store.prune_sessions(now).await?;
     let (token, _csrf) = state
         .store
         .create_session(&Ctx::new(user.name.clone(), now), user.id, SESSION_HOURS)

@@ -107,7 +107,8 @@ impl AppState {
 
 /// The whole app.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let https = state.secure_cookies();
+    let app = Router::new()
         .route("/", get(pages::dashboard))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
@@ -138,5 +139,12 @@ pub fn router(state: AppState) -> Router {
         // Every other body is a small form (a route that needs more says so above).
         .layer(DefaultBodyLimit::max(FORM_BODY_BYTES))
         .layer(axum::middleware::map_response(assets::security_headers))
-        .with_state(state)
+        .with_state(state);
+    // Only when the public URL is https: over plain http the header would be ignored,
+    // and on a loopback test it would pin a browser to https for a year.
+    if https {
+        app.layer(axum::middleware::map_response(assets::hsts))
+    } else {
+        app
+    }
 }

@@ -45,6 +45,7 @@ fn organizer_routes_need_a_session(db: TestDb) {
     // The login page itself is public and carries the security headers.
     let r = app.get("/login", None);
     assert_eq!(r.status, 200);
+    assert_eq!(r.header("strict-transport-security"), None, "plain http");
     let csp = r.header("content-security-policy").unwrap();
     assert!(
         csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
@@ -287,6 +288,80 @@ fn the_login_form_needs_its_token(db: TestDb) {
     let r = app.post("/login", Some(cookie), &with_token);
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(r.cookies()[0].starts_with("trellis_session="));
+}
+
+/// Access taken back takes effect at once: a disabled user's open session stops working
+/// and they cannot log in; a revoked API token is refused; a new password ends the
+/// sessions of the old one; expired sessions are pruned as new ones start.
+fn access_can_be_taken_back(db: TestDb) {
+    let app = App::start(db, None);
+    let ctx = Ctx::new("test", now());
+    let (cookie, _) = app.login("org@x.example");
+    assert_eq!(app.get("/events", Some(&cookie)).status, 200);
+    let (u, ended) = app
+        .block_on(app.store.set_user_disabled(&ctx, "org@x.example", true))
+        .unwrap();
+    assert!(u.disabled_at.is_some());
+    assert!(ended >= 1, "{ended}");
+    assert_redirects_to_login(&app.get("/events", Some(&cookie)));
+    let r = app.login_form("org@x.example", PASSWORD, None);
+    assert_eq!(r.status, 401, "a disabled user cannot log in");
+    app.block_on(app.store.set_user_disabled(&ctx, "org@x.example", false))
+        .unwrap();
+    let (cookie, _) = app.login("org@x.example");
+    let hash = trellis_web::hash_password("another long password").unwrap();
+    app.block_on(app.store.set_user_password("org@x.example", &hash))
+        .unwrap();
+    assert_redirects_to_login(&app.get("/events", Some(&cookie)));
+    assert_eq!(app.login_form("org@x.example", PASSWORD, None).status, 401);
+    assert_eq!(
+        app.login_form("org@x.example", "another long password", None)
+            .status,
+        303
+    );
+
+    let (id, token) = app
+        .block_on(app.store.create_api_token(&ctx, "ci"))
+        .unwrap();
+    let auth = format!("Bearer {token}");
+    let api = |app: &App| {
+        crate::client::request(
+            app.addr,
+            "GET",
+            "/api/events",
+            &[("Authorization", &auth)],
+            "",
+        )
+        .status
+    };
+    assert_eq!(api(&app), 200);
+    app.block_on(app.store.revoke_api_token(&ctx, id)).unwrap();
+    assert_eq!(api(&app), 401, "a revoked token is refused");
+
+    // An expired session (made a month ago for a day) is gone after the next login.
+    let month_ago = now() - jiff::SignedDuration::from_hours(24 * 30);
+    let viewer = app.block_on(app.store.user("view@x.example")).unwrap();
+    app.block_on(
+        app.store
+            .create_session(&Ctx::new("test", month_ago), viewer.id, 24),
+    )
+    .unwrap();
+    app.login("view@x.example");
+    assert_eq!(
+        app.block_on(app.store.prune_sessions(now())).unwrap(),
+        0,
+        "pruned by the login already"
+    );
+}
+
+/// Behind https, browsers are told to keep to it; on plain http, nothing is said.
+fn hsts_is_sent_when_the_public_url_is_https(db: TestDb) {
+    let app = App::start(db, Some("https://trellis.example"));
+    let r = app.get("/login", None);
+    assert_eq!(
+        r.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
 }
 
 fn the_dashboard_shows_the_review_block_and_the_gates(db: TestDb) {
@@ -878,6 +953,8 @@ on_both!(
     a_login_flood_leaves_other_pages_fast,
     cookies_are_secure_behind_https,
     the_login_form_needs_its_token,
+    access_can_be_taken_back,
+    hsts_is_sent_when_the_public_url_is_https,
     the_dashboard_shows_the_review_block_and_the_gates,
     forms_need_the_csrf_token,
     a_refused_announce_shows_the_reasons_and_the_override,
