@@ -18,6 +18,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use trellis_core::ProgramId;
 use trellis_store::Store;
@@ -37,9 +38,13 @@ pub struct AppState {
     pub(crate) throttle: Arc<auth::Throttle>,
     /// The dashboard's data per scope, read at most every [`BLOCK_SECONDS`] or after a
     /// change made through this server: figures from a year of history need not be
-    /// recomputed for every page view. Another server's change shows within that time.
+    /// recomputed for every page view. Another server's change shows within that time
+    /// (plus one recompute: a stale block is served while it is read anew).
     cache: Arc<Mutex<BlockCache>>,
     computing: Arc<tokio::sync::Mutex<()>>,
+    /// Moves on with every invalidation, so that a background refresh begun before a
+    /// change does not put its older block back.
+    generation: Arc<AtomicU64>,
 }
 
 /// Per scope (a program, or all), when the dashboard's data was read, and the data.
@@ -60,6 +65,7 @@ impl AppState {
             throttle: Arc::default(),
             cache: Arc::default(),
             computing: Arc::default(),
+            generation: Arc::default(),
         }
     }
 
@@ -68,20 +74,30 @@ impl AppState {
         program: Option<ProgramId>,
     ) -> Result<Arc<pages::DashData>, WebError> {
         let now = self.now();
-        if let Ok(cache) = self.cache.lock()
-            && let Some((at, block)) = cache.get(&program)
-            && now.duration_since(*at).as_secs() < BLOCK_SECONDS
-        {
-            return Ok(block.clone());
+        let cached = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&program).cloned());
+        if let Some((at, block)) = cached {
+            if now.duration_since(at).as_secs() >= BLOCK_SECONDS {
+                // Stale: served as it is, while one background task reads it anew. A
+                // request never waits on a recompute it did not need (on the large sample
+                // the org-wide block once held every request for seconds).
+                self.refresh(program);
+            }
+            return Ok(block);
         }
-        // One request computes; the others that arrive meanwhile wait for its result
-        // instead of computing the same block in parallel.
+        // Never computed (or invalidated by a change made here): this is the only wait,
+        // and one request computes while the others that arrive meanwhile wait for it.
         let _computing = self.computing.lock().await;
-        if let Ok(cache) = self.cache.lock()
-            && let Some((at, block)) = cache.get(&program)
-            && now.duration_since(*at).as_secs() < BLOCK_SECONDS
+        if let Some((_, block)) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&program).cloned())
         {
-            return Ok(block.clone());
+            return Ok(block);
         }
         let block = Arc::new(pages::DashData::read(self, program).await?);
         if let Ok(mut cache) = self.cache.lock() {
@@ -90,8 +106,30 @@ impl AppState {
         Ok(block)
     }
 
+    /// Recomputes a scope's block in the background, unless a computation is already
+    /// running (then that one's result will do).
+    fn refresh(&self, program: Option<ProgramId>) {
+        let Ok(guard) = self.computing.clone().try_lock_owned() else {
+            return;
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let _computing = guard;
+            let now = this.now();
+            let generation = this.generation.load(Ordering::SeqCst);
+            // A failed refresh keeps the stale block; the next stale request tries again.
+            if let Ok(block) = pages::DashData::read(&this, program).await
+                && let Ok(mut cache) = this.cache.lock()
+                && this.generation.load(Ordering::SeqCst) == generation
+            {
+                cache.insert(program, (now, Arc::new(block)));
+            }
+        });
+    }
+
     pub(crate) fn invalidate(&self) {
         if let Ok(mut cache) = self.cache.lock() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
             cache.clear();
         }
     }

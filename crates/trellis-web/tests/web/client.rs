@@ -139,6 +139,11 @@ pub const LOCAL: std::net::Ipv4Addr = std::net::Ipv4Addr::LOCALHOST;
 
 impl App {
     pub fn start(db: TestDb, public_url: Option<&str>) -> App {
+        App::start_with_clock(db, public_url, fixed_clock)
+    }
+
+    /// As [`App::start`], with the server's clock given.
+    pub fn start_with_clock(db: TestDb, public_url: Option<&str>, clock: fn() -> Timestamp) -> App {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -180,8 +185,7 @@ impl App {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
-            let app =
-                trellis_web::router(trellis_web::AppState::new(store.clone(), &url, fixed_clock));
+            let app = trellis_web::router(trellis_web::AppState::new(store.clone(), &url, clock));
             let app = app.into_make_service_with_connect_info::<SocketAddr>();
             tokio::spawn(async move { axum::serve(listener, app).await });
             (store, addr)

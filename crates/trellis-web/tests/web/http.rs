@@ -364,6 +364,55 @@ fn hsts_is_sent_when_the_public_url_is_https(db: TestDb) {
     );
 }
 
+/// How far the clock of `dashboard_is_served_stale_while_it_is_recomputed` has moved on.
+static SHIFT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn shifting_clock() -> jiff::Timestamp {
+    now() + jiff::SignedDuration::from_secs(SHIFT.load(std::sync::atomic::Ordering::SeqCst))
+}
+
+/// Once the dashboard's block has been computed, no request waits for it again: a stale
+/// block is served at once while one background task reads it anew, and the next
+/// requests get the new one.
+fn dashboard_is_served_stale_while_it_is_recomputed(db: TestDb) {
+    let app = App::start_with_clock(db, None, shifting_clock);
+    let (cookie, _) = app.login("view@x.example");
+    assert!(app.get("/?program=1", Some(&cookie)).body.contains("2 / 3"));
+    // A change made elsewhere (another server, the CLI): this server learns of it only
+    // when its block is older than 10 seconds.
+    let ctx = Ctx::new("test", now());
+    app.block_on(async {
+        let d = app.store.event_detail(EventId(NEXT), now()).await.unwrap();
+        let screened = d
+            .demos
+            .iter()
+            .find(|d| d.status.as_str() == "screened")
+            .unwrap()
+            .id;
+        app.store.accept_contract(&ctx, screened).await.unwrap();
+        app.store.confirm_demo(&ctx, screened, None).await.unwrap();
+    });
+    assert!(
+        app.get("/?program=1", Some(&cookie)).body.contains("2 / 3"),
+        "fresh for 10 s"
+    );
+    SHIFT.fetch_add(11, std::sync::atomic::Ordering::SeqCst);
+    let stale = app.get("/?program=1", Some(&cookie));
+    assert!(
+        stale.body.contains("2 / 3"),
+        "the stale block, served without waiting for the recompute"
+    );
+    let mut seen = false;
+    for _ in 0..100 {
+        if app.get("/?program=1", Some(&cookie)).body.contains("3 / 3") {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(seen, "the refreshed block replaced the stale one");
+}
+
 fn the_dashboard_shows_the_review_block_and_the_gates(db: TestDb) {
     let app = App::start(db, None);
     let (cookie, _) = app.login("view@x.example");
@@ -955,6 +1004,7 @@ on_both!(
     the_login_form_needs_its_token,
     access_can_be_taken_back,
     hsts_is_sent_when_the_public_url_is_https,
+    dashboard_is_served_stale_while_it_is_recomputed,
     the_dashboard_shows_the_review_block_and_the_gates,
     forms_need_the_csrf_token,
     a_refused_announce_shows_the_reasons_and_the_override,
