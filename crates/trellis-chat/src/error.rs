@@ -72,6 +72,9 @@ pub enum ChatError {
         why: String,
     },
 
+    #[error("{place}: refused: {why}; a chat export is never packed this tightly")]
+    TooLarge { place: String, why: String },
+
     #[error("{place}: cannot read the zip archive: {error}")]
     Zip {
         place: String,

@@ -11,7 +11,7 @@ use crate::Summary;
 use crate::error::ChatError;
 use crate::json;
 use crate::message::{AuthorRef, Format, Kind, MessageRef};
-use crate::source::open_zip;
+use crate::source::{Unpacked, open_zip};
 use crate::time::Time;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -198,16 +198,20 @@ fn parse_zip(path: &Path, sink: &mut dyn FnMut(&MessageRef<'_>)) -> Result<Summa
             });
         }
     }
+    let mut unpacked = Unpacked::default();
     let mut open = |at: &DayAt, f: &mut dyn FnMut(&str, &mut dyn Read) -> Result<(), ChatError>| {
         let DayAt::Member(i, name) = at else {
             return Ok(());
         };
         let place = format!("{zip_place}!{name}");
-        let mut member = archive.by_index(*i).map_err(|error| ChatError::Zip {
+        let member = archive.by_index(*i).map_err(|error| ChatError::Zip {
             place: place.clone(),
             error,
         })?;
-        f(&place, &mut member)
+        // One count for the whole archive: a bomb may be spread over many day files.
+        unpacked.member(member.compressed_size());
+        let result = f(&place, &mut unpacked.reader(member));
+        unpacked.verdict(&place, result)
     };
     let users = match &users_member {
         Some((i, _, name)) => read_users(&mut open, &DayAt::Member(*i, name.clone()))?,

@@ -40,39 +40,83 @@ impl LocalStart {
     }
 }
 
-/// Reads `YYYY-MM-DD HH:MM` as a wall-clock time in `tz_name`.
+/// Reads `YYYY-MM-DD HH:MM` as a wall-clock time in `tz_name`, optionally followed by the
+/// UTC offset meant (`2027-10-31 02:30 +01:00`).
 ///
 /// A time that does not exist there (skipped by a daylight-saving jump) is refused: an
 /// invitation for 02:30 on that night would be wrong whichever way we guessed. A time
-/// that exists twice (the clock is put back) is read as the first of the two.
+/// that exists twice (the clock is put back) is refused too, naming both offsets, unless
+/// the offset says which. An offset the zone does not have at that time is refused.
 pub fn local_start(field: &str, text: &str, tz_name: &str) -> Result<LocalStart, CoreError> {
     let tz = zone("tz", tz_name)?;
     let trimmed = text.trim();
-    let local = DateTime::strptime("%Y-%m-%d %H:%M", trimmed).map_err(|_| {
+    let (local, offset) = match jiff::fmt::strtime::parse("%Y-%m-%d %H:%M %:z", trimmed) {
+        Ok(parts) => (parts.to_datetime().ok(), parts.offset()),
+        Err(_) => (DateTime::strptime("%Y-%m-%d %H:%M", trimmed).ok(), None),
+    };
+    let local = local.ok_or_else(|| {
         CoreError::invalid(
             field,
             text,
-            "is not a time of the form YYYY-MM-DD HH:MM (local to the program's zone)",
+            "is not a time of the form YYYY-MM-DD HH:MM (local to the program's zone), optionally with its offset: YYYY-MM-DD HH:MM +01:00",
         )
     })?;
     let ambiguous = tz.to_ambiguous_zoned_datetime(local);
-    if let AmbiguousOffset::Gap { before, after } = ambiguous.offset() {
-        return Err(CoreError::invalid(
-            field,
-            text,
-            format!(
-                "does not exist in {tz_name}: the clocks jump from UTC{before} to UTC{after} that night; pick a time outside the jump"
-            ),
-        ));
-    }
-    let zoned = ambiguous.compatible().map_err(|e| {
-        CoreError::invalid(field, text, format!("cannot be placed in {tz_name}: {e}"))
-    })?;
+    let at_offset = |o: jiff::tz::Offset| {
+        o.to_timestamp(local).map_err(|e| {
+            CoreError::invalid(field, text, format!("cannot be placed in {tz_name}: {e}"))
+        })
+    };
+    let at = match (ambiguous.offset(), offset) {
+        (AmbiguousOffset::Gap { before, after }, _) => {
+            return Err(CoreError::invalid(
+                field,
+                text,
+                format!(
+                    "does not exist in {tz_name}: the clocks jump from UTC{before} to UTC{after} that night; pick a time outside the jump"
+                ),
+            ));
+        }
+        (AmbiguousOffset::Fold { before, after }, None) => {
+            let day = local.strftime("%Y-%m-%d %H:%M");
+            return Err(CoreError::invalid(
+                field,
+                text,
+                format!(
+                    "happens twice in {tz_name}: the clocks go back from UTC{before} to UTC{after} that night; say which with its offset: \"{day} {}\" or \"{day} {}\"",
+                    offset_text(before),
+                    offset_text(after)
+                ),
+            ));
+        }
+        (AmbiguousOffset::Fold { before, after }, Some(o)) if o == before || o == after => {
+            at_offset(o)?
+        }
+        (AmbiguousOffset::Unambiguous { offset }, Some(o)) if o == offset => at_offset(o)?,
+        (AmbiguousOffset::Unambiguous { offset }, None) => at_offset(offset)?,
+        (_, Some(o)) => {
+            return Err(CoreError::invalid(
+                field,
+                text,
+                format!(
+                    "is not at UTC{o} in {tz_name}: drop the offset, or give the one in force then"
+                ),
+            ));
+        }
+    };
     Ok(LocalStart {
         local,
         tz: tz_name.trim().to_owned(),
-        at: zoned.timestamp(),
+        at,
     })
+}
+
+/// An offset as `--at` reads it: `+01:00`.
+fn offset_text(o: jiff::tz::Offset) -> String {
+    let secs = o.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let mins = secs.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", mins / 60, mins % 60)
 }
 
 /// An instant shown in a zone, RFC 3339 with the offset: `2026-03-12T18:30:00+01:00`.
@@ -153,9 +197,27 @@ mod tests {
     }
 
     #[test]
-    fn a_time_in_the_autumn_fold_is_the_first_one() {
-        let s = local_start("at", "2026-10-25 02:30", "Europe/Berlin").unwrap();
-        assert_eq!(rfc3339_utc(s.at), "2026-10-25T00:30:00Z");
+    fn a_time_in_the_autumn_fold_needs_its_offset() {
+        let e = local_start("at", "2027-10-31 02:30", "Europe/Berlin")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "at: \"2027-10-31 02:30\" happens twice in Europe/Berlin: the clocks go back from UTC+02 to UTC+01 that night; say which with its offset: \"2027-10-31 02:30 +02:00\" or \"2027-10-31 02:30 +01:00\""
+        );
+        let first = local_start("at", "2027-10-31 02:30 +02:00", "Europe/Berlin").unwrap();
+        assert_eq!(rfc3339_utc(first.at), "2027-10-31T00:30:00Z");
+        let second = local_start("at", "2027-10-31 02:30 +01:00", "Europe/Berlin").unwrap();
+        assert_eq!(rfc3339_utc(second.at), "2027-10-31T01:30:00Z");
+        assert_eq!(second.local_text(), "2027-10-31 02:30");
+        let e = local_start("at", "2027-10-31 02:30 +05:00", "Europe/Berlin")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is not at UTC+05 in Europe/Berlin"), "{e}");
+        // An offset that agrees with an unambiguous time is fine; one that does not is not.
+        let s = local_start("at", "2026-03-12 18:30 +01:00", "Europe/Berlin").unwrap();
+        assert_eq!(rfc3339_utc(s.at), "2026-03-12T17:30:00Z");
+        assert!(local_start("at", "2026-03-12 18:30 +02:00", "Europe/Berlin").is_err());
     }
 
     #[test]

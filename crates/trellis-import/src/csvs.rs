@@ -71,16 +71,18 @@ pub(crate) fn parse(
     file: &str,
     shape: Shape,
     crlf: bool,
+    separator: u8,
     reader: impl Read,
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, ImportError> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
+        .delimiter(separator)
         .buffer_capacity(256 * 1024)
         .from_reader(reader);
     let mut rec = csv::StringRecord::new();
-    let names = match r.read_record(&mut rec) {
+    let names: Vec<String> = match r.read_record(&mut rec) {
         Ok(true) => rec.iter().map(|h| h.trim().to_owned()).collect(),
         Ok(false) => {
             return Err(ImportError::Empty {
@@ -89,6 +91,17 @@ pub(crate) fn parse(
         }
         Err(e) => return Err(csv_error(file, &e)),
     };
+    // Two columns of one name: which holds the data cannot be told, so neither is guessed.
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = names
+        .iter()
+        .find(|n| !n.is_empty() && !seen.insert(n.as_str()))
+    {
+        return Err(ImportError::DuplicateColumn {
+            file: file.to_owned(),
+            column: twice.clone(),
+        });
+    }
     let header = Header { names };
     let mut q = Questions::default();
     let mut row = match shape {
@@ -216,6 +229,12 @@ pub fn luma_rsvp(status: &str) -> Option<Rsvp> {
     })
 }
 
+/// An ISO 8601 time, with its offset (as Luma writes it) or without (as a spreadsheet
+/// may save it back).
+fn is_timestamp(text: &str) -> bool {
+    text.parse::<jiff::Timestamp>().is_ok() || text.parse::<jiff::civil::DateTime>().is_ok()
+}
+
 fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
     match (first, last) {
         (Some(f), Some(l)) => Some(format!("{f} {l}")),
@@ -247,6 +266,15 @@ fn luma(file: &str, h: &Header, q: &mut Questions) -> Result<Row, ImportError> {
         let Some(mail) = get(rec, Some(email)) else {
             return skipped(line, "email is empty: cannot tell who this guest is".into());
         };
+        let checked_in = get(rec, checked);
+        if let Some(at) = checked_in.filter(|at| !is_timestamp(at)) {
+            return skipped(
+                line,
+                format!(
+                    "checked_in_at {at:?} is not a time (Luma writes 2026-02-12T00:45:10.000Z)"
+                ),
+            );
+        }
         Record::Guest(Guest {
             line,
             person: PersonKey {
@@ -257,7 +285,7 @@ fn luma(file: &str, h: &Header, q: &mut Questions) -> Result<Row, ImportError> {
                 platform_id: None,
             },
             rsvp,
-            checked_in: get(rec, checked).is_some(),
+            checked_in: checked_in.is_some(),
             status: raw_status.to_owned(),
             group: None,
             answers: answers(rec, &qs),
@@ -559,6 +587,16 @@ mod tests {
         assert_eq!(list(Some("A\nB")), vec!["A", "B"]);
         assert_eq!(list(Some("A, B")), vec!["A", "B"]);
         assert!(list(None).is_empty());
+    }
+
+    #[test]
+    fn check_in_times_must_be_times() {
+        assert!(is_timestamp("2026-02-12T00:45:10.000Z"));
+        assert!(is_timestamp("2026-06-15T10:00:00+02:00"));
+        assert!(is_timestamp("2026-06-15 10:00:00"));
+        assert!(!is_timestamp("yesterday-ish"));
+        assert!(!is_timestamp("12/02/2026 00:45"));
+        assert!(!is_timestamp("yes"));
     }
 
     #[test]

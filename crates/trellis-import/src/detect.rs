@@ -26,11 +26,41 @@ impl Detected {
     }
 }
 
+/// The field separator of a CSV file, told from its first line: whichever of comma,
+/// semicolon (what Excel writes where the comma is the decimal mark) and tab occurs most
+/// outside quotes; a comma when none does or on a tie.
+pub(crate) fn separator(head: &str) -> u8 {
+    let first = head.split('\n').next().unwrap_or("");
+    let (mut quoted, mut counts) = (false, [0usize; 3]);
+    for b in first.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let seps = [b',', b';', b'\t'];
+    let best = (1..3).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    seps[best]
+}
+
+/// How the report names a separator other than the comma.
+pub(crate) fn separator_name(sep: u8) -> Option<&'static str> {
+    match sep {
+        b';' => Some("semicolons"),
+        b'\t' => Some("tabs"),
+        _ => None,
+    }
+}
+
 /// The CSV header's names, as the `csv` crate reads the first record.
 pub(crate) fn csv_header(head: &str) -> Vec<String> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(separator(head))
         .from_reader(head.as_bytes());
     let mut rec = csv::StringRecord::new();
     match r.read_record(&mut rec) {
@@ -466,6 +496,21 @@ mod tests {
                 let _ = choose("f", head, Some(Platform::Pretalx));
             }
         }
+    }
+
+    #[test]
+    fn semicolons_and_tabs_are_told_from_the_first_line() {
+        assert_eq!(separator("api_id;name;email;approval_status\r\n"), b';');
+        assert_eq!(separator("api_id\tname\temail\n"), b'\t');
+        assert_eq!(separator("a,b;c,d\n"), b',');
+        assert_eq!(
+            separator("\"x;y;z\",b\n"),
+            b',',
+            "quoted separators do not count"
+        );
+        assert_eq!(separator(""), b',');
+        let d = detect("api_id;name;email;approval_status\n").unwrap();
+        assert_eq!(d.shape, Shape::LumaCsv);
     }
 
     #[test]

@@ -40,6 +40,12 @@ pub enum ImportError {
         column: u64,
         detail: String,
     },
+    #[error(
+        "{file}:1: the header has the column {column:?} twice; which one holds the data cannot be told: remove one and import again"
+    )]
+    DuplicateColumn { file: String, column: String },
+    #[error("{file}: no row could be read ({detail}); nothing was imported")]
+    NothingReadable { file: String, detail: String },
     /// The receiving side stopped taking records (it failed, and says why itself).
     #[error("the import was stopped")]
     Stopped,

@@ -39,10 +39,25 @@ pub(crate) struct Out<'a> {
     sink: &'a mut dyn FnMut(ImportMsg) -> Result<(), Stopped>,
     batch: Vec<Record>,
     pub(crate) rows: u64,
+    /// Records that are not skipped rows.
+    readable: u64,
+    /// The first skipped rows, quoted when none is readable.
+    first_skips: Vec<String>,
 }
+
+/// How many skipped rows a file with no readable row quotes in its error.
+const SKIPS_QUOTED: usize = 3;
 
 impl Out<'_> {
     pub(crate) fn push(&mut self, r: Record) -> Result<(), ImportError> {
+        match &r {
+            Record::Skipped(note) if self.first_skips.len() < SKIPS_QUOTED => {
+                self.first_skips
+                    .push(format!("line {}: {}", note.line, note.reason));
+            }
+            Record::Skipped(_) => {}
+            _ => self.readable += 1,
+        }
         self.batch.push(r);
         if self.batch.len() >= BATCH {
             self.flush()?;
@@ -77,7 +92,13 @@ pub fn read_file(
 ) -> Result<FileFacts, ImportError> {
     let file = path.display().to_string();
     let mut src = source::Source::open(path, progress)?;
-    let detected = detect::choose(&file, src.head(), expected)?;
+    let mut detected = detect::choose(&file, src.head(), expected)?;
+    let separator = detect::separator(src.head());
+    if let Some(name) = detect::separator_name(separator).filter(|_| !detected.is_json()) {
+        detected
+            .because
+            .push_str(&format!("; fields separated by {name}"));
+    }
     sink(ImportMsg::Start {
         shape: detected.shape,
         chosen_because: detected.because.clone(),
@@ -87,6 +108,8 @@ pub fn read_file(
         sink,
         batch: Vec::with_capacity(BATCH),
         rows: 0,
+        readable: 0,
+        first_skips: Vec::new(),
     };
     let crlf = src
         .head()
@@ -98,9 +121,28 @@ pub fn read_file(
         if detected.is_json() {
             jsons::parse(&file, detected.shape, reader, &mut out)?
         } else {
-            csvs::parse(&file, detected.shape, crlf, reader, &mut out)?
+            csvs::parse(&file, detected.shape, crlf, separator, reader, &mut out)?
         }
     };
+    // Without `End` the receiving side records nothing: a file of which no row could be
+    // read is an error, not an import of nothing.
+    if out.readable == 0 {
+        let detail = if out.rows == 0 {
+            "the file has a header and no rows".to_owned()
+        } else {
+            let more = if out.rows > out.first_skips.len() as u64 {
+                "; …"
+            } else {
+                ""
+            };
+            format!(
+                "all {} rows were skipped: {}{more}",
+                out.rows,
+                out.first_skips.join("; ")
+            )
+        };
+        return Err(ImportError::NothingReadable { file, detail });
+    }
     out.flush()?;
     let facts = FileFacts {
         rows: out.rows,

@@ -468,3 +468,110 @@ fn valid_json_of_an_unknown_shape_is_refused_honestly() {
     let e = read_all(&broken, None).unwrap_err().to_string();
     assert!(e.contains("not valid JSON"), "{e}");
 }
+
+#[test]
+fn an_unreadable_check_in_time_skips_the_row_with_line_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "guests.csv",
+        b"api_id,name,email,approval_status,checked_in_at\n\
+          gst-1,Ada,ada@x.example,approved,2026-02-12T00:45:10.000Z\n\
+          gst-2,Bo,bo@x.example,approved,yesterday-ish\n\
+          gst-3,Cy,cy@x.example,approved,\n",
+    );
+    let (_, records, _) = read_all(&f, None).unwrap();
+    let g = guests(&records);
+    assert_eq!(g.len(), 2);
+    assert!(g[0].checked_in && !g[1].checked_in);
+    assert_eq!(
+        skips(&records),
+        vec![(
+            3,
+            "checked_in_at \"yesterday-ish\" is not a time (Luma writes 2026-02-12T00:45:10.000Z)"
+        )]
+    );
+}
+
+#[test]
+fn a_duplicate_column_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "guests.csv",
+        b"api_id,name,email,approval_status,email\ngst-1,Ada,ada@x.example,approved,eve@x.example\n",
+    );
+    let e = read_all(&f, None).unwrap_err();
+    assert!(matches!(e, ImportError::DuplicateColumn { .. }), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}:1: the header has the column \"email\" twice; which one holds the data cannot be told: remove one and import again",
+            f.display()
+        )
+    );
+}
+
+#[test]
+fn a_file_without_one_readable_row_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "bad.csv",
+        b"api_id,name,email,approval_status\ngst-1,Ada,,approved\ngst-2,Bo,bo@x.example,maybe\n",
+    );
+    let e = read_all(&f, None).unwrap_err();
+    assert!(matches!(e, ImportError::NothingReadable { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.contains("no row could be read (all 2 rows were skipped: line 2: email is empty")
+            && text.contains("line 3: approval_status \"maybe\"")
+            && text.ends_with("nothing was imported"),
+        "{text}"
+    );
+    let f = write(&dir, "header.csv", b"api_id,name,email,approval_status\n");
+    let e = read_all(&f, None).unwrap_err().to_string();
+    assert!(e.contains("the file has a header and no rows"), "{e}");
+}
+
+#[test]
+fn semicolon_and_tab_separated_files_are_read_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let comma = std::fs::read_to_string(fixture("luma-guests.csv")).unwrap();
+    let (d, expected, _) = read_all(&fixture("luma-guests.csv"), None).unwrap();
+    assert!(!d.because.contains("separated"), "{}", d.because);
+    for (name, sep, said) in [("semi.csv", ";", "semicolons"), ("tab.tsv", "\t", "tabs")] {
+        // The fixture has no separator inside a quoted field that would change meaning:
+        // swapping the commas outside quotes gives the same file in the other dialect.
+        let mut out = String::new();
+        let mut quoted = false;
+        for c in comma.chars() {
+            match c {
+                '"' => {
+                    quoted = !quoted;
+                    out.push(c);
+                }
+                ',' if !quoted => out.push_str(sep),
+                _ => out.push(c),
+            }
+        }
+        let f = write(&dir, name, out.as_bytes());
+        let (d, records, _) = read_all(&f, None).unwrap();
+        assert_eq!(d.shape, Shape::LumaCsv);
+        assert!(
+            d.because.contains(&format!("fields separated by {said}")),
+            "{}",
+            d.because
+        );
+        assert_eq!(records, expected, "{name}");
+    }
+}
+fn skips(records: &[Record]) -> Vec<(u64, &str)> {
+    records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Skipped(n) => Some((n.line, n.reason.as_str())),
+            _ => None,
+        })
+        .collect()
+}

@@ -455,6 +455,8 @@ pub(crate) const TABLES: &[Table] = &[
                 ("role", Text),
                 ("password_hash", Text),
                 ("created_at_us", Int),
+                ("disabled_at_us", OptInt),
+                ("removed_at_us", OptInt),
             ],
         )
     },
@@ -484,6 +486,7 @@ pub(crate) const TABLES: &[Table] = &[
                 ("name", Text),
                 ("created_at_us", Int),
                 ("created_by", Text),
+                ("revoked_at_us", OptInt),
             ],
         )
     },

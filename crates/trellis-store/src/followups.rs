@@ -317,7 +317,8 @@ impl Store {
         .bind(channel.as_str())
         .bind(ctx.now_us())
         .bind(&ctx.actor)
-        .bind(token.clone())
+        // Only the digest is kept, as for sessions: the link works, the database does not.
+        .bind(token.as_deref().map(crate::web::digest))
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -362,7 +363,7 @@ impl Store {
             }
             Err(_) => {
                 sqlx::query("SELECT id, answered_at_us FROM followups WHERE token = $1")
-                    .bind(key)
+                    .bind(crate::web::digest(key))
                     .fetch_optional(&mut *tx)
                     .await?
             }

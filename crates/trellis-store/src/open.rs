@@ -61,10 +61,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_chat_keywords.sql"),
         postgres: include_str!("../migrations/postgres/0007_chat_keywords.sql"),
     },
+    Migration {
+        version: 8,
+        name: "revocation",
+        sqlite: include_str!("../migrations/sqlite/0008_revocation.sql"),
+        postgres: include_str!("../migrations/postgres/0008_revocation.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";
@@ -358,6 +364,9 @@ impl Store {
             .bind(wall_clock_us())
             .execute(&mut *tx)
             .await?;
+            if m.version == 8 {
+                hash_public_tokens(&mut tx).await?;
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -370,6 +379,37 @@ impl Store {
             .await?;
         Ok(row.try_get::<i64, _>("v")?)
     }
+}
+
+/// Schema 8 stores contract and follow-up tokens as SHA-256 digests; the ones written
+/// before it (32 hex digits; a digest has 64) are converted here, in the migration's
+/// transaction, as portable SQL cannot hash. Links already sent keep working.
+async fn hash_public_tokens(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), StoreError> {
+    for (select, update) in [
+        (
+            "SELECT token FROM contract_links WHERE LENGTH(token) = 32",
+            "UPDATE contract_links SET token = $1 WHERE token = $2",
+        ),
+        (
+            "SELECT token FROM followups WHERE LENGTH(token) = 32",
+            "UPDATE followups SET token = $1 WHERE token = $2",
+        ),
+    ] {
+        let plain: Vec<String> = sqlx::query(select)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("token"))
+            .collect::<Result<_, _>>()?;
+        for token in plain {
+            sqlx::query(update)
+                .bind(crate::web::digest(&token))
+                .bind(&token)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// When a migration ran: bookkeeping only, never used by a rule, so the wall clock is

@@ -192,7 +192,7 @@ async fn load_followups(
     let mut rows = Vec::with_capacity(data.followups.len());
     for f in &data.followups {
         let token = if f.channel == trellis_core::followup::Channel::Form {
-            Some(crate::followups::new_token()?)
+            Some(crate::web::digest(&crate::followups::new_token()?))
         } else {
             None
         };

@@ -1,12 +1,12 @@
 //! What the web app stores: accounts, sessions, API tokens, and the public contract links.
-//! Session and API tokens are kept as SHA-256 digests: a leaked database does not log
-//! anyone in. Passwords arrive here already hashed (argon2id, by the web crate).
+//! Session, API, contract and follow-up tokens are kept as SHA-256 digests: a leaked
+//! database does not log anyone in, nor accept a contract or answer a follow-up. Passwords arrive here already hashed (argon2id, by the web crate).
 
 use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::followups::new_token;
 use crate::open::Store;
-use crate::row::{i64_, opt_at, parse, text, u32_};
+use crate::row::{at, i64_, opt_at, parse, text, u32_};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use trellis_core::access::Role;
@@ -33,6 +33,43 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// When the user was disabled (RFC 3339); a disabled user cannot log in.
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub disabled_at: Option<jiff::Timestamp>,
+    /// When the user was removed; the row stays, anonymised.
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub removed_at: Option<jiff::Timestamp>,
+}
+
+/// A live session of a user, as `trellis user sessions` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionInfo {
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub created_at: jiff::Timestamp,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub expires_at: jiff::Timestamp,
+}
+
+/// An API token as listed: never the token itself, which only its digest could give.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub created_at: jiff::Timestamp,
+    pub created_by: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub revoked_at: Option<jiff::Timestamp>,
+}
+
+/// A query over `users` selecting what [`User`] holds (sqlx wants static SQL text).
+macro_rules! select_user {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, email, name, role, disabled_at_us, removed_at_us",
+            $rest
+        )
+    };
 }
 
 /// A live session: who, and the token every form of theirs must carry.
@@ -71,6 +108,18 @@ fn user_from(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
         email: text(r, "email")?,
         name: text(r, "name")?,
         role: parse(r, "role")?,
+        disabled_at: opt_at(r, "disabled_at_us")?,
+        removed_at: opt_at(r, "removed_at_us")?,
+    })
+}
+
+fn token_from(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
+    Ok(ApiToken {
+        id: i64_(r, "id")?,
+        name: text(r, "name")?,
+        created_at: at(r, "created_at_us")?,
+        created_by: text(r, "created_by")?,
+        revoked_at: opt_at(r, "revoked_at_us")?,
     })
 }
 
@@ -112,26 +161,30 @@ impl Store {
             email,
             name,
             role,
+            disabled_at: None,
+            removed_at: None,
         })
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let rows = sqlx::query("SELECT id, email, name, role FROM users ORDER BY id")
+        let rows = sqlx::query(select_user!(" FROM users ORDER BY id"))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(user_from).collect()
     }
 
-    /// The user with this e-mail and their password hash, for logging in.
+    /// The user with this e-mail and their password hash, for logging in; `None` for a
+    /// disabled or removed user, who cannot.
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
         let Ok(email) = normalise_email(email) else {
             return Ok(None);
         };
-        let row =
-            sqlx::query("SELECT id, email, name, role, password_hash FROM users WHERE email = $1")
-                .bind(&email)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(select_user!(
+            ", password_hash FROM users WHERE email = $1 AND disabled_at_us IS NULL"
+        ))
+        .bind(&email)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| Ok((user_from(&r)?, text(&r, "password_hash")?)))
             .transpose()
     }
@@ -163,8 +216,8 @@ impl Store {
         now: jiff::Timestamp,
     ) -> Result<Option<Session>, StoreError> {
         let row = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.role, s.csrf FROM web_sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at_us > $2",
+            "SELECT u.id, u.email, u.name, u.role, u.disabled_at_us, u.removed_at_us, s.csrf FROM web_sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at_us > $2 AND u.disabled_at_us IS NULL",
         )
         .bind(digest(token))
         .bind(now.as_microsecond())
@@ -206,14 +259,18 @@ impl Store {
     }
 
     pub async fn api_token_valid(&self, token: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT id FROM api_tokens WHERE token_hash = $1")
-            .bind(digest(token))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id FROM api_tokens WHERE token_hash = $1 AND revoked_at_us IS NULL",
+        )
+        .bind(digest(token))
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.is_some())
     }
 
-    /// The public link of a demo's contract: the open one, or a new one.
+    /// A new public link to a demo's contract. Only its digest is stored, so an open
+    /// link cannot be shown again: each call makes a new one, which replaces the demo's
+    /// unused ones (one live link per demo).
     pub async fn contract_link(&self, ctx: &Ctx, demo: DemoId) -> Result<String, StoreError> {
         let mut tx = self.write_tx().await?;
         if sqlx::query("SELECT id FROM demos WHERE id = $1")
@@ -224,25 +281,19 @@ impl Store {
         {
             return Err(StoreError::not_found("demo", demo));
         }
-        let open = sqlx::query(
-            "SELECT token FROM contract_links WHERE demo_id = $1 AND used_at_us IS NULL",
+        sqlx::query("DELETE FROM contract_links WHERE demo_id = $1 AND used_at_us IS NULL")
+            .bind(demo.0)
+            .execute(&mut *tx)
+            .await?;
+        let token = secret()?;
+        sqlx::query(
+            "INSERT INTO contract_links (token, demo_id, created_at_us) VALUES ($1, $2, $3)",
         )
+        .bind(digest(&token))
         .bind(demo.0)
-        .fetch_optional(&mut *tx)
+        .bind(ctx.now_us())
+        .execute(&mut *tx)
         .await?;
-        let token = match open {
-            Some(r) => text(&r, "token")?,
-            None => {
-                let t = secret()?;
-                sqlx::query("INSERT INTO contract_links (token, demo_id, created_at_us) VALUES ($1, $2, $3)")
-                    .bind(&t)
-                    .bind(demo.0)
-                    .bind(ctx.now_us())
-                    .execute(&mut *tx)
-                    .await?;
-                t
-            }
-        };
         tx.commit().await?;
         Ok(token)
     }
@@ -256,7 +307,7 @@ impl Store {
              FROM contract_links l JOIN demos d ON d.id = l.demo_id JOIN events e ON e.id = d.event_id JOIN programs p ON p.id = e.program_id \
              WHERE l.token = $1",
         )
-        .bind(token)
+        .bind(digest(token))
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
@@ -284,14 +335,14 @@ impl Store {
         let row = sqlx::query(
             "SELECT demo_id FROM contract_links WHERE token = $1 AND used_at_us IS NULL",
         )
-        .bind(token)
+        .bind(digest(token))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(r) = row else { return Ok(None) };
         let demo = DemoId(i64_(&r, "demo_id")?);
         sqlx::query("UPDATE contract_links SET used_at_us = $1 WHERE token = $2")
             .bind(ctx.now_us())
-            .bind(token)
+            .bind(digest(token))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -305,7 +356,7 @@ impl Store {
             "SELECT p.display_name, e.title, f.answered_at_us FROM followups f JOIN people p ON p.id = f.person_id \
              JOIN events e ON e.id = f.event_id WHERE f.token = $1",
         )
-        .bind(token)
+        .bind(digest(token))
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
@@ -325,12 +376,200 @@ impl Store {
         u32_(&r, "n")
     }
 
-    /// Forgets expired sessions.
-    pub async fn prune_sessions(&self, now: jiff::Timestamp) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM web_sessions WHERE expires_at_us <= $1")
+    /// Forgets expired sessions; returns how many.
+    pub async fn prune_sessions(&self, now: jiff::Timestamp) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM web_sessions WHERE expires_at_us <= $1")
             .bind(now.as_microsecond())
             .execute(&self.pool)
             .await?;
-        Ok(())
+        Ok(done.rows_affected())
     }
+
+    /// A user by id or e-mail, as the CLI's `<USER>` names one.
+    pub async fn user(&self, key: &str) -> Result<User, StoreError> {
+        let key = key.trim();
+        let row = match key.parse::<i64>() {
+            Ok(id) => {
+                sqlx::query(select_user!(" FROM users WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            Err(_) => {
+                let email = normalise_email(key).map_err(|_| {
+                    CoreError::invalid("USER", key, "is neither a user id nor an e-mail address")
+                })?;
+                sqlx::query(select_user!(" FROM users WHERE email = $1"))
+                    .bind(email)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+        };
+        match row {
+            Some(r) => user_from(&r),
+            None => Err(StoreError::not_found("user", key)),
+        }
+    }
+
+    /// Disables or enables a user. Disabling ends every session of theirs at once, in the
+    /// same transaction. Returns the user and how many sessions ended.
+    pub async fn set_user_disabled(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        disabled: bool,
+    ) -> Result<(User, u64), StoreError> {
+        let user = self.user(key).await?;
+        if !disabled && user.removed_at.is_some() {
+            return Err(CoreError::invalid(
+                "USER",
+                key,
+                "was removed; a removed user cannot be enabled again (add a new one)",
+            )
+            .into());
+        }
+        let mut tx = self.write_tx().await?;
+        let (sql, at) = if disabled {
+            (
+                "UPDATE users SET disabled_at_us = COALESCE(disabled_at_us, $1) WHERE id = $2",
+                Some(ctx.now_us()),
+            )
+        } else {
+            ("UPDATE users SET disabled_at_us = $1 WHERE id = $2", None)
+        };
+        sqlx::query(sql)
+            .bind(at)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        let ended = if disabled {
+            end_sessions_of(&mut tx, user.id).await?
+        } else {
+            0
+        };
+        tx.commit().await?;
+        Ok((self.user(&user.id.to_string()).await?, ended))
+    }
+
+    /// Sets a new password (already hashed); every session of the user ends, so a
+    /// password changed because it leaked locks the holder out.
+    pub async fn set_user_password(
+        &self,
+        key: &str,
+        password_hash: &str,
+    ) -> Result<(User, u64), StoreError> {
+        let user = self.user(key).await?;
+        if user.removed_at.is_some() {
+            return Err(CoreError::invalid("USER", key, "was removed").into());
+        }
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        let ended = end_sessions_of(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok((user, ended))
+    }
+
+    /// Removes a user: their sessions end and their row is kept, anonymised (no e-mail,
+    /// no name, no password), so that what they did stays recorded and the id is never
+    /// reused. Their e-mail is free for a new account.
+    pub async fn remove_user(&self, ctx: &Ctx, key: &str) -> Result<(User, u64), StoreError> {
+        let user = self.user(key).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE users SET email = $1, name = $2, password_hash = '', \
+             disabled_at_us = COALESCE(disabled_at_us, $3), removed_at_us = COALESCE(removed_at_us, $3) WHERE id = $4",
+        )
+        .bind(format!("removed-{}@removed.invalid", user.id))
+        .bind(format!("removed user {}", user.id))
+        .bind(ctx.now_us())
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+        let ended = end_sessions_of(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok((self.user(&user.id.to_string()).await?, ended))
+    }
+
+    /// A user's live sessions (expired ones are pruned first).
+    pub async fn user_sessions(
+        &self,
+        key: &str,
+        now: jiff::Timestamp,
+    ) -> Result<(User, Vec<SessionInfo>), StoreError> {
+        let user = self.user(key).await?;
+        self.prune_sessions(now).await?;
+        let rows = sqlx::query(
+            "SELECT created_at_us, expires_at_us FROM web_sessions WHERE user_id = $1 ORDER BY created_at_us",
+        )
+        .bind(user.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let sessions = rows
+            .iter()
+            .map(|r| {
+                Ok(SessionInfo {
+                    created_at: at(r, "created_at_us")?,
+                    expires_at: at(r, "expires_at_us")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok((user, sessions))
+    }
+
+    /// Ends every session of a user; returns how many.
+    pub async fn end_user_sessions(&self, key: &str) -> Result<(User, u64), StoreError> {
+        let user = self.user(key).await?;
+        let mut tx = self.write_tx().await?;
+        let ended = end_sessions_of(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok((user, ended))
+    }
+
+    /// Every API token, revoked ones included, oldest first.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at_us, created_by, revoked_at_us FROM api_tokens ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_from).collect()
+    }
+
+    /// Revokes an API token: it stops working at once; the row stays to say when.
+    pub async fn revoke_api_token(&self, ctx: &Ctx, id: i64) -> Result<ApiToken, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at_us = COALESCE(revoked_at_us, $1) WHERE id = $2",
+        )
+        .bind(ctx.now_us())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("API token", id));
+        }
+        let row = sqlx::query(
+            "SELECT id, name, created_at_us, created_by, revoked_at_us FROM api_tokens WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        token_from(&row)
+    }
+}
+
+async fn end_sessions_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
 }

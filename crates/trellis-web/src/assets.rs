@@ -54,6 +54,16 @@ pub async fn no_store(mut res: Response) -> Response {
     res
 }
 
+/// Strict-Transport-Security, for an app reached over https: browsers then never try it
+/// over plain http, where a session cookie could be stripped of its way in.
+pub async fn hsts(mut res: Response) -> Response {
+    res.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,9 +16,11 @@ mod trace;
 mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use trellis_core::ProgramId;
 use trellis_store::Store;
@@ -38,15 +40,23 @@ pub struct AppState {
     pub(crate) throttle: Arc<auth::Throttle>,
     /// The dashboard's data per scope, read at most every [`BLOCK_SECONDS`] or after a
     /// change made through this server: figures from a year of history need not be
-    /// recomputed for every page view. Another server's change shows within that time.
+    /// recomputed for every page view. Another server's change shows within that time
+    /// (plus one recompute: a stale block is served while it is read anew).
     cache: Arc<Mutex<BlockCache>>,
     computing: Arc<tokio::sync::Mutex<()>>,
+    /// Moves on with every invalidation, so that a background refresh begun before a
+    /// change does not put its older block back.
+    generation: Arc<AtomicU64>,
 }
 
 /// Per scope (a program, or all), when the dashboard's data was read, and the data.
 type BlockCache = HashMap<Option<ProgramId>, (Timestamp, Arc<pages::DashData>)>;
 
 const BLOCK_SECONDS: i64 = 10;
+
+/// The largest request body the app reads, but for routes that set their own: its forms
+/// are a few fields (axum's default is 2 MB; a 1.5 MB e-mail once reached the login).
+pub const FORM_BODY_BYTES: usize = 16 << 10;
 
 impl AppState {
     pub fn new(store: Store, public_url: &str, clock: fn() -> Timestamp) -> AppState {
@@ -57,6 +67,7 @@ impl AppState {
             throttle: Arc::default(),
             cache: Arc::default(),
             computing: Arc::default(),
+            generation: Arc::default(),
         }
     }
 
@@ -65,20 +76,30 @@ impl AppState {
         program: Option<ProgramId>,
     ) -> Result<Arc<pages::DashData>, WebError> {
         let now = self.now();
-        if let Ok(cache) = self.cache.lock()
-            && let Some((at, block)) = cache.get(&program)
-            && now.duration_since(*at).as_secs() < BLOCK_SECONDS
-        {
-            return Ok(block.clone());
+        let cached = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&program).cloned());
+        if let Some((at, block)) = cached {
+            if now.duration_since(at).as_secs() >= BLOCK_SECONDS {
+                // Stale: served as it is, while one background task reads it anew. A
+                // request never waits on a recompute it did not need (on the large sample
+                // the org-wide block once held every request for seconds).
+                self.refresh(program);
+            }
+            return Ok(block);
         }
-        // One request computes; the others that arrive meanwhile wait for its result
-        // instead of computing the same block in parallel.
+        // Never computed (or invalidated by a change made here): this is the only wait,
+        // and one request computes while the others that arrive meanwhile wait for it.
         let _computing = self.computing.lock().await;
-        if let Ok(cache) = self.cache.lock()
-            && let Some((at, block)) = cache.get(&program)
-            && now.duration_since(*at).as_secs() < BLOCK_SECONDS
+        if let Some((_, block)) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&program).cloned())
         {
-            return Ok(block.clone());
+            return Ok(block);
         }
         let block = Arc::new(pages::read_dash(self, program).await?);
         if let Ok(mut cache) = self.cache.lock() {
@@ -87,8 +108,30 @@ impl AppState {
         Ok(block)
     }
 
+    /// Recomputes a scope's block in the background, unless a computation is already
+    /// running (then that one's result will do).
+    fn refresh(&self, program: Option<ProgramId>) {
+        let Ok(guard) = self.computing.clone().try_lock_owned() else {
+            return;
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let _computing = guard;
+            let now = this.now();
+            let generation = this.generation.load(Ordering::SeqCst);
+            // A failed refresh keeps the stale block; the next stale request tries again.
+            if let Ok(block) = pages::read_dash(&this, program).await
+                && let Ok(mut cache) = this.cache.lock()
+                && this.generation.load(Ordering::SeqCst) == generation
+            {
+                cache.insert(program, (now, Arc::new(block)));
+            }
+        });
+    }
+
     pub(crate) fn invalidate(&self) {
         if let Ok(mut cache) = self.cache.lock() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
             cache.clear();
         }
     }
@@ -104,7 +147,8 @@ impl AppState {
 
 /// The whole app.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let https = state.secure_cookies();
+    let app = Router::new()
         .merge(signed_in())
         .route("/login", get(auth::login_page).post(auth::login))
         .route(
@@ -113,13 +157,24 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/f/{token}",
-            get(public::followup).post(public::answer_followup),
+            get(public::followup)
+                .post(public::answer_followup)
+                .layer(DefaultBodyLimit::max(public::ANSWER_BODY_BYTES)),
         )
         .route(assets::CSS_PATH, get(assets::css))
         .fallback(error::not_found)
-        .layer(axum::middleware::map_response(assets::security_headers))
-        // Outermost, so that it sees every request and every response, errors included.
-        .layer(axum::middleware::from_fn(trace::requests))
+        // Every other body is a small form (a route that needs more says so above).
+        .layer(DefaultBodyLimit::max(FORM_BODY_BYTES))
+        .layer(axum::middleware::map_response(assets::security_headers));
+    // Only when the public URL is https: over plain http the header would be ignored,
+    // and on a loopback test it would pin a browser to https for a year.
+    let app = if https {
+        app.layer(axum::middleware::map_response(assets::hsts))
+    } else {
+        app
+    };
+    // Outermost, so that it sees every request and every response, errors included.
+    app.layer(axum::middleware::from_fn(trace::requests))
         .with_state(state)
 }
 

@@ -17,6 +17,13 @@ use trellis_store::Ctx;
 
 const FORM_COOKIE: &str = "trellis_form";
 
+/// The longest follow-up answer, as the form's `maxlength` says.
+pub const MAX_ANSWER_CHARS: usize = 4000;
+
+/// The follow-up form's body: the answer at four bytes a character, percent-encoded
+/// (three bytes each), with room for the other fields.
+pub const ANSWER_BODY_BYTES: usize = MAX_ANSWER_CHARS * 4 * 3 + 4096;
+
 fn with_form_cookie(state: &AppState, html: String, token: &str) -> Response {
     let secure = if state.secure_cookies() {
         "; Secure"
@@ -165,6 +172,12 @@ pub async fn answer_followup(
         return Err(WebError::NotFound);
     }
     let text = f.text.unwrap_or_default();
+    // The form's `maxlength` is the browser's courtesy; this is the rule.
+    if text.trim().chars().count() > MAX_ANSWER_CHARS {
+        return Err(WebError::BadRequest(format!(
+            "Please keep it under {MAX_ANSWER_CHARS} characters — a sentence or two is plenty."
+        )));
+    }
     if text.trim().is_empty() {
         return Err(WebError::BadRequest(
             "Please write a sentence or two — anything is fine, “nothing yet” too.".into(),

@@ -18,6 +18,7 @@ pub struct Message<'a> {
 pub struct Login<'a> {
     pub css: &'a str,
     pub next: &'a str,
+    pub csrf: &'a str,
     pub error: Option<&'a str>,
     pub email: &'a str,
 }

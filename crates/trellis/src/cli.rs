@@ -208,7 +208,8 @@ pub enum EventCmd {
         program: String,
         #[arg(long)]
         title: String,
-        /// The start, "YYYY-MM-DD HH:MM" local to the program's time zone.
+        /// The start, "YYYY-MM-DD HH:MM" local to the program's time zone. A time that
+        /// happens twice (the clocks go back) needs its offset: "2027-10-31 02:30 +01:00".
         #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
         at: String,
         /// Demo slots (default: the program's setting).
@@ -707,6 +708,26 @@ pub enum UserCmd {
     },
     /// List users.
     List,
+    /// Disable a user (by id or e-mail): they cannot log in, and their sessions end now.
+    Disable { user: String },
+    /// Enable a disabled user again.
+    Enable { user: String },
+    /// Set a user's password (asked on the terminal, or read from standard input); their
+    /// sessions end.
+    Password {
+        user: String,
+        /// Read the password from standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove a user: sessions end, the account is kept anonymised (history stays).
+    Remove { user: String },
+    /// A user's live sessions; with --revoke, end them all.
+    Sessions {
+        user: String,
+        #[arg(long)]
+        revoke: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -716,6 +737,10 @@ pub enum TokenCmd {
         #[arg(long)]
         name: String,
     },
+    /// List API tokens (never the tokens themselves: only their digests are stored).
+    List,
+    /// Revoke an API token by id: it stops working at once.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

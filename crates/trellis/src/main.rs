@@ -40,7 +40,7 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_REFUSED)
             }
             _ => {
-                eprintln!("error: {}", render::error(&err));
+                eprintln!("error: {}", output::visible(&render::error(&err)));
                 ExitCode::from(EXIT_ERROR)
             }
         },
@@ -70,7 +70,7 @@ fn report_refusal(r: &Refusal, json: bool) {
     eprintln!("refused: {what} is blocked by a gate");
     for b in r.decision.blocked() {
         for reason in b.verdict.reasons() {
-            eprintln!("  {}: {}", b.gate, render::reason(reason));
+            eprintln!("  {}: {}", b.gate, output::visible(&render::reason(reason)));
         }
     }
     if r.override_refused {

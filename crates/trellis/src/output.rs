@@ -2,6 +2,7 @@
 
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
@@ -20,7 +21,7 @@ impl Out {
         } else {
             let text = human();
             if !text.is_empty() {
-                println!("{}", text.trim_end());
+                println!("{}", visible(text.trim_end()));
             }
         }
         Ok(())
@@ -44,8 +45,9 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     t.load_style(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(|h| h.to_string()));
+    // Each cell is one line of data: a line break in a name is shown, not obeyed.
     for r in rows {
-        t.add_row(r);
+        t.add_row(r.iter().map(|cell| visible_cell(cell)));
     }
     // comfy-table pads the first column with a leading space; trim it for a flush left edge.
     t.to_string()
@@ -53,6 +55,42 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
         .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Text from data, made safe for a terminal: control characters (ESC, BEL, C1 codes,
+/// bidirectional overrides) are shown as `\u{1b}` instead of being obeyed, so a name or
+/// a chat message cannot move the cursor, retitle the window or hide what follows. Line
+/// breaks and tabs stay: the CLI's own text is laid out with them. JSON output is never
+/// passed through this; serde_json already escapes control characters exactly.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c == '\n' || c == '\t')
+}
+
+/// As [`visible`], for one table cell: a line break or tab is shown too.
+pub fn visible_cell(text: &str) -> Cow<'_, str> {
+    escape(text, |_| false)
+}
+
+fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| !keep(c) && (c.is_control() || is_bidi_control(c));
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+/// which reorder the text a terminal shows.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 pub fn mark(allowed: bool) -> &'static str {
@@ -71,4 +109,22 @@ pub fn instant(t: jiff::Timestamp) -> String {
 /// A zoned time as the CLI prints it: RFC 3339 with its offset (`2026-03-12T18:30:00+01:00`).
 pub fn local(z: &jiff::ZonedDateTime) -> String {
     z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(visible("Zoë 明"), "Zoë 明");
+        assert_eq!(visible("a\u{1b}]0;pwned\u{7}b"), "a\\u{1b}]0;pwned\\u{7}b");
+        assert_eq!(visible("one\ntwo\tthree"), "one\ntwo\tthree");
+        assert_eq!(visible("x\ry"), "x\\u{d}y");
+        assert_eq!(visible("\u{9b}31m"), "\\u{9b}31m", "a C1 CSI");
+        assert_eq!(visible("\u{202e}gnp.exe"), "\\u{202e}gnp.exe");
+        assert_eq!(visible_cell("one\ntwo"), "one\\u{a}two");
+        let t = table(&["NAME"], vec![vec!["\u{1b}[2Jgone".into()]]);
+        assert!(t.contains("\\u{1b}[2Jgone") && !t.contains('\u{1b}'), "{t}");
+    }
 }

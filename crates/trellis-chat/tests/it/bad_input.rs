@@ -161,3 +161,30 @@ fn invalid_utf8_inside_a_chat_is_a_warning_not_an_error() {
         )]
     );
 }
+
+/// A zip bomb, built here (never committed): a WhatsApp chat of one line repeated, 4 MiB
+/// unpacked from a few KiB. It is refused once the ratio passes 200, clearly, and long
+/// before it is read whole.
+#[test]
+fn a_zip_that_unpacks_too_far_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bomb.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&p).unwrap());
+    z.start_file("_chat.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    let line = b"12/01/2021, 10:00 - Ana: hello\n";
+    for _ in 0..(4 << 20) / line.len() {
+        z.write_all(line).unwrap();
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(&p).unwrap().len() < 64 << 10);
+    let e = err(&p, &Options::default());
+    assert!(matches!(e, ChatError::TooLarge { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.contains(
+            "bomb.zip!_chat.txt: refused: it unpacks to more than 200 times its compressed size"
+        ),
+        "{text}"
+    );
+}

@@ -98,13 +98,15 @@ fn an_organizer_logs_in_sees_one_screen_is_refused_and_confirms_a_demo() {
         }
         let c = client.expect("a browser session");
 
-        // Log in.
-        c.goto(&format!("{base}/login")).await.unwrap();
+        // Log in, from a link whose `next` a browser would read as another host (it drops
+        // the tab: `/\t/evil.example` becomes `//evil.example`). We stay at home.
+        c.goto(&format!("{base}/login?next=/%09/evil.example/x")).await.unwrap();
         c.find(Locator::Css("input[name=email]")).await.unwrap().send_keys("org@x.example").await.unwrap();
         c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(PASSWORD).await.unwrap();
         c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
         wait_for(&c, "Returning builders").await;
         c.find(Locator::Css(".dash")).await.expect("the dashboard after logging in");
+        assert_eq!(c.current_url().await.unwrap().as_str(), format!("{base}/"), "never the other host");
 
         // One screen at 1366×768: nothing to scroll.
         let size = c.execute("return [window.innerWidth, window.innerHeight, document.documentElement.scrollHeight, document.documentElement.scrollWidth];", vec![]).await.unwrap();

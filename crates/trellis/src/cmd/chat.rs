@@ -55,7 +55,7 @@ fn stats(args: &ChatStatsArgs, out: Out) -> anyhow::Result<()> {
     out.emit(&value, || text(&s))?;
     if !out.json {
         for w in &s.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", crate::output::visible(&w.to_string()));
         }
     }
     Ok(())

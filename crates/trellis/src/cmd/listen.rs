@@ -48,7 +48,7 @@ async fn import(
     .await?;
     if !env.out.json {
         for w in &summary.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", crate::output::visible(&w.to_string()));
         }
     }
     env.out.emit(&r, || import_text(&r))

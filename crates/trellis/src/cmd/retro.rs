@@ -37,15 +37,34 @@ fn retro_text(r: &RetroView) -> String {
     s
 }
 
+/// A retro is a page of Markdown; a file larger than this is a mistake (`--file
+/// /dev/zero` once grew the process to 14 GB), refused before it is read whole.
+const MAX_RETRO_BYTES: u64 = 1 << 20;
+
 fn read_source(path: &str) -> anyhow::Result<String> {
-    if path == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+    use std::io::Read as _;
+    let (field, bytes) = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_RETRO_BYTES + 1)
+            .read_to_end(&mut bytes)
             .map_err(|e| CoreError::at("--file -", format!("cannot read standard input: {e}")))?;
-        return Ok(text);
+        ("--file -".to_owned(), bytes)
+    } else {
+        let field = format!("--file {path}");
+        let file = std::fs::File::open(path)
+            .map_err(|e| CoreError::at(field.clone(), format!("cannot read it: {e}")))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_RETRO_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| CoreError::at(field.clone(), format!("cannot read it: {e}")))?;
+        (field, bytes)
+    };
+    if bytes.len() as u64 > MAX_RETRO_BYTES {
+        return Err(
+            CoreError::at(field, "is larger than 1 MiB; a retro is a page of Markdown").into(),
+        );
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| CoreError::at(format!("--file {path}"), format!("cannot read it: {e}")))?;
     String::from_utf8(bytes).map_err(|_| {
         CoreError::at(path, "is not UTF-8 text; save the retro as UTF-8 Markdown").into()
     })

@@ -1,5 +1,6 @@
 use super::Env;
 use crate::cli::{RoleArg, ServeArgs, TokenCmd, UserCmd};
+use crate::output::instant;
 use crate::output::table;
 use anyhow::Context as _;
 use std::io::{IsTerminal, Read, Write};
@@ -72,7 +73,10 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
     }
     out.flush()?;
     drop(out);
-    axum::serve(listener, trellis_web::router(state))
+    // With each connection's address: login throttling counts per client address.
+    let app =
+        trellis_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -80,14 +84,14 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+fn read_password(from_stdin: bool, whose: &str) -> anyhow::Result<String> {
     let mut pw = String::new();
     if from_stdin {
         std::io::stdin()
             .read_to_string(&mut pw)
             .context("reading the password from standard input")?;
     } else if std::io::stdin().is_terminal() {
-        pw = rpassword::prompt_password("password for the new user: ")
+        pw = rpassword::prompt_password(format!("password for {whose}: "))
             .context("reading the password")?;
         let again =
             rpassword::prompt_password("the same again: ").context("reading the password")?;
@@ -117,7 +121,7 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
                 RoleArg::Organizer => Role::Organizer,
                 RoleArg::Viewer => Role::Viewer,
             };
-            let pw = read_password(password_stdin)?;
+            let pw = read_password(password_stdin, "the new user")?;
             let hash = trellis_web::hash_password(&pw).map_err(|e| CoreError::at("password", e))?;
             let u = env
                 .store
@@ -127,6 +131,61 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
                 .emit(&serde_json::json!({ "id": u.id, "user": u }), || {
                     format!("user {} added: {} <{}> ({})", u.id, u.name, u.email, u.role)
                 })
+        }
+        UserCmd::Disable { user } => {
+            let (u, ended) = env.store.set_user_disabled(&env.ctx, &user, true).await?;
+            changed(env, &u, ended, "disabled: cannot log in")
+        }
+        UserCmd::Enable { user } => {
+            let (u, _) = env.store.set_user_disabled(&env.ctx, &user, false).await?;
+            env.out.emit(&serde_json::json!({ "user": u }), || {
+                format!("user {} ({}) enabled: may log in again", u.id, u.email)
+            })
+        }
+        UserCmd::Password {
+            user,
+            password_stdin,
+        } => {
+            // The user must exist before a password is asked for.
+            let found = env.store.user(&user).await?;
+            let pw = read_password(password_stdin, &found.email)?;
+            let hash = trellis_web::hash_password(&pw).map_err(|e| CoreError::at("password", e))?;
+            let (u, ended) = env.store.set_user_password(&user, &hash).await?;
+            changed(env, &u, ended, "password set")
+        }
+        UserCmd::Remove { user } => {
+            let (u, ended) = env.store.remove_user(&env.ctx, &user).await?;
+            changed(env, &u, ended, "removed: kept anonymised")
+        }
+        UserCmd::Sessions { user, revoke } => {
+            let (u, sessions) = env.store.user_sessions(&user, env.ctx.now).await?;
+            let ended = if revoke {
+                env.store.end_user_sessions(&user).await?.1
+            } else {
+                0
+            };
+            let value = serde_json::json!({
+                "user": u,
+                "sessions": sessions,
+                "revoked": ended,
+            });
+            env.out.emit(&value, || {
+                let mut s = if sessions.is_empty() {
+                    format!("{} has no live session", u.email)
+                } else {
+                    table(
+                        &["CREATED", "EXPIRES"],
+                        sessions
+                            .iter()
+                            .map(|x| vec![instant(x.created_at), instant(x.expires_at)])
+                            .collect(),
+                    )
+                };
+                if revoke {
+                    s.push_str(&format!("\n{ended} session(s) ended"));
+                }
+                s
+            })
         }
         UserCmd::List => {
             let users = env.store.users().await?;
@@ -150,12 +209,56 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
     }
 }
 
+/// What a change to a user that ends their sessions prints: `{"user", "sessions_ended"}`.
+fn changed(env: &Env, u: &trellis_store::web::User, ended: u64, what: &str) -> anyhow::Result<()> {
+    let value = serde_json::json!({ "user": u, "sessions_ended": ended });
+    env.out.emit(&value, || {
+        format!(
+            "user {} ({}) {what}; {ended} session(s) ended",
+            u.id, u.email
+        )
+    })
+}
+
 pub async fn token(env: &Env, cmd: TokenCmd) -> anyhow::Result<()> {
     match cmd {
         TokenCmd::Create { name } => {
             let (id, token) = env.store.create_api_token(&env.ctx, &name).await?;
             env.out.emit(&serde_json::json!({ "id": id, "token": token }), || {
                 format!("API token {id} ({name}), shown once:\n{token}\nuse it as: Authorization: Bearer {token}")
+            })
+        }
+        TokenCmd::List => {
+            let tokens = env.store.api_tokens().await?;
+            env.out.emit(&tokens, || {
+                if tokens.is_empty() {
+                    return "no API tokens: `trellis token create --name <NAME>`".to_owned();
+                }
+                table(
+                    &["ID", "NAME", "CREATED", "BY", "REVOKED"],
+                    tokens
+                        .iter()
+                        .map(|t| {
+                            vec![
+                                t.id.to_string(),
+                                t.name.clone(),
+                                instant(t.created_at),
+                                t.created_by.clone(),
+                                t.revoked_at.map_or("–".to_owned(), instant),
+                            ]
+                        })
+                        .collect(),
+                )
+            })
+        }
+        TokenCmd::Revoke { id } => {
+            let id = super::parse_id("ID", &id)?;
+            let t = env.store.revoke_api_token(&env.ctx, id).await?;
+            env.out.emit(&t, || {
+                format!(
+                    "API token {} ({}) revoked: it no longer works",
+                    t.id, t.name
+                )
             })
         }
     }

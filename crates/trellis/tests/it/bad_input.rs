@@ -71,6 +71,32 @@ fn bad_event_times(cli: Cli) {
         "{}",
         r.stderr
     );
+    // When the clocks go back, 02:30 happens twice: refused with both offsets, then
+    // accepted with the one meant.
+    let fold = |at: &str| {
+        cli.run(&[
+            "--json",
+            "event",
+            "new",
+            "--program",
+            &p,
+            "--title",
+            "Fold",
+            "--at",
+            at,
+        ])
+    };
+    let r = fold("2027-10-31 02:30").fails(1);
+    assert!(
+        r.stderr.contains(
+            "--at: \"2027-10-31 02:30\" happens twice in Europe/Oslo: the clocks go back from UTC+02 to UTC+01 that night; say which with its offset: \"2027-10-31 02:30 +02:00\" or \"2027-10-31 02:30 +01:00\""
+        ),
+        "{}",
+        r.stderr
+    );
+    let e = fold("2027-10-31 02:30 +01:00").ok().json();
+    assert_eq!(e["event"]["starts_at"], "2027-10-31T02:30:00+01:00", "{e}");
+    assert_eq!(e["event"]["starts_local"], "2027-10-31 02:30", "{e}");
     let r = cli
         .run(&[
             "event",
@@ -127,8 +153,8 @@ fn bad_event_times(cli: Cli) {
     );
     assert_eq!(
         cli.json(&["event", "list"]).as_array().unwrap().len(),
-        1,
-        "no event was half-written"
+        2,
+        "no event was half-written (the first, and the one at the fold's second 02:30)"
     );
 }
 

@@ -130,6 +130,23 @@ fn planning_waits_for_the_retro(cli: Cli) {
         .fails(1);
     assert!(r.stderr.contains("retro.md:13: person \"Nobody Known\" does not resolve: no person is named \"Nobody Known\""), "{}", r.stderr);
     cli.run(&["retro", "show", &e]).fails(1);
+    // A file larger than a retro can be is refused before it is read whole (once,
+    // `--file /dev/zero` grew to 14 GB).
+    for big in ["/dev/zero", "big.md"] {
+        let path = dir.path().join(big);
+        if big == "big.md" {
+            std::fs::write(&path, "x".repeat((1 << 20) + 1)).unwrap();
+        }
+        let r = cli
+            .run(&["retro", "write", &e, "--file", path.to_str().unwrap()])
+            .fails(1);
+        assert!(
+            r.stderr
+                .contains("is larger than 1 MiB; a retro is a page of Markdown"),
+            "{}",
+            r.stderr
+        );
+    }
 
     std::fs::write(&md, text.replace("- Nobody Known", "- Guest 4")).unwrap();
     // Marked held on the 24th at noon; written three days later: kept, and marked late.

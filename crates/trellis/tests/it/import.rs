@@ -384,6 +384,38 @@ fn dry_run_and_bad_files_write_nothing(cli: Cli) {
             ],
             "cut.json:3:",
         ),
+        (
+            vec![
+                "luma".into(),
+                write(
+                    "twice.csv",
+                    b"api_id,name,email,approval_status,email
+gst-1,Ada,ada@example.com,approved,eve@example.com
+",
+                ),
+            ],
+            "twice.csv:1: the header has the column \"email\" twice",
+        ),
+        (
+            vec![
+                "luma".into(),
+                write(
+                    "allbad.csv",
+                    b"api_id,name,email,approval_status,checked_in_at
+gst-1,Ada,ada@example.com,approved,yesterday-ish
+gst-2,Bo,,approved,
+",
+                ),
+            ],
+            "allbad.csv: no row could be read (all 2 rows were skipped: line 2: checked_in_at \"yesterday-ish\" is not a time",
+        ),
+        (
+            vec![
+                "luma".into(),
+                write("header.csv", b"api_id,name,email,approval_status\n"),
+            ],
+            "header.csv: no row could be read (the file has a header and no rows); nothing was imported",
+        ),
     ];
     for (args, want) in cases {
         let mut all = vec!["import"];
@@ -440,6 +472,27 @@ fn dry_run_and_bad_files_write_nothing(cli: Cli) {
             .unwrap()
             .contains("approval_status")
     );
+    // A semicolon-separated file (Excel in much of Europe) is read, and the report says so.
+    let semi = write(
+        "semi.csv",
+        b"api_id;name;email;approval_status;checked_in_at
+gst-9;Zed;zed@example.com;approved;2025-01-11T18:40:00.000Z
+",
+    );
+    let r = cli.json(&["import", "luma", &semi, "--event", "1", "--dry-run"]);
+    assert_eq!(r["people_new"], 1, "{r}");
+    assert!(
+        r["chosen_because"]
+            .as_str()
+            .unwrap()
+            .contains("fields separated by semicolons"),
+        "{r}"
+    );
+    let text = cli
+        .run(&["import", "luma", &semi, "--event", "1", "--dry-run"])
+        .ok()
+        .stdout;
+    assert!(text.contains("fields separated by semicolons"), "{text}");
 }
 
 fn check_ins_need_an_event_that_happened(cli: Cli) {

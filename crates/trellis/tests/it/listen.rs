@@ -321,6 +321,33 @@ fn bad_input(cli: Cli) {
     assert_eq!(report(&cli, &e)["channels"], json!([]));
 }
 
+/// A zip bomb (built here, never committed) is refused with a clear error, and nothing
+/// of it is stored.
+fn a_zip_bomb_is_refused_and_writes_nothing(cli: Cli) {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    let path = dir.path().join("bomb.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    z.start_file("_chat.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    let line = b"12/11/2026, 19:00 - Ana: great demo night\n";
+    for _ in 0..(4 << 20) / line.len() {
+        z.write_all(line).unwrap();
+    }
+    z.finish().unwrap();
+    let r = cli
+        .run(&["listen", "import", path.to_str().unwrap(), "--program", &p])
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("refused: it unpacks to more than 200 times its compressed size"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(report(&cli, &e)["channels"], json!([]));
+}
+
 /// A report that covers the held event's window passes the follow-up gate on closing.
 fn a_covering_report_satisfies_the_follow_up_gate(cli: Cli) {
     let dir = tempfile::tempdir().unwrap();
@@ -513,6 +540,7 @@ fn program_keywords_tie_messages_to_the_event(cli: Cli) {
 }
 
 on_both!(
+    a_zip_bomb_is_refused_and_writes_nothing,
     program_keywords_tie_messages_to_the_event,
     purge_keeps_every_figure_and_removes_all_text,
     an_interrupted_import_leaves_nothing,

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod access;
 mod bad_input;
 mod chat;
 mod cycle;
@@ -19,3 +20,4 @@ mod listen;
 mod metrics;
 mod race;
 mod sample;
+mod terminal;

@@ -1,0 +1,105 @@
+//! Taking access back from the CLI: `trellis user disable|enable|password|remove`,
+//! `trellis user sessions <USER> [--revoke]` and `trellis token list|revoke`, their JSON
+//! keys and exit codes.
+
+use crate::support::{Cli, Run, command, on_both};
+use serde_json::Value;
+
+fn with_password(cli: &Cli, args: &[&str], password: &str) -> Run {
+    command(&cli.db.url)
+        .args(args)
+        .write_stdin(format!("{password}\n"))
+        .output()
+        .expect("run trellis")
+        .into()
+}
+
+fn users(cli: &Cli) -> Value {
+    cli.json(&["user", "list"])
+}
+
+fn users_and_tokens_can_be_taken_back(cli: Cli) {
+    let add = [
+        "--json",
+        "user",
+        "add",
+        "ada@x.example",
+        "--name",
+        "Ada",
+        "--role",
+        "organizer",
+        "--password-stdin",
+    ];
+    let id = with_password(&cli, &add, "a long enough password")
+        .ok()
+        .id()
+        .to_string();
+
+    let r = cli.json(&["user", "disable", "ada@x.example"]);
+    assert_eq!(r["user"]["id"].to_string(), id);
+    assert!(r["user"]["disabled_at"].is_string(), "{r}");
+    assert_eq!(r["sessions_ended"], 0);
+    let r = cli.json(&["user", "enable", &id]);
+    assert_eq!(r["user"]["disabled_at"], Value::Null, "{r}");
+
+    let r = with_password(
+        &cli,
+        &["--json", "user", "password", &id, "--password-stdin"],
+        "another long password",
+    )
+    .ok()
+    .json();
+    assert_eq!(r["sessions_ended"], 0, "{r}");
+    with_password(
+        &cli,
+        &["user", "password", &id, "--password-stdin"],
+        "short",
+    )
+    .fails(1);
+
+    let r = cli.json(&["user", "sessions", "ada@x.example"]);
+    assert_eq!(r["sessions"], serde_json::json!([]), "{r}");
+    let r = cli.json(&["user", "sessions", "ada@x.example", "--revoke"]);
+    assert_eq!(r["revoked"], 0, "{r}");
+    let text = cli.run(&["user", "sessions", &id]).ok().stdout;
+    assert!(text.contains("ada@x.example has no live session"), "{text}");
+
+    // Removed: the row stays, anonymised; the e-mail is free again; no way back.
+    let r = cli.json(&["user", "remove", &id]);
+    assert_eq!(r["user"]["name"], format!("removed user {id}"), "{r}");
+    assert!(r["user"]["removed_at"].is_string());
+    assert!(
+        !users(&cli).to_string().contains("ada@x.example"),
+        "{}",
+        users(&cli)
+    );
+    cli.run(&["user", "enable", &id]).fails(1);
+    with_password(&cli, &add, "a long enough password").ok();
+    assert_eq!(users(&cli).as_array().unwrap().len(), 2);
+
+    cli.run(&["user", "disable", "nobody@x.example"]).fails(1);
+    cli.run(&["user", "sessions", "99"]).fails(1);
+
+    // Tokens: listed without their secret, revoked by id.
+    let t = cli.json(&["token", "create", "--name", "ci"]);
+    let secret = t["token"].as_str().unwrap().to_owned();
+    let tid = t["id"].to_string();
+    let list = cli.json(&["token", "list"]);
+    assert_eq!(list[0]["name"], "ci");
+    assert_eq!(list[0]["revoked_at"], Value::Null);
+    assert!(
+        !list.to_string().contains(&secret),
+        "never the token itself"
+    );
+    let r = cli.json(&["token", "revoke", &tid]);
+    assert!(r["revoked_at"].is_string(), "{r}");
+    let text = cli.run(&["token", "list"]).ok().stdout;
+    assert!(
+        text.contains("REVOKED") && text.contains("2026-11-24T12:00:00Z"),
+        "{text}"
+    );
+    cli.run(&["token", "revoke", "99"]).fails(1);
+    cli.run(&["token", "revoke", "x"]).fails(1);
+}
+
+on_both!(users_and_tokens_can_be_taken_back);
