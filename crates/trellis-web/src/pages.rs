@@ -280,14 +280,40 @@ async fn event_page(
         Err(StoreError::NotFound { .. }) => None,
         Err(e) => return Err(e.into()),
     };
-    let chat = if matches!(d.event.status, EventStatus::Held | EventStatus::Closed) {
+    let after = matches!(d.event.status, EventStatus::Held | EventStatus::Closed);
+    let chat = if after {
         Some(chat_view(state, id).await?)
     } else {
         None
     };
+    // What the cycle still owes after the event, where the gates' links land (#retro,
+    // #followups).
+    let (followups, retro_due) = if after {
+        let f = state.store.followup_status(id).await?;
+        let due = state
+            .store
+            .dues(Some(d.event.program_id))
+            .await?
+            .into_iter()
+            .find(|x| x.event == id && x.kind == "retro")
+            .map(|x| hours_left(x.due_at, state.now()).0);
+        (
+            Some(views::FollowupsView {
+                sent: f.sent,
+                minimum: f.minimum,
+                answered: f.answered,
+                due: hours_left(f.due, state.now()).0,
+            }),
+            due,
+        )
+    } else {
+        (None, None)
+    };
     let refused: Vec<GateView> = reasons::gates(&refused, id);
     let page = views::Event {
         chrome: chrome(me),
+        followups,
+        retro_due,
         gates: reasons::gates(&d.gates, id),
         retro,
         chat,

@@ -19,11 +19,24 @@ pub struct ReasonView {
 
 /// One gate's verdict as a page shows it.
 pub struct GateView {
-    pub gate: String,
+    /// The gate's name in words ("Demo slot contract").
+    pub label: &'static str,
     pub allowed: bool,
     pub demo: Option<i64>,
     pub overridable: bool,
     pub reasons: Vec<ReasonView>,
+}
+
+/// A gate's name as an organizer says it.
+fn label(gate: &str) -> &'static str {
+    match gate {
+        "demo_slot_contract" => "Demo slot contract",
+        "slot_inventory" => "Slot inventory",
+        "retro" => "48-hour retro",
+        "followup_minimum" => "Follow-up minimum",
+        "pipeline_moves" => "Pipeline moves",
+        _ => "Gate",
+    }
 }
 
 /// The page that clears a remedy. `event` is the event the verdict is about (a demo's
@@ -80,7 +93,7 @@ pub fn gates(checks: &[GateCheck], event: EventId) -> Vec<GateView> {
     checks
         .iter()
         .map(|g| GateView {
-            gate: g.gate.clone(),
+            label: label(&g.gate),
             allowed: g.allowed,
             demo: g.demo,
             overridable: g.overridable,

@@ -106,8 +106,21 @@ pub struct Event {
     pub contract_link: Option<String>,
     pub notice: Option<String>,
     pub retro: Option<trellis_store::RetroView>,
+    /// A held event without its retro: how long until (or since) it was due.
+    pub retro_due: Option<String>,
+    /// The follow-ups of a held event.
+    pub followups: Option<FollowupsView>,
     /// The discussion in the community chat after a held event.
     pub chat: Option<ChatView>,
+}
+
+/// How far a held event's follow-ups are.
+pub struct FollowupsView {
+    pub sent: u32,
+    pub minimum: u32,
+    pub answered: u32,
+    /// "3 days left" / "4 days late".
+    pub due: String,
 }
 
 /// The discussion report as the event page shows it.

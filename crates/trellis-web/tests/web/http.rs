@@ -426,8 +426,8 @@ fn the_dashboard_shows_the_review_block_and_the_gates(db: TestDb) {
         "2 / 3",
         "Follow-ups",
         "6 / 10",
-        "demo_slot_contract",
-        "followup_minimum",
+        "Demo slot contract",
+        "Follow-up minimum",
         "48-hour retro",
         "Last review",
     ] {
