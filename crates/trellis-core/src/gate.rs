@@ -44,7 +44,8 @@ pub enum GateKind {
     DemoSlotContract,
     /// A demo cannot be confirmed without screening, the contract and a free slot.
     SlotInventory,
-    /// The next event cannot be planned (nor a cycle closed) before the retro is written.
+    /// The next event cannot be planned or announced (nor a cycle closed) before the retro
+    /// is written.
     Retro,
     /// The next event cannot be announced (nor a cycle closed) before the follow-ups.
     FollowupMinimum,
@@ -424,7 +425,8 @@ fn relative(due: Timestamp, now: Timestamp) -> String {
 }
 
 /// The 48-hour retro: learning compounds only if the retro happens before the next
-/// event is planned.
+/// event is planned or announced. Announcing is guarded too because an event planned
+/// months ahead would otherwise slip past it: the plan predates the held event.
 pub struct Retro;
 
 impl Gate for Retro {
@@ -432,7 +434,7 @@ impl Gate for Retro {
         GateKind::Retro
     }
     fn guards(&self, action: &Action) -> bool {
-        matches!(action, Action::PlanEvent | Action::Close)
+        matches!(action, Action::PlanEvent | Action::Announce | Action::Close)
     }
     fn check(&self, s: &Snapshot, _: &Action) -> Verdict {
         let Some(c) = &s.cycle else {
@@ -599,6 +601,30 @@ mod tests {
     }
 
     #[test]
+    fn announcing_waits_for_the_retro_of_the_last_held_event() {
+        // The event was planned before the last one was held: the retro still guards it.
+        let mut s = snapshot(
+            4,
+            (1..=3)
+                .map(|i| demo(i, DemoStatus::Confirmed, true, true))
+                .collect(),
+        );
+        s.cycle = Some(cycle(false, 10, 3));
+        let d = evaluate(Action::Announce, &s);
+        assert_eq!(
+            d.blocked().map(|r| r.gate).collect::<Vec<_>>(),
+            vec![GateKind::Retro]
+        );
+        assert_eq!(
+            texts(&d),
+            vec!["'Sep demo night' has no retro yet: it was due 2026-11-14T20:30:00Z (9 days ago)"]
+        );
+        assert!(d.overridable());
+        s.cycle = Some(cycle(true, 10, 3));
+        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
     fn announcing_waits_for_the_follow_ups_unless_the_chat_covers_them() {
         let mut s = snapshot(
             4,
@@ -608,6 +634,7 @@ mod tests {
         );
         s.cycle = Some(cycle(true, 6, 0));
         let d = evaluate(Action::Announce, &s);
+        assert_eq!(d.results.len(), 3, "demo contract, retro, follow-ups");
         assert_eq!(
             d.blocked().map(|r| r.gate).collect::<Vec<_>>(),
             vec![GateKind::FollowupMinimum]

@@ -166,6 +166,84 @@ fn planning_waits_for_the_retro(cli: Cli) {
     .ok();
 }
 
+/// An event planned before the last one was held still waits for that event's retro when
+/// it is announced (the hole: only planning was guarded).
+fn announcing_waits_for_the_retro_even_when_planned_ahead(cli: Cli) {
+    let p = cli
+        .run(&[
+            "--json",
+            "program",
+            "add",
+            "Tinkerers Oslo",
+            "--tz",
+            "Europe/Oslo",
+            "--followup-minimum",
+            "1",
+        ])
+        .ok()
+        .id()
+        .to_string();
+    let mut ids = Vec::new();
+    for (title, at) in [
+        ("Nov night", "2026-11-12 18:30"),
+        ("Feb night", "2027-02-11 18:30"),
+    ] {
+        let e = cli
+            .run(&[
+                "--json",
+                "event",
+                "new",
+                "--program",
+                &p,
+                "--title",
+                title,
+                "--at",
+                at,
+            ])
+            .ok()
+            .id();
+        for n in 1..=3 {
+            let d = cli.demo(e, ids.len() * 10 + n, true);
+            cli.run(&["demo", "confirm", &d.to_string()]).ok();
+        }
+        ids.push(e.to_string());
+    }
+    let (nov, feb) = (&ids[0], &ids[1]);
+    cli.run(&["event", "announce", nov]).ok();
+    let guests: Vec<String> = (1..=3)
+        .map(|n| cli.person(&format!("Guest {n}")).to_string())
+        .collect();
+    for g in &guests {
+        cli.run(&["attend", nov, g, "--checked-in"]).ok();
+    }
+    cli.run(&["event", "held", nov]).ok();
+    cli.run(&["followup", "send", nov, &guests[0], "--channel", "message"])
+        .ok();
+    // Four days after the retro was due.
+    let later = "2026-11-30T12:00:00Z";
+    let r = cli
+        .run_at(later, &["--json", "event", "announce", feb])
+        .fails(3);
+    let j = r.json();
+    assert_eq!(j["refused"].as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(j["refused"][0]["gate"], "retro");
+    assert_eq!(
+        j["refused"][0]["reasons"][0],
+        "'Nov night' has no retro yet: it was due 2026-11-26T12:00:00Z (4 days ago); write it with `trellis retro write ".to_owned()
+            + nov
+            + "`"
+    );
+    assert_eq!(
+        cli.json(&["event", "show", feb])["status"],
+        "draft",
+        "nothing written"
+    );
+    let retro: Vec<String> = retro_flags(nov, &guests);
+    let refs: Vec<&str> = retro.iter().map(String::as_str).collect();
+    cli.run_at(later, &refs).ok();
+    cli.run_at(later, &["event", "announce", feb]).ok();
+}
+
 fn planning_can_be_overridden_with_a_reason(cli: Cli) {
     let (p, _, _) = held(&cli);
     let j = cli.json(&[
@@ -629,6 +707,7 @@ fn the_calendar_feed_parses_and_keeps_its_uids(cli: Cli) {
 on_both!(
     planning_waits_for_the_retro,
     planning_can_be_overridden_with_a_reason,
+    announcing_waits_for_the_retro_even_when_planned_ahead,
     announcing_waits_for_the_follow_up_minimum,
     closing_waits_for_retro_follow_ups_and_pipeline_moves,
     presenting_moves_the_presenter,
