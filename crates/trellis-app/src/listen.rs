@@ -8,7 +8,7 @@ use serde::Serialize;
 use trellis_core::EventId;
 use trellis_core::listen::{ToneCounts, Verdict, covers, verdict};
 use trellis_core::time::rfc3339_utc;
-use trellis_store::{ChatWindow, Ctx, Store};
+use trellis_store::{ChatWindow, Ctx, RecordedReport, Store};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Window {
@@ -77,7 +77,19 @@ pub async fn report(
 ) -> Result<ChatReport, AppError> {
     let r = preview(store, event, days).await?;
     store
-        .record_chat_report(ctx, event, days, r.covered, r.verdict)
+        .record_chat_report(
+            ctx,
+            event,
+            &RecordedReport {
+                days,
+                covered: r.covered,
+                verdict: r.verdict,
+                messages: r.messages,
+                related: r.related.count,
+                // Stored as an integer: the `Any` driver has no portable float.
+                lift_e4: r.lift.map(|l| (l * 10_000.0).round() as i64),
+            },
+        )
         .await?;
     Ok(r)
 }

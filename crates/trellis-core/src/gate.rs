@@ -196,12 +196,43 @@ pub struct CycleFacts {
     pub retro_due: Timestamp,
     pub retro_written_at: Option<Timestamp>,
     pub followups_sent: u32,
-    /// A chat discussion report covers the event's window: listening instead of asking.
-    pub chat_report_covers: bool,
+    /// The event's last recorded chat discussion report, when it covered the window:
+    /// listening instead of asking (unless it was silent).
+    pub chat_report: Option<ChatReportFacts>,
     /// Forward moves on the pipeline since the previous held event was held.
     pub forward_moves: u32,
     /// The previous held event the moves are counted from, if any.
     pub previous: Option<String>,
+}
+
+/// What the follow-up gate needs of a recorded chat report that covered its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatReportFacts {
+    pub verdict: crate::listen::Verdict,
+    /// Messages in the window.
+    pub messages: u64,
+    /// Messages about the event.
+    pub related: u64,
+    /// Messages per day over the baseline's, × 10⁴; `None` without a baseline.
+    pub lift_e4: Option<i64>,
+}
+
+impl ChatReportFacts {
+    /// "2 messages, 0.11× the baseline, none about the event".
+    fn numbers(&self) -> String {
+        let lift = self.lift_e4.map_or_else(
+            || "no baseline".to_owned(),
+            |l| format!("{:.2}× the baseline", l as f64 / 10_000.0),
+        );
+        let about = match self.related {
+            0 => "none".to_owned(),
+            n => n.to_string(),
+        };
+        format!(
+            "{}, {lift}, {about} about the event",
+            plural(self.messages as usize, "message", "messages")
+        )
+    }
 }
 
 /// The state every gate reads: loaded in one transaction, so a verdict is never made
@@ -472,10 +503,30 @@ impl Gate for FollowupMinimum {
             return Verdict::Allowed;
         };
         let minimum = s.settings.followup_minimum;
-        if c.followups_sent >= minimum || c.chat_report_covers {
+        // A silent report does not count: silence is the worst signal, the strongest
+        // reason to ask people personally. Negative and mixed ones count: reading the
+        // rants is a follow-up.
+        let listened = c
+            .chat_report
+            .is_some_and(|r| r.verdict != crate::listen::Verdict::Silent);
+        if c.followups_sent >= minimum || listened {
             return Verdict::Allowed;
         }
         let more = minimum - c.followups_sent;
+        if let Some(r) = c.chat_report {
+            return Verdict::Blocked(vec![Reason::soft(
+                format!(
+                    "follow-up for '{}' is {} of {minimum}, and its chat report is silent ({}): silence is the strongest reason to ask people personally; send {more} more personal follow-ups",
+                    c.title,
+                    c.followups_sent,
+                    r.numbers(),
+                ),
+                vec![Remedy::SendFollowups {
+                    event: c.event,
+                    more,
+                }],
+            )]);
+        }
         Verdict::Blocked(vec![Reason::soft(
             format!(
                 "follow-up for '{}' is {} of {minimum}; send {more} more, or listen to the community chat that covers it",
@@ -569,7 +620,7 @@ mod tests {
             retro_due: "2026-11-14T20:30:00Z".parse().unwrap(),
             retro_written_at: retro.then(now),
             followups_sent: followups,
-            chat_report_covers: false,
+            chat_report: None,
             forward_moves: moves,
             previous: Some("Aug demo night".into()),
         }
@@ -640,10 +691,55 @@ mod tests {
             vec![GateKind::FollowupMinimum]
         );
         assert!(texts(&d)[0].starts_with("follow-up for 'Sep demo night' is 6 of 10; send 4 more"));
-        if let Some(c) = s.cycle.as_mut() {
-            c.chat_report_covers = true;
+        let report = |verdict| ChatReportFacts {
+            verdict,
+            messages: 2,
+            related: 0,
+            lift_e4: Some(1_100),
+        };
+        for v in [
+            crate::listen::Verdict::Negative,
+            crate::listen::Verdict::Mixed,
+            crate::listen::Verdict::Positive,
+        ] {
+            if let Some(c) = s.cycle.as_mut() {
+                c.chat_report = Some(report(v));
+            }
+            assert!(evaluate(Action::Announce, &s).is_allowed(), "{v:?}");
         }
-        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
+    fn a_silent_chat_report_is_not_a_follow_up() {
+        let mut s = snapshot(
+            4,
+            (1..=3)
+                .map(|i| demo(i, DemoStatus::Confirmed, true, true))
+                .collect(),
+        );
+        let mut c = cycle(true, 0, 0);
+        c.chat_report = Some(ChatReportFacts {
+            verdict: crate::listen::Verdict::Silent,
+            messages: 2,
+            related: 0,
+            lift_e4: Some(1_100),
+        });
+        s.cycle = Some(c);
+        let d = evaluate(Action::Announce, &s);
+        assert_eq!(
+            texts(&d),
+            vec![
+                "follow-up for 'Sep demo night' is 0 of 10, and its chat report is silent (2 messages, 0.11× the baseline, none about the event): silence is the strongest reason to ask people personally; send 10 more personal follow-ups"
+            ]
+        );
+        let clears = &d.blocked().next().unwrap().verdict.reasons()[0].clears;
+        assert_eq!(
+            clears,
+            &vec![Remedy::SendFollowups {
+                event: EventId(8),
+                more: 10
+            }]
+        );
     }
 
     #[test]

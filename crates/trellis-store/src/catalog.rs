@@ -566,6 +566,9 @@ pub(crate) const TABLES: &[Table] = &[
                 ("verdict", Text),
                 ("made_at_us", Int),
                 ("made_by", Text),
+                ("messages", Int),
+                ("related", Int),
+                ("lift_e4", Int),
             ],
         )
     },

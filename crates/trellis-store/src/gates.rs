@@ -7,7 +7,8 @@ use crate::row::{at, flag, i64_, opt_at, opt_i64, opt_text, parse, text, u32_};
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
-use trellis_core::gate::{CycleFacts, Decision, DemoFacts, EventFacts, Snapshot};
+use trellis_core::gate::{ChatReportFacts, CycleFacts, Decision, DemoFacts, EventFacts, Snapshot};
+use trellis_core::listen::Verdict;
 use trellis_core::program::ProgramSettings;
 use trellis_core::{DemoId, EventId, ProgramId};
 
@@ -204,22 +205,49 @@ pub(crate) async fn load_cycle(
         retro_due: trellis_core::retro::due(held, settings.retro_hours),
         retro_written_at: opt_at(&row, "written_at_us")?,
         followups_sent: u32_(&row, "sent")?,
-        chat_report_covers: chat_report_covers(conn, event).await?,
+        chat_report: covering_chat_report(conn, event).await?,
         forward_moves: u32_(&moves, "n")?,
         previous: previous_title,
     })
 }
 
-/// Whether a discussion report covered the event's window: `trellis listen report` was run
-/// for the event and the program's imported chats spanned the whole window (`chat_reports`
-/// holds the last report produced). A report that was "not covered" does not count.
-async fn chat_report_covers(conn: &mut AnyConnection, event: EventId) -> Result<bool, StoreError> {
-    let row =
-        sqlx::query("SELECT COUNT(*) AS n FROM chat_reports WHERE event_id = $1 AND covered = 1")
-            .bind(event.0)
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok(i64_(&row, "n")? > 0)
+/// The event's recorded discussion report when it covered the window: the report was
+/// recorded for the event and the program's imported chats spanned the whole window
+/// (`chat_reports` holds the last report produced). A report that was "not covered" is
+/// none; whether a silent one counts is the gate's to say.
+async fn covering_chat_report(
+    conn: &mut AnyConnection,
+    event: EventId,
+) -> Result<Option<ChatReportFacts>, StoreError> {
+    let row = sqlx::query(
+        "SELECT verdict, messages, related, lift_e4 FROM chat_reports WHERE event_id = $1 AND covered = 1",
+    )
+    .bind(event.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let verdict = match text(&row, "verdict")?.as_str() {
+        "silent" => Verdict::Silent,
+        "negative" => Verdict::Negative,
+        "mixed" => Verdict::Mixed,
+        "positive" => Verdict::Positive,
+        // A covered report is never "not covered"; anything else is not ours.
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "chat_reports.verdict: {other:?} is not a verdict"
+            )));
+        }
+    };
+    let count = |col: &str| -> Result<u64, StoreError> {
+        u64::try_from(i64_(&row, col)?)
+            .map_err(|_| StoreError::Corrupt(format!("chat_reports.{col} is negative")))
+    };
+    Ok(Some(ChatReportFacts {
+        verdict,
+        messages: count("messages")?,
+        related: count("related")?,
+        lift_e4: opt_i64(&row, "lift_e4")?,
+    }))
 }
 
 /// Which held event a gated action waits on.

@@ -61,10 +61,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_chat_keywords.sql"),
         postgres: include_str!("../migrations/postgres/0007_chat_keywords.sql"),
     },
+    Migration {
+        version: 8,
+        name: "mechanisms",
+        sqlite: include_str!("../migrations/sqlite/0008_mechanisms.sql"),
+        postgres: include_str!("../migrations/postgres/0008_mechanisms.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

@@ -321,7 +321,8 @@ fn bad_input(cli: Cli) {
     assert_eq!(report(&cli, &e)["channels"], json!([]));
 }
 
-/// A report that covers the held event's window passes the follow-up gate on closing.
+/// A report that covers the held event's window, and is not silent, passes the follow-up
+/// gate on closing.
 fn a_covering_report_satisfies_the_follow_up_gate(cli: Cli) {
     let dir = tempfile::tempdir().unwrap();
     let (p, e) = setup(&cli);
@@ -345,13 +346,47 @@ fn a_covering_report_satisfies_the_follow_up_gate(cli: Cli) {
     // A report that does not cover the window does not count.
     report(&cli, &e);
     assert!(gates(&cli).contains(&"followup_minimum".to_owned()));
+    // A covering but silent report does not count either: silence is the reason to ask
+    // people personally, and the refusal says so with the report's numbers.
     let f = export(
         &dir,
         "chat.txt",
         &frame(&[("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!")]),
     );
     import(&cli, &p, &f);
-    assert_eq!(report(&cli, &e)["covered"], true);
+    let silent = report(&cli, &e);
+    assert_eq!(
+        (silent["covered"].as_bool(), silent["verdict"].as_str()),
+        (Some(true), Some("silent"))
+    );
+    let r = cli.run(&["--json", "event", "close", &e]).fails(3);
+    let j = r.json();
+    let followup = j["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["gate"] == "followup_minimum")
+        .unwrap_or_else(|| panic!("{j}"));
+    let reason = followup["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.starts_with(
+            "follow-up for 'Robots night' is 0 of 10, and its chat report is silent (1 message, 2.00× the baseline, 1 about the event): silence is the strongest reason to ask people personally; send 10 more personal follow-ups"
+        ),
+        "{reason}"
+    );
+    // A newer export with the week's discussion: a positive report passes the gate.
+    let f = export(
+        &dir,
+        "chat2.txt",
+        &frame(&[
+            ("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!"),
+            ("12/11/2026, 20:00", "Bea", "the robots were amazing"),
+            ("13/11/2026, 08:00", "Cem", "loved the robots!"),
+            ("13/11/2026, 10:00", "Dana", "Nice talk 👏"),
+        ]),
+    );
+    import(&cli, &p, &f);
+    assert_eq!(report(&cli, &e)["verdict"], "positive");
     assert!(!gates(&cli).contains(&"followup_minimum".to_owned()));
 }
 

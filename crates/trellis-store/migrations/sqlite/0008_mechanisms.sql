@@ -1,0 +1,6 @@
+-- Trellis schema 8: mechanisms that cannot be slipped (issue 14).
+-- A chat report keeps its numbers beside its verdict: the follow-up gate refuses a silent
+-- one and says why with them (messages, lift over the baseline as × 10⁴, related).
+ALTER TABLE chat_reports ADD COLUMN messages BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE chat_reports ADD COLUMN related BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE chat_reports ADD COLUMN lift_e4 BIGINT;
