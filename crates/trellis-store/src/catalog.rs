@@ -122,6 +122,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("status", Text),
             ("created_at_us", Int),
             ("lock_version", Int),
+            ("backfilled", Int),
         ],
     ),
     t(

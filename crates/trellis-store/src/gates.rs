@@ -138,14 +138,15 @@ pub(crate) async fn last_held_event(
 }
 
 /// When an event was marked held: the last `held` row of its history, or its start when
-/// the history has none (a backfilled event).
+/// it was backfilled (entered as history after it happened) or the history has none.
 pub(crate) async fn held_at(
     conn: &mut AnyConnection,
     event: EventId,
 ) -> Result<Timestamp, StoreError> {
     let row = sqlx::query(
-        "SELECT COALESCE((SELECT MAX(h.at_us) FROM event_status_history h WHERE h.event_id = e.id AND h.to_status = 'held'), \
-                e.starts_at_us) AS held FROM events e WHERE e.id = $1",
+        "SELECT CASE WHEN e.backfilled = 1 THEN e.starts_at_us ELSE \
+                COALESCE((SELECT MAX(h.at_us) FROM event_status_history h WHERE h.event_id = e.id AND h.to_status = 'held'), \
+                e.starts_at_us) END AS held FROM events e WHERE e.id = $1",
     )
     .bind(event.0)
     .fetch_optional(&mut *conn)

@@ -191,6 +191,14 @@ async fn the_event_lifecycle_is_kept_as_history(url: String) {
         .set_event_status(&c, w.event, EventStatus::Announced, None)
         .await
         .unwrap();
+    // Not held before it starts: held means it happened.
+    let err = w
+        .store
+        .set_event_status(&c, w.event, EventStatus::Held, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("it starts in 16 days"), "{err}");
+    let c = Ctx::new("mara", "2026-12-10T21:00:00Z".parse::<Timestamp>().unwrap());
     w.store
         .set_event_status(&c, w.event, EventStatus::Held, None)
         .await

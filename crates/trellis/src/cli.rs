@@ -222,6 +222,10 @@ pub enum EventCmd {
         /// Plan it although the last event has no retro; the reason is stored.
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
+        /// Enter an event that already happened as history: created directly as held,
+        /// recorded as backfilled; no gate is asked and it has no time-to-ship.
+        #[arg(long, conflicts_with = "override_reason")]
+        backfill: bool,
     },
     /// List events, oldest first.
     List {

@@ -169,20 +169,7 @@ fn planning_waits_for_the_retro(cli: Cli) {
 /// An event planned before the last one was held still waits for that event's retro when
 /// it is announced (the hole: only planning was guarded).
 fn announcing_waits_for_the_retro_even_when_planned_ahead(cli: Cli) {
-    let p = cli
-        .run(&[
-            "--json",
-            "program",
-            "add",
-            "Tinkerers Oslo",
-            "--tz",
-            "Europe/Oslo",
-            "--followup-minimum",
-            "1",
-        ])
-        .ok()
-        .id()
-        .to_string();
+    let p = cli.program("Tinkerers Oslo", &["--followup-minimum", "1"]);
     let mut ids = Vec::new();
     for (title, at) in [
         ("Nov night", "2026-11-12 18:30"),

@@ -141,6 +141,13 @@ impl Cli {
         (p, e)
     }
 
+    /// A program in Europe/Oslo with `settings` flags (`--followup-minimum 1`, ...); its id.
+    pub fn program(&self, name: &str, settings: &[&str]) -> String {
+        let mut args = vec!["--json", "program", "add", name, "--tz", "Europe/Oslo"];
+        args.extend_from_slice(settings);
+        self.run(&args).ok().id().to_string()
+    }
+
     pub fn person(&self, name: &str) -> i64 {
         self.run(&["--json", "person", "add", "--name", name])
             .ok()
