@@ -6,10 +6,11 @@
 
 use crate::demo::DemoStatus;
 use crate::event::EventStatus;
-use crate::ids::{DemoId, EventId};
+use crate::ids::{DemoId, EventId, PersonId};
 use crate::program::ProgramSettings;
 use jiff::Timestamp;
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// An action that a gate may refuse.
@@ -156,6 +157,8 @@ pub struct DemoFacts {
     pub id: DemoId,
     pub title: String,
     pub presenters: Vec<String>,
+    /// The presenters' ids, in the order of `presenters`.
+    pub presenter_ids: Vec<PersonId>,
     pub status: DemoStatus,
     pub screening_passed: bool,
     pub contract_accepted: bool,
@@ -184,6 +187,71 @@ impl EventFacts {
     pub fn slots_free(&self) -> usize {
         (self.slots as usize).saturating_sub(self.slots_taken())
     }
+
+    /// Distinct presenters with a confirmed demo: the most confirmed demos that can each
+    /// be given to a different person (a matching, so a demo of two people counts once,
+    /// and three demos by one person count once). A demo without a presenter on record
+    /// counts as a presenter of its own.
+    pub fn confirmed_presenters(&self) -> usize {
+        distinct_presenters(
+            self.demos
+                .iter()
+                .filter(|d| d.status == DemoStatus::Confirmed),
+        )
+    }
+
+    /// Confirmed slots `person` holds at this event.
+    pub fn confirmed_slots_of(&self, person: PersonId) -> usize {
+        self.demos
+            .iter()
+            .filter(|d| d.status == DemoStatus::Confirmed && d.presenter_ids.contains(&person))
+            .count()
+    }
+}
+
+/// The size of a maximum matching of demos to their presenters (Kuhn's augmenting paths:
+/// an event has a handful of demos).
+fn distinct_presenters<'a>(demos: impl Iterator<Item = &'a DemoFacts>) -> usize {
+    // A demo without presenters gets a key no person has: itself.
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    enum Who {
+        Person(PersonId),
+        Alone(DemoId),
+    }
+    let options: Vec<Vec<Who>> = demos
+        .map(|d| {
+            if d.presenter_ids.is_empty() {
+                vec![Who::Alone(d.id)]
+            } else {
+                d.presenter_ids.iter().copied().map(Who::Person).collect()
+            }
+        })
+        .collect();
+    fn augment(
+        demo: usize,
+        options: &[Vec<Who>],
+        owner: &mut BTreeMap<Who, usize>,
+        seen: &mut BTreeSet<Who>,
+    ) -> bool {
+        for &who in &options[demo] {
+            if !seen.insert(who) {
+                continue;
+            }
+            let free = match owner.get(&who) {
+                None => true,
+                Some(&other) => augment(other, options, owner, seen),
+            };
+            if free {
+                owner.insert(who, demo);
+                return true;
+            }
+        }
+        false
+    }
+    let mut owner = BTreeMap::new();
+    (0..options.len())
+        .filter(|&d| augment(d, &options, &mut owner, &mut BTreeSet::new()))
+        .count()
 }
 
 /// What the cycle gates need to know about a held event: the mechanisms that should
@@ -329,15 +397,34 @@ impl Gate for DemoSlotContract {
             return missing_event();
         };
         let target = s.settings.demo_target as usize;
-        let confirmed = event.confirmed();
+        let confirmed = event.confirmed_presenters();
         if confirmed >= target {
             return Verdict::Allowed;
         }
         let missing = target - confirmed;
         let mut text = format!(
-            "{confirmed} of {target} demos confirmed for '{}'; confirm {} more before announcing",
+            "{confirmed} of {target} presenters confirmed for '{}' (distinct people with a confirmed demo); confirm {} more before announcing",
             event.title, missing
         );
+        // The potential: how many more people the screened demos would add.
+        let screened = |contract: bool| {
+            distinct_presenters(event.demos.iter().filter(|d| {
+                d.status == DemoStatus::Confirmed
+                    || (d.status == DemoStatus::Screened && d.contract_accepted == contract)
+            }))
+            .saturating_sub(confirmed)
+        };
+        let (waiting_contract, ready) = (screened(false), screened(true));
+        if waiting_contract > 0 {
+            text.push_str(&format!(
+                "; {waiting_contract} more screened, waiting for the contract"
+            ));
+        }
+        if ready > 0 {
+            text.push_str(&format!(
+                "; {ready} more screened and under contract, waiting to be confirmed"
+            ));
+        }
         let mut clears = vec![Remedy::ConfirmDemos {
             event: event.id,
             more: missing as u32,
@@ -402,6 +489,24 @@ impl Gate for SlotInventory {
                 ),
                 vec![Remedy::RecordContract { demo: *id }],
             ));
+        }
+        let cap = s.settings.demos_per_presenter as usize;
+        for (i, person) in demo.presenter_ids.iter().enumerate() {
+            let held = event.confirmed_slots_of(*person);
+            if held >= cap {
+                let name = demo
+                    .presenters
+                    .get(i)
+                    .map_or("the presenter", String::as_str);
+                reasons.push(Reason::soft(
+                    format!(
+                        "{name} already holds {held} of {} at '{}' (confirmed demos per presenter: {cap}); the contract counts people, not demos",
+                        plural(cap, "confirmed slot", "confirmed slots"),
+                        event.title
+                    ),
+                    Vec::new(),
+                ));
+            }
         }
         let taken = event.slots_taken();
         let slots = event.slots as usize;
@@ -587,6 +692,7 @@ mod tests {
             id: DemoId(id),
             title: format!("Demo {id}"),
             presenters: vec![format!("P{id}")],
+            presenter_ids: vec![PersonId(id)],
             status,
             screening_passed: screened,
             contract_accepted: contract,
@@ -782,8 +888,61 @@ mod tests {
         assert_eq!(r.gate, GateKind::DemoSlotContract);
         assert_eq!(
             r.verdict.reasons()[0].text,
-            "2 of 3 demos confirmed for 'Oct demo night'; confirm 1 more before announcing"
+            "2 of 3 presenters confirmed for 'Oct demo night' (distinct people with a confirmed demo); confirm 1 more before announcing; 1 more screened, waiting for the contract"
         );
+    }
+
+    fn by(mut d: DemoFacts, person: i64, name: &str) -> DemoFacts {
+        d.presenter_ids = vec![PersonId(person)];
+        d.presenters = vec![name.into()];
+        d
+    }
+
+    #[test]
+    fn the_contract_counts_presenters_not_demos() {
+        // One presenter holds three of four confirmed slots: two people on stage.
+        let mut s = snapshot(
+            4,
+            vec![
+                by(demo(1, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(2, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(3, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(4, DemoStatus::Confirmed, true, true), 8, "Ana"),
+            ],
+        );
+        let d = evaluate(Action::Announce, &s);
+        assert!(
+            texts(&d)[0].starts_with("2 of 3 presenters confirmed"),
+            "{:?}",
+            texts(&d)
+        );
+        // A demo of two people, one of whom already presents, adds the other.
+        if let Some(e) = s.event.as_mut() {
+            e.demos[0].presenter_ids = vec![PersonId(7), PersonId(9)];
+        }
+        assert_eq!(s.event.as_ref().unwrap().confirmed_presenters(), 3);
+        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
+    fn a_presenter_holds_at_most_demos_per_presenter_slots() {
+        let mut s = snapshot(
+            4,
+            vec![
+                by(demo(1, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(2, DemoStatus::Screened, true, true), 7, "Max"),
+            ],
+        );
+        let d = evaluate(Action::ConfirmDemo(DemoId(2)), &s);
+        assert_eq!(
+            texts(&d),
+            vec![
+                "Max already holds 1 of 1 confirmed slot at 'Oct demo night' (confirmed demos per presenter: 1); the contract counts people, not demos"
+            ]
+        );
+        assert!(d.overridable());
+        s.settings.demos_per_presenter = 2;
+        assert!(evaluate(Action::ConfirmDemo(DemoId(2)), &s).is_allowed());
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub(crate) async fn moves_this_cycle(
     program: ProgramId,
 ) -> Result<(u32, u32), StoreError> {
     let prow = sqlx::query(
-        "SELECT demo_target, default_slots, followup_minimum, retro_hours, moves_per_event FROM programs WHERE id = $1",
+        "SELECT demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter FROM programs WHERE id = $1",
     )
     .bind(program.0)
     .fetch_optional(&mut *conn)

@@ -66,6 +66,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("followup_minimum", Int),
             ("retro_hours", Int),
             ("moves_per_event", Int),
+            ("demos_per_presenter", Int),
             ("created_at_us", Int),
             ("created_by", Text),
         ],

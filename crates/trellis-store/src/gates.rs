@@ -58,7 +58,7 @@ pub(crate) async fn load_event_facts(
 ) -> Result<(ProgramId, ProgramSettings, EventFacts), StoreError> {
     let row = sqlx::query(
         "SELECT e.id, e.title, e.status, e.slots, e.program_id, p.demo_target, p.default_slots, p.followup_minimum, \
-                p.retro_hours, p.moves_per_event \
+                p.retro_hours, p.moves_per_event, p.demos_per_presenter \
          FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1",
     )
     .bind(id.0)
@@ -68,7 +68,7 @@ pub(crate) async fn load_event_facts(
     let settings = settings_from_row(&row)?;
     let program = ProgramId(i64_(&row, "program_id")?);
     let demos = sqlx::query(
-        "SELECT d.id, d.title, d.status, d.screening_passed, d.contract_accepted_at_us, p.display_name \
+        "SELECT d.id, d.title, d.status, d.screening_passed, d.contract_accepted_at_us, dp.person_id, p.display_name \
          FROM demos d LEFT JOIN demo_presenters dp ON dp.demo_id = d.id LEFT JOIN people p ON p.id = dp.person_id \
          WHERE d.event_id = $1 ORDER BY d.id, dp.position",
     )
@@ -79,14 +79,17 @@ pub(crate) async fn load_event_facts(
     for r in &demos {
         let did = DemoId(i64_(r, "id")?);
         let presenter = opt_text(r, "display_name")?;
+        let person = opt_i64(r, "person_id")?.map(trellis_core::PersonId);
         if let Some(last) = facts.last_mut().filter(|d| d.id == did) {
             last.presenters.extend(presenter);
+            last.presenter_ids.extend(person);
             continue;
         }
         facts.push(DemoFacts {
             id: did,
             title: text(r, "title")?,
             presenters: presenter.into_iter().collect(),
+            presenter_ids: person.into_iter().collect(),
             status: parse(r, "status")?,
             screening_passed: flag(r, "screening_passed")?,
             contract_accepted: opt_i64(r, "contract_accepted_at_us")?.is_some(),
@@ -109,6 +112,7 @@ pub(crate) fn settings_from_row(row: &sqlx::any::AnyRow) -> Result<ProgramSettin
         followup_minimum: u32_(row, "followup_minimum")?,
         retro_hours: u32_(row, "retro_hours")?,
         moves_per_event: u32_(row, "moves_per_event")?,
+        demos_per_presenter: u32_(row, "demos_per_presenter")?,
     })
 }
 

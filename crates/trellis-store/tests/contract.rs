@@ -248,7 +248,7 @@ async fn announce_waits_for_the_demo_target(url: String) {
     assert_eq!(blocked[0].gate, GateKind::DemoSlotContract);
     assert_eq!(
         blocked[0].verdict.reasons()[0].text,
-        "1 of 3 demos confirmed for 'Dec demo night'; confirm 2 more before announcing"
+        "1 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 2 more before announcing"
     );
     // Nothing was written by the refusal.
     assert_eq!(
@@ -301,7 +301,7 @@ async fn an_override_passes_and_is_stored(url: String) {
     assert_eq!(
         o.reasons,
         vec![
-            "0 of 3 demos confirmed for 'Dec demo night'; confirm 3 more before announcing"
+            "0 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 3 more before announcing"
                 .to_owned()
         ]
     );
@@ -446,7 +446,7 @@ async fn the_sample_loads_and_shows_its_gates(url: String) {
         .map(|r| r.text.as_str())
         .collect();
     assert!(
-        reasons[0].starts_with("2 of 3 demos confirmed"),
+        reasons[0].starts_with("2 of 3 presenters confirmed"),
         "{reasons:?}"
     );
     // Ids continue after the bulk load on both backends.

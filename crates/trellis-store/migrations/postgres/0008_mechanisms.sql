@@ -8,3 +8,7 @@ ALTER TABLE chat_reports ADD COLUMN lift_e4 BIGINT;
 -- An event entered as history (created directly as held, after it happened): no gate was
 -- asked and it has no time-to-ship; its retro clock runs from its start.
 ALTER TABLE events ADD COLUMN backfilled INTEGER NOT NULL DEFAULT 0 CHECK (backfilled IN (0, 1));
+
+-- How many confirmed slots one presenter may hold at one event (default 1): the demo slot
+-- contract counts people, not demos.
+ALTER TABLE programs ADD COLUMN demos_per_presenter BIGINT NOT NULL DEFAULT 1;
