@@ -267,8 +267,9 @@ pub struct CycleFacts {
     /// The event's last recorded chat discussion report, when it covered the window:
     /// listening instead of asking (unless it was silent).
     pub chat_report: Option<ChatReportFacts>,
-    /// Forward moves on the pipeline since the previous held event was held.
-    pub forward_moves: u32,
+    /// The people whose pipeline stage ended up ahead of where it was when the previous
+    /// held event was held (`pipeline::moved_ahead`), by name.
+    pub people_moved: Vec<String>,
     /// The previous held event the moves are counted from, if any.
     pub previous: Option<String>,
 }
@@ -663,18 +664,23 @@ impl Gate for PipelineMoves {
             return Verdict::Allowed;
         };
         let minimum = s.settings.moves_per_event;
-        if c.forward_moves >= minimum {
+        let moved = c.people_moved.len() as u32;
+        if moved >= minimum {
             return Verdict::Allowed;
         }
         let since = c.previous.as_ref().map_or_else(
             || "since the program began".to_owned(),
             |p| format!("since '{p}' was held"),
         );
-        let more = minimum - c.forward_moves;
+        let more = minimum - moved;
+        let who = if c.people_moved.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", c.people_moved.join(", "))
+        };
         Verdict::Blocked(vec![Reason::soft(
             format!(
-                "{} of {minimum} forward pipeline moves {since}; move {} forward",
-                c.forward_moves,
+                "{moved} of {minimum} people moved ahead on the pipeline {since}{who}; move {} forward",
                 plural(more as usize, "more person", "more people")
             ),
             vec![Remedy::MovePeople { more }],
@@ -727,7 +733,7 @@ mod tests {
             retro_written_at: retro.then(now),
             followups_sent: followups,
             chat_report: None,
-            forward_moves: moves,
+            people_moved: (0..moves).map(|i| format!("Person {i}")).collect(),
             previous: Some("Aug demo night".into()),
         }
     }
@@ -864,7 +870,7 @@ mod tests {
         );
         assert_eq!(
             texts(&d)[2],
-            "1 of 3 forward pipeline moves since 'Aug demo night' was held; move 2 more people forward"
+            "1 of 3 people moved ahead on the pipeline since 'Aug demo night' was held (Person 0); move 2 more people forward"
         );
         assert!(d.overridable());
         s.cycle = Some(cycle(true, 10, 3));

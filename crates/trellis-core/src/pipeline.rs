@@ -87,10 +87,45 @@ impl FromStr for Stage {
     }
 }
 
+/// The people a cycle moved ahead: of `moves` (person, from, to, in the order they were
+/// made), the distinct people whose stage ended the cycle at least one step ahead of where
+/// it began. A forward and a back cancel out, and two steps for one person are one person:
+/// the essay asks to move 3–5 *people* forward. In order of their first move.
+pub fn moved_ahead<P: Copy + Eq>(moves: impl IntoIterator<Item = (P, Stage, Stage)>) -> Vec<P> {
+    // (person, stage at the cycle's start, stage now)
+    let mut seen: Vec<(P, Stage, Stage)> = Vec::new();
+    for (person, from, to) in moves {
+        match seen.iter_mut().find(|(p, _, _)| *p == person) {
+            Some(entry) => entry.2 = to,
+            None => seen.push((person, from, to)),
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, start, end)| start.is_forward_to(*end))
+        .map(|(p, _, _)| p)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::Stage::*;
     use super::*;
+
+    #[test]
+    fn moved_ahead_counts_people_and_cancels_back_and_forth() {
+        use Stage::*;
+        let moves = [
+            (1, Spotted, WarmIntro),
+            (1, WarmIntro, Candidate), // two steps, one person
+            (2, Spotted, WarmIntro),
+            (2, WarmIntro, Spotted),   // forward and back cancel
+            (3, Candidate, WarmIntro), // back only
+            (4, WarmIntro, Spotted),
+            (4, Spotted, WarmIntro),
+            (4, WarmIntro, Candidate), // back, then two forward: one ahead
+        ];
+        assert_eq!(moved_ahead(moves), vec![1, 4]);
+    }
 
     #[test]
     fn stages_go_forward_one_step_at_a_time() {

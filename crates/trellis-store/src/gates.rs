@@ -9,6 +9,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use trellis_core::gate::{ChatReportFacts, CycleFacts, Decision, DemoFacts, EventFacts, Snapshot};
 use trellis_core::listen::Verdict;
+use trellis_core::pipeline::Stage;
 use trellis_core::program::ProgramSettings;
 use trellis_core::{DemoId, EventId, ProgramId};
 
@@ -196,13 +197,7 @@ pub(crate) async fn load_cycle(
         }
         None => (None, i64::MIN),
     };
-    let moves = sqlx::query(
-        "SELECT COUNT(*) AS n FROM pipeline_moves WHERE program_id = $1 AND forward = 1 AND at_us > $2",
-    )
-    .bind(program.0)
-    .bind(since_us)
-    .fetch_one(&mut *conn)
-    .await?;
+    let people_moved = people_moved_since(conn, program, since_us).await?;
     Ok(CycleFacts {
         event,
         title: text(&row, "title")?,
@@ -211,9 +206,42 @@ pub(crate) async fn load_cycle(
         retro_written_at: opt_at(&row, "written_at_us")?,
         followups_sent: u32_(&row, "sent")?,
         chat_report: covering_chat_report(conn, event).await?,
-        forward_moves: u32_(&moves, "n")?,
+        people_moved,
         previous: previous_title,
     })
+}
+
+/// The people the program's pipeline moves after `since_us` left ahead of where they
+/// began (`trellis_core::pipeline::moved_ahead`: forward and back cancel, one person
+/// counts once), by name, in the order of their first move.
+pub(crate) async fn people_moved_since(
+    conn: &mut AnyConnection,
+    program: ProgramId,
+    since_us: i64,
+) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT m.person_id, m.from_stage, m.to_stage, p.display_name FROM pipeline_moves m \
+         JOIN people p ON p.id = m.person_id WHERE m.program_id = $1 AND m.at_us > $2 ORDER BY m.at_us, m.id",
+    )
+    .bind(program.0)
+    .bind(since_us)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut moves = Vec::with_capacity(rows.len());
+    let mut names = std::collections::HashMap::new();
+    for r in &rows {
+        let person = i64_(r, "person_id")?;
+        names.insert(person, text(r, "display_name")?);
+        moves.push((
+            person,
+            parse::<Stage>(r, "from_stage")?,
+            parse::<Stage>(r, "to_stage")?,
+        ));
+    }
+    Ok(trellis_core::pipeline::moved_ahead(moves)
+        .into_iter()
+        .map(|p| names.remove(&p).unwrap_or_default())
+        .collect())
 }
 
 /// The event's recorded discussion report when it covered the window: the report was

@@ -437,7 +437,7 @@ fn closing_waits_for_retro_follow_ups_and_pipeline_moves(cli: Cli) {
     assert_eq!(j["refused"][0]["gate"], "pipeline_moves");
     assert_eq!(
         j["refused"][0]["reasons"][0],
-        "0 of 2 forward pipeline moves since the program began; move 2 more people forward; move them with `trellis board forward <PERSON>`"
+        "0 of 2 people moved ahead on the pipeline since the program began; move 2 more people forward; move them with `trellis board forward <PERSON>`"
     );
     // Presented demos put presenters on the board (not a move); adding a card is not a move.
     let board = cli.json(&["board"]);
@@ -465,16 +465,31 @@ fn closing_waits_for_retro_follow_ups_and_pipeline_moves(cli: Cli) {
         .ok();
     let board = cli.json(&["board"]);
     assert_eq!(
-        board["moves_this_cycle"], 1,
-        "a move back is recorded, not counted"
+        board["moves_this_cycle"], 0,
+        "a forward and a back cancel out"
     );
     assert_eq!(board["quiet_killers"], 1);
-    cli.run(&["event", "close", &e]).fails(3);
+    // One person moved forward twice is one person moved ahead (the hole: two of three).
+    cli.run(&["board", "forward", &people[3]]).ok();
+    cli.run(&["board", "forward", &people[3]]).ok();
+    let board = cli.json(&["board"]);
+    assert_eq!(board["moves_this_cycle"], 1);
+    assert_eq!(board["people_moved"], serde_json::json!(["Guest 4"]));
+    let r = cli.run(&["--json", "event", "close", &e]).fails(3);
+    let j = r.json();
+    assert_eq!(j["refused"][0]["gate"], "pipeline_moves");
+    let reason = j["refused"][0]["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.starts_with(
+            "1 of 2 people moved ahead on the pipeline since the program began (Guest 4); move 1 more person forward"
+        ),
+        "{reason}"
+    );
     cli.run(&["board", "forward", &people[4]]).ok();
     let closed = cli.json(&["event", "close", &e]);
     assert_eq!(closed["to"], "closed");
     let history = cli.json(&["board", "history"]);
-    assert_eq!(history.as_array().unwrap().len(), 3);
+    assert_eq!(history.as_array().unwrap().len(), 5);
     assert_eq!(history[1]["forward"], false);
 }
 
