@@ -501,10 +501,16 @@ pub fn repeat_speaker_rate(h: &History, at: Timestamp) -> RepeatSpeakers {
 
 fn repeat_from(talks: &[(PersonId, EventId, Timestamp)], at: Timestamp) -> RepeatSpeakers {
     let window = Period::year_to(at);
-    let mut ever: HashMap<PersonId, u32> = HashMap::new();
-    for (p, _, _) in talks {
-        *ever.entry(*p).or_default() += 1;
+    // Appearances: the different events a person presented at. Two demos on one evening
+    // are one appearance, so they do not make a repeat speaker.
+    let mut evenings: HashMap<PersonId, HashSet<EventId>> = HashMap::new();
+    for (p, e, _) in talks {
+        evenings.entry(*p).or_default().insert(*e);
     }
+    let ever: HashMap<PersonId, u32> = evenings
+        .into_iter()
+        .map(|(p, es)| (p, es.len() as u32))
+        .collect();
     let speakers: HashSet<PersonId> = talks
         .iter()
         .filter(|(_, _, t)| window.contains(*t))
@@ -936,6 +942,18 @@ mod definition_tests {
         let s = repeat_speaker_rate(&h, t(380)); // window: day 15..380 holds E4 only
         assert_eq!((s.speakers, s.repeat), (2, 1));
         assert_eq!(s.value, Some(0.5));
+    }
+
+    #[test]
+    fn two_demos_on_one_evening_are_one_appearance() {
+        let mut h = scenario();
+        h.demos = vec![
+            demo(4, 2, DemoStatus::Presented),
+            demo(4, 2, DemoStatus::Presented),
+        ];
+        let s = repeat_speaker_rate(&h, t(380));
+        assert_eq!((s.speakers, s.repeat), (1, 0));
+        assert_eq!(s.counts, vec![(PersonId(2), 1)]);
     }
 
     #[test]

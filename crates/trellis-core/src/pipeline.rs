@@ -53,13 +53,16 @@ impl Stage {
         to.rank() > self.rank()
     }
 
-    /// Where a presented demo puts its presenter: `speaker` the first time, `repeat`
-    /// once they had presented before (or were already a speaker).
-    pub fn after_presenting(current: Option<Stage>, presented_before: bool) -> Stage {
-        match current {
-            Some(Stage::Speaker | Stage::Repeat) => Stage::Repeat,
-            _ if presented_before => Stage::Repeat,
-            _ => Stage::Speaker,
+    /// Where a presented demo puts its presenter, given the different events they have
+    /// presented at (this one included): `speaker` after one evening, `repeat` after two
+    /// or more, the metrics' definition of a repeat speaker. Two demos on one night are
+    /// one evening. (A card already further along stays where it is: the caller moves
+    /// only forward.)
+    pub fn after_presenting(evenings: usize) -> Stage {
+        if evenings >= 2 {
+            Stage::Repeat
+        } else {
+            Stage::Speaker
         }
     }
 }
@@ -138,10 +141,9 @@ mod tests {
 
     #[test]
     fn presenting_makes_a_speaker_then_a_repeat() {
-        assert_eq!(Stage::after_presenting(None, false), Speaker);
-        assert_eq!(Stage::after_presenting(Some(Candidate), false), Speaker);
-        assert_eq!(Stage::after_presenting(Some(Speaker), false), Repeat);
-        assert_eq!(Stage::after_presenting(None, true), Repeat);
+        assert_eq!(Stage::after_presenting(1), Speaker);
+        assert_eq!(Stage::after_presenting(2), Repeat);
+        assert_eq!(Stage::after_presenting(5), Repeat);
     }
 
     #[test]

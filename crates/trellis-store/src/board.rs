@@ -137,17 +137,17 @@ pub(crate) async fn after_presenting(
     person: PersonId,
 ) -> Result<(), StoreError> {
     let before = sqlx::query(
-        "SELECT COUNT(*) AS n FROM demos d JOIN demo_presenters dp ON dp.demo_id = d.id JOIN events e ON e.id = d.event_id \
+        "SELECT COUNT(DISTINCT d.event_id) AS n FROM demos d JOIN demo_presenters dp ON dp.demo_id = d.id JOIN events e ON e.id = d.event_id \
          WHERE dp.person_id = $1 AND e.program_id = $2 AND d.status = 'presented'",
     )
     .bind(person.0)
     .bind(program.0)
     .fetch_one(&mut *conn)
     .await?;
-    // The demo being marked is already `presented` when this runs.
-    let presented_before = i64_(&before, "n")? > 1;
+    // The demo being marked is already `presented` when this runs, so its evening counts.
+    let evenings = usize::try_from(i64_(&before, "n")?).unwrap_or(0);
     let current = card_stage(conn, program, person).await?;
-    let to = Stage::after_presenting(current, presented_before);
+    let to = Stage::after_presenting(evenings);
     match current {
         None => add_card(conn, ctx, program, person, to, false).await,
         Some(from) if from.is_forward_to(to) => {

@@ -175,20 +175,7 @@ fn announcing_waits_for_the_retro_even_when_planned_ahead(cli: Cli) {
         ("Nov night", "2026-11-12 18:30"),
         ("Feb night", "2027-02-11 18:30"),
     ] {
-        let e = cli
-            .run(&[
-                "--json",
-                "event",
-                "new",
-                "--program",
-                &p,
-                "--title",
-                title,
-                "--at",
-                at,
-            ])
-            .ok()
-            .id();
+        let e: i64 = cli.event(&p, title, at).parse().unwrap();
         for n in 1..=3 {
             let d = cli.demo(e, ids.len() * 10 + n, true);
             cli.run(&["demo", "confirm", &d.to_string()]).ok();
@@ -551,6 +538,79 @@ fn presenting_moves_the_presenter(cli: Cli) {
     );
 }
 
+/// Repeat means two evenings: two demos on one night make a speaker, not a repeat speaker
+/// (the hole); a second event does. A manual move to speaker or repeat is allowed and
+/// recorded as manual.
+fn repeat_means_two_evenings(cli: Cli) {
+    let p = cli.program(
+        "Solo",
+        &["--demo-target", "1", "--demos-per-presenter", "2"],
+    );
+    let (one, two) = (
+        cli.event(&p, "One", "2026-11-01 18:00"),
+        cli.event(&p, "Two", "2026-11-15 18:00"),
+    );
+    let ana = cli.person("Ana Castro").to_string();
+    let present = |e: &str, title: &str| {
+        let d = cli
+            .run(&[
+                "--json", "demo", "propose", "--event", e, "--person", &ana, "--title", title,
+            ])
+            .ok()
+            .id()
+            .to_string();
+        cli.run(&["demo", "screen", &d, "--pass"]).ok();
+        cli.run(&["demo", "contract", &d]).ok();
+        cli.run(&["demo", "confirm", &d]).ok();
+        d
+    };
+    let demos = [present(&one, "Robot arm"), present(&one, "Robot leg")];
+    cli.run(&["event", "announce", &one]).ok();
+    for d in &demos {
+        cli.run(&["demo", "presented", d]).ok();
+    }
+    let stage_of = |who: &str| -> String {
+        let board = cli.json(&["board"]);
+        for (stage, cards) in board["stages"].as_object().unwrap() {
+            if cards
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["person"].as_i64().unwrap().to_string() == who)
+            {
+                return stage.clone();
+            }
+        }
+        panic!("{who} is not on the board: {board}")
+    };
+    assert_eq!(stage_of(&ana), "speaker", "two demos on one night");
+    let d = present(&two, "Robot hand");
+    cli.run(&["event", "announce", &two]).ok();
+    cli.run(&["demo", "presented", &d]).ok();
+    assert_eq!(stage_of(&ana), "repeat", "a second evening");
+    let history = cli.json(&["board", "history"]);
+    let auto: Vec<(&str, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["automatic"] == true)
+        .map(|m| (m["from"].as_str().unwrap(), m["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(auto, vec![("speaker", "repeat")]);
+    // A manual move for someone who never presented: allowed, and recorded as manual.
+    let ben = cli.person("Ben Weber").to_string();
+    cli.run(&["board", "add", &ben, "--stage", "candidate"])
+        .ok();
+    cli.run(&["board", "move", &ben, "--to", "repeat"]).ok();
+    assert_eq!(stage_of(&ben), "repeat");
+    let history = cli.json(&["board", "history"]);
+    let last = history.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (last["to"].as_str(), last["automatic"].as_bool()),
+        (Some("repeat"), Some(false))
+    );
+}
+
 fn checkins_sparks_and_reviews(cli: Cli) {
     let (p, e, people) = held(&cli);
     cli.run(&["organizer", "add", "--name", "Mara Quinn", "--program", &p])
@@ -713,6 +773,7 @@ on_both!(
     announcing_waits_for_the_follow_up_minimum,
     closing_waits_for_retro_follow_ups_and_pipeline_moves,
     presenting_moves_the_presenter,
+    repeat_means_two_evenings,
     checkins_sparks_and_reviews,
     the_calendar_feed_parses_and_keeps_its_uids
 );

@@ -62,20 +62,7 @@ fn setup(cli: &Cli) -> (String, String) {
 
 /// A new event of program `p` at local time `at`; its id.
 fn new_event(cli: &Cli, p: &str, title: &str, at: &str) -> String {
-    cli.run(&[
-        "--json",
-        "event",
-        "new",
-        "--program",
-        p,
-        "--title",
-        title,
-        "--at",
-        at,
-    ])
-    .ok()
-    .id()
-    .to_string()
+    cli.event(p, title, at)
 }
 
 fn report(cli: &Cli, e: &str) -> Value {

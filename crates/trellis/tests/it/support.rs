@@ -148,6 +148,24 @@ impl Cli {
         self.run(&args).ok().id().to_string()
     }
 
+    /// A draft event of program `p` at local time `at`; its id.
+    pub fn event(&self, p: &str, title: &str, at: &str) -> String {
+        self.run(&[
+            "--json",
+            "event",
+            "new",
+            "--program",
+            p,
+            "--title",
+            title,
+            "--at",
+            at,
+        ])
+        .ok()
+        .id()
+        .to_string()
+    }
+
     pub fn person(&self, name: &str) -> i64 {
         self.run(&["--json", "person", "add", "--name", name])
             .ok()
