@@ -555,18 +555,32 @@ pub enum OrganizerCmd {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct CheckinArgs {
-    pub event: String,
+    #[command(subcommand)]
+    pub show: Option<CheckinCmd>,
+    #[arg(required = true)]
+    pub event: Option<String>,
     /// The organizer's name or id.
-    #[arg(long)]
-    pub organizer: String,
+    #[arg(long, required = true)]
+    pub organizer: Option<String>,
     /// Seven answers, each 1 (first option) to 5 (last option); asked interactively when
     /// omitted on a terminal.
     #[arg(long, value_name = "a,b,c,d,e,f,g")]
     pub answers: Option<String>,
     /// Hours spent on this event.
-    #[arg(long)]
-    pub hours: f64,
+    #[arg(long, required = true)]
+    pub hours: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckinCmd {
+    /// An organizer's own check-ins, oldest first: their trend.
+    Show {
+        /// The organizer's name or id.
+        #[arg(long)]
+        organizer: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -725,6 +725,71 @@ fn checkins_sparks_and_reviews(cli: Cli) {
     assert_eq!(cli.json(&["review", "list"]).as_array().unwrap().len(), 1);
 }
 
+/// Fatigue that cannot be diluted: an organizer of another program cannot check in for
+/// this program's event (the hole: a 25 pulled a 55 down); hours are per held event; the
+/// count of organizers high stands beside the index. Recomputed by hand.
+fn fatigue_cannot_be_diluted(cli: Cli) {
+    let (p, e, _) = held(&cli);
+    let other = cli.program("Other Bergen", &[]);
+    for (name, program) in [
+        ("Mara Quinn", &p),
+        ("Nils Berg", &p),
+        ("Olaf Outside", &other),
+    ] {
+        cli.run(&["organizer", "add", "--name", name, "--program", program])
+            .ok();
+    }
+    let checkin = |who: &str, answers: &str, hours: &str| {
+        cli.run(&[
+            "--json",
+            "checkin",
+            &e,
+            "--organizer",
+            who,
+            "--answers",
+            answers,
+            "--hours",
+            hours,
+        ])
+    };
+    let r = checkin("Olaf Outside", "5,5,5,5,5,5,1", "1").fails(1);
+    assert!(
+        r.stderr.contains(
+            "--organizer: \"Olaf Outside\" is not an organizer of program 'Tinkerers Oslo'"
+        ),
+        "{}",
+        r.stderr
+    );
+    // 75+75+50+50+25+50 + reversed(2 → 25) = 350 / 7 = 50
+    assert_eq!(
+        checkin("Mara Quinn", "2,2,3,3,4,3,2", "7.5").ok().json()["score"],
+        50.0
+    );
+    // 6 × 25 + reversed(4 → 75) = 225 / 7 = 32.14…
+    checkin("Nils Berg", "4,4,4,4,4,4,4", "2.5").ok();
+    let f = &cli.json(&["metrics", "--program", &p])["fatigue_index"];
+    // (50 + 32.142857) / 2 = 41.07 → 41.1; 10 hours over one held event, not over two
+    // check-ins; one of two organizers high.
+    assert_eq!(f["value"], 41.1, "{f}");
+    assert_eq!(f["hours_per_event"], 10.0, "{f}");
+    assert_eq!(f["high_organizers"], 1, "{f}");
+    assert_eq!(
+        f["organizers"].as_array().unwrap().len(),
+        2,
+        "Olaf wrote nothing"
+    );
+    let screen = cli.run(&["metrics", "--program", &p]).ok().stdout;
+    assert!(screen.contains("1 of 2 organizers high"), "{screen}");
+    // An organizer sees their own trend.
+    let mine = cli.json(&["checkin", "show", "--organizer", "Mara Quinn"]);
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine[0]["score"], 50.0);
+    assert_eq!(
+        cli.json(&["checkin", "show", "--organizer", "Olaf Outside"]),
+        serde_json::json!([])
+    );
+}
+
 fn the_calendar_feed_parses_and_keeps_its_uids(cli: Cli) {
     let (_, e, people) = held(&cli);
     run_owned(&cli, &retro_flags(&e, &people[..3])).ok();
@@ -775,6 +840,7 @@ on_both!(
     presenting_moves_the_presenter,
     repeat_means_two_evenings,
     checkins_sparks_and_reviews,
+    fatigue_cannot_be_diluted,
     the_calendar_feed_parses_and_keeps_its_uids
 );
 
