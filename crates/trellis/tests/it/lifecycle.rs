@@ -179,3 +179,34 @@ on_both!(
     backfilled_history,
     lists_print_the_ids_that_commands_take
 );
+
+/// A closed pipe is not an error (`trellis person list | head -1`): the reader went away
+/// before the output was written; the command exits 0, quietly, without a panic.
+fn a_closed_pipe_is_not_an_error(cli: Cli) {
+    cli.program_and_event("4");
+    for n in 0..50 {
+        cli.person(&format!("Reader {n}"));
+    }
+    for args in [
+        &["person", "list"][..],
+        &["metrics"][..],
+        &["--json", "event", "list"][..],
+    ] {
+        let mut child = crate::support::process(&cli.db.url)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before the command has opened its database: every write
+        // it makes meets a closed pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?}\n{stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} exits quietly: {stderr}");
+    }
+}
+
+on_both!(a_closed_pipe_is_not_an_error);
