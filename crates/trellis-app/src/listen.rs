@@ -112,7 +112,7 @@ fn assemble(w: ChatWindow) -> ChatReport {
     let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
     let mut limits = vec![
         "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
-        "related: a message naming a word of the event's or its demos' titles, a presenter, one of the program's own keywords, or the event generically (demo, talk, tonight, ...)".to_string(),
+        "related: a message naming a word of the event's or its demos' titles (four letters or more, not a common word), a presenter's full name (never a first name alone), one of the program's own keywords, or the event generically (demo, talk, tonight, ...); the most negative messages are drawn from the whole window, related or not".to_string(),
     ];
     for c in &w.channels {
         if let Some(at) = c.purged_at {

@@ -412,7 +412,11 @@ fn purge_keeps_every_figure_and_removes_all_text(cli: Cli) {
                 "Alice Smith",
                 "the robots demo was terrible",
             ),
-            ("12/11/2026, 20:00", "Newbie", "ines, that was brilliant"),
+            (
+                "12/11/2026, 20:00",
+                "Newbie",
+                "Ines Berg, that was brilliant",
+            ),
             (
                 "13/11/2026, 09:00",
                 "Newbie",
@@ -517,7 +521,7 @@ fn program_keywords_tie_messages_to_the_event(cli: Cli) {
         r["related"]["matched_on"]
             .as_array()
             .unwrap()
-            .contains(&json!("tinkerers"))
+            .contains(&json!("tinkerers (program keyword)"))
     );
     let bad = cli
         .run(&["listen", "keywords", "--program", &p, "demo night"])
@@ -534,7 +538,68 @@ fn program_keywords_tie_messages_to_the_event(cli: Cli) {
         .fails(1);
 }
 
+/// Related messages that mean it (the hole: "text", "auto", "edge" and a first name linked
+/// chatter to the event), and the complaints that do not name the event are still read:
+/// `most_negative` draws on every message of the window.
+fn related_messages_that_mean_it(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, _) = setup(&cli);
+    let e = new_event(&cli, &p, "Edge text night", "2026-11-12 18:30");
+    let ana = cli.person("Ana Castro").to_string();
+    cli.json(&[
+        "demo",
+        "propose",
+        "--event",
+        &e,
+        "--person",
+        &ana,
+        "--title",
+        "Auto text summaries",
+    ]);
+    let f = export(
+        &dir,
+        "chat.txt",
+        &frame(&[
+            ("12/11/2026, 21:00", "Bea", "ana, are you coming to lunch?"),
+            ("13/11/2026, 09:00", "Cem", "my auto text keeps crashing"),
+            ("13/11/2026, 10:00", "Dana", "life on the edge"),
+            (
+                "13/11/2026, 11:00",
+                "Eli",
+                "the parking was a disaster, awful",
+            ),
+            (
+                "13/11/2026, 12:00",
+                "Bea",
+                "Ana Castro nailed it, great job",
+            ),
+        ]),
+    );
+    import(&cli, &p, &f);
+    let r = report(&cli, &e);
+    assert_eq!(r["related"]["count"], 1, "only the full name: {r}");
+    let matched = r["related"]["matched_on"].to_string();
+    assert!(
+        matched.contains("ana castro (presenter's full name)")
+            && !matched.contains("\"edge")
+            && !matched.contains("\"text")
+            && !matched.contains("\"auto"),
+        "{matched}"
+    );
+    let worst: Vec<&str> = r["most_negative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        worst.contains(&"the parking was a disaster, awful"),
+        "a complaint that does not name the event is read: {worst:?}"
+    );
+}
+
 on_both!(
+    related_messages_that_mean_it,
     program_keywords_tie_messages_to_the_event,
     purge_keeps_every_figure_and_removes_all_text,
     an_interrupted_import_leaves_nothing,
