@@ -8,7 +8,7 @@ use serde::Serialize;
 use trellis_core::EventId;
 use trellis_core::listen::{ToneCounts, Verdict, covers, verdict};
 use trellis_core::time::rfc3339_utc;
-use trellis_store::{ChatWindow, Ctx, Store};
+use trellis_store::{ChatWindow, Ctx, RecordedReport, Store};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Window {
@@ -77,7 +77,19 @@ pub async fn report(
 ) -> Result<ChatReport, AppError> {
     let r = preview(store, event, days).await?;
     store
-        .record_chat_report(ctx, event, days, r.covered, r.verdict)
+        .record_chat_report(
+            ctx,
+            event,
+            &RecordedReport {
+                days,
+                covered: r.covered,
+                verdict: r.verdict,
+                messages: r.messages,
+                related: r.related.count,
+                // Stored as an integer: the `Any` driver has no portable float.
+                lift_e4: r.lift.map(|l| (l * 10_000.0).round() as i64),
+            },
+        )
         .await?;
     Ok(r)
 }
@@ -100,7 +112,7 @@ fn assemble(w: ChatWindow) -> ChatReport {
     let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
     let mut limits = vec![
         "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
-        "related: a message naming a word of the event's or its demos' titles, a presenter, one of the program's own keywords, or the event generically (demo, talk, tonight, ...)".to_string(),
+        "related: a message naming a word of the event's or its demos' titles (four letters or more, not a common word), a presenter's full name (never a first name alone), one of the program's own keywords, or the event generically (demo, talk, tonight, ...); the most negative messages are drawn from the whole window, related or not".to_string(),
     ];
     for c in &w.channels {
         if let Some(at) = c.purged_at {

@@ -94,7 +94,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "fatigue_index",
-        "The mean of each active organizer's latest Copenhagen Burnout Inventory work score (0–100) in the last 60 days; 50 or more is high.",
+        "The mean of each active organizer's latest Copenhagen Burnout Inventory work score (0–100) in the last 60 days; 50 or more is high. Beside it: how many of them are high (the numerator here), and hours per event (recorded hours ÷ held events in the period). Only an organizer of the event's program may check in for it.",
     ),
     (
         "fragility",
@@ -261,7 +261,12 @@ fn detail_of(key: &str, f: &Figures, names: &HashMap<PersonId, String>) -> Detai
                 .iter()
                 .map(|o| serde_json::to_value(o).unwrap_or_default())
                 .collect();
-            (fa.value, None, Some(fa.organizers.len() as u64), d)
+            (
+                fa.value,
+                Some(fa.high_organizers.into()),
+                Some(fa.organizers.len() as u64),
+                d,
+            )
         }
         _ => {
             let fr = &f.fragility;

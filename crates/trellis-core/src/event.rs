@@ -1,6 +1,7 @@
 //! The event lifecycle: `draft → announced → held → closed`, or `cancelled`.
 
 use crate::error::CoreError;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -94,10 +95,82 @@ impl FromStr for EventStatus {
     }
 }
 
+/// "in 20 days" / "in 5 h" / "in 12 min": how far ahead a start is.
+fn ahead(start: Timestamp, now: Timestamp) -> String {
+    let minutes = start.duration_since(now).as_secs() / 60;
+    match minutes {
+        m if m >= 48 * 60 => format!("in {} days", m / (24 * 60)),
+        m if m >= 60 => format!("in {} h", m / 60),
+        m => format!("in {} min", m.max(1)),
+    }
+}
+
+/// Held means it happened: an event is marked held only once its start has passed, or
+/// the retro and follow-up clocks would start before the evening did. `local` is the
+/// start as the organizers typed it, in zone `tz`.
+pub fn check_held(
+    what: &str,
+    from: EventStatus,
+    starts_at: Timestamp,
+    local: &str,
+    tz: &str,
+    now: Timestamp,
+) -> Result<(), CoreError> {
+    if starts_at <= now {
+        return Ok(());
+    }
+    Err(CoreError::Transition {
+        what: what.to_owned(),
+        from: from.to_string(),
+        to: EventStatus::Held.to_string(),
+        hint: format!(
+            " yet: it starts {}, on {local} ({tz})",
+            ahead(starts_at, now)
+        ),
+    })
+}
+
+/// A backfilled event is history: it must have started already. `local` as typed.
+pub fn check_backfill(starts_at: Timestamp, local: &str, now: Timestamp) -> Result<(), CoreError> {
+    if starts_at <= now {
+        return Ok(());
+    }
+    Err(CoreError::invalid(
+        "at",
+        local,
+        format!(
+            "is in the future (it starts {}): only an event that already happened can be backfilled",
+            ahead(starts_at, now)
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::EventStatus::*;
     use super::*;
+
+    #[test]
+    fn held_only_once_the_event_has_started() {
+        let now: Timestamp = "2026-11-20T12:00:00Z".parse().unwrap();
+        let start: Timestamp = "2026-12-10T17:30:00Z".parse().unwrap();
+        let e = check_held(
+            "event 2 'Dec night'",
+            Announced,
+            start,
+            "2026-12-10 18:30",
+            "Europe/Oslo",
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "event 2 'Dec night' is announced; it cannot become held yet: it starts in 20 days, on 2026-12-10 18:30 (Europe/Oslo)"
+        );
+        assert!(check_held("e", Announced, start, "", "", start).is_ok());
+        assert!(check_backfill(start, "2026-12-10 18:30", now).is_err());
+        assert!(check_backfill(now, "x", start).is_ok());
+    }
 
     #[test]
     fn the_lifecycle_moves_forward_only() {

@@ -6,10 +6,11 @@
 
 use crate::demo::DemoStatus;
 use crate::event::EventStatus;
-use crate::ids::{DemoId, EventId};
+use crate::ids::{DemoId, EventId, PersonId};
 use crate::program::ProgramSettings;
 use jiff::Timestamp;
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// An action that a gate may refuse.
@@ -44,7 +45,8 @@ pub enum GateKind {
     DemoSlotContract,
     /// A demo cannot be confirmed without screening, the contract and a free slot.
     SlotInventory,
-    /// The next event cannot be planned (nor a cycle closed) before the retro is written.
+    /// The next event cannot be planned or announced (nor a cycle closed) before the retro
+    /// is written.
     Retro,
     /// The next event cannot be announced (nor a cycle closed) before the follow-ups.
     FollowupMinimum,
@@ -155,6 +157,8 @@ pub struct DemoFacts {
     pub id: DemoId,
     pub title: String,
     pub presenters: Vec<String>,
+    /// The presenters' ids, in the order of `presenters`.
+    pub presenter_ids: Vec<PersonId>,
     pub status: DemoStatus,
     pub screening_passed: bool,
     pub contract_accepted: bool,
@@ -183,6 +187,71 @@ impl EventFacts {
     pub fn slots_free(&self) -> usize {
         (self.slots as usize).saturating_sub(self.slots_taken())
     }
+
+    /// Distinct presenters with a confirmed demo: the most confirmed demos that can each
+    /// be given to a different person (a matching, so a demo of two people counts once,
+    /// and three demos by one person count once). A demo without a presenter on record
+    /// counts as a presenter of its own.
+    pub fn confirmed_presenters(&self) -> usize {
+        distinct_presenters(
+            self.demos
+                .iter()
+                .filter(|d| d.status == DemoStatus::Confirmed),
+        )
+    }
+
+    /// Confirmed slots `person` holds at this event.
+    pub fn confirmed_slots_of(&self, person: PersonId) -> usize {
+        self.demos
+            .iter()
+            .filter(|d| d.status == DemoStatus::Confirmed && d.presenter_ids.contains(&person))
+            .count()
+    }
+}
+
+/// The size of a maximum matching of demos to their presenters (Kuhn's augmenting paths:
+/// an event has a handful of demos).
+fn distinct_presenters<'a>(demos: impl Iterator<Item = &'a DemoFacts>) -> usize {
+    // A demo without presenters gets a key no person has: itself.
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    enum Who {
+        Person(PersonId),
+        Alone(DemoId),
+    }
+    let options: Vec<Vec<Who>> = demos
+        .map(|d| {
+            if d.presenter_ids.is_empty() {
+                vec![Who::Alone(d.id)]
+            } else {
+                d.presenter_ids.iter().copied().map(Who::Person).collect()
+            }
+        })
+        .collect();
+    fn augment(
+        demo: usize,
+        options: &[Vec<Who>],
+        owner: &mut BTreeMap<Who, usize>,
+        seen: &mut BTreeSet<Who>,
+    ) -> bool {
+        for &who in &options[demo] {
+            if !seen.insert(who) {
+                continue;
+            }
+            let free = match owner.get(&who) {
+                None => true,
+                Some(&other) => augment(other, options, owner, seen),
+            };
+            if free {
+                owner.insert(who, demo);
+                return true;
+            }
+        }
+        false
+    }
+    let mut owner = BTreeMap::new();
+    (0..options.len())
+        .filter(|&d| augment(d, &options, &mut owner, &mut BTreeSet::new()))
+        .count()
 }
 
 /// What the cycle gates need to know about a held event: the mechanisms that should
@@ -195,12 +264,44 @@ pub struct CycleFacts {
     pub retro_due: Timestamp,
     pub retro_written_at: Option<Timestamp>,
     pub followups_sent: u32,
-    /// A chat discussion report covers the event's window: listening instead of asking.
-    pub chat_report_covers: bool,
-    /// Forward moves on the pipeline since the previous held event was held.
-    pub forward_moves: u32,
+    /// The event's last recorded chat discussion report, when it covered the window:
+    /// listening instead of asking (unless it was silent).
+    pub chat_report: Option<ChatReportFacts>,
+    /// The people whose pipeline stage ended up ahead of where it was when the previous
+    /// held event was held (`pipeline::moved_ahead`), by name.
+    pub people_moved: Vec<String>,
     /// The previous held event the moves are counted from, if any.
     pub previous: Option<String>,
+}
+
+/// What the follow-up gate needs of a recorded chat report that covered its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatReportFacts {
+    pub verdict: crate::listen::Verdict,
+    /// Messages in the window.
+    pub messages: u64,
+    /// Messages about the event.
+    pub related: u64,
+    /// Messages per day over the baseline's, × 10⁴; `None` without a baseline.
+    pub lift_e4: Option<i64>,
+}
+
+impl ChatReportFacts {
+    /// "2 messages, 0.11× the baseline, none about the event".
+    fn numbers(&self) -> String {
+        let lift = self.lift_e4.map_or_else(
+            || "no baseline".to_owned(),
+            |l| format!("{:.2}× the baseline", l as f64 / 10_000.0),
+        );
+        let about = match self.related {
+            0 => "none".to_owned(),
+            n => n.to_string(),
+        };
+        format!(
+            "{}, {lift}, {about} about the event",
+            plural(self.messages as usize, "message", "messages")
+        )
+    }
 }
 
 /// The state every gate reads: loaded in one transaction, so a verdict is never made
@@ -297,15 +398,34 @@ impl Gate for DemoSlotContract {
             return missing_event();
         };
         let target = s.settings.demo_target as usize;
-        let confirmed = event.confirmed();
+        let confirmed = event.confirmed_presenters();
         if confirmed >= target {
             return Verdict::Allowed;
         }
         let missing = target - confirmed;
         let mut text = format!(
-            "{confirmed} of {target} demos confirmed for '{}'; confirm {} more before announcing",
+            "{confirmed} of {target} presenters confirmed for '{}' (distinct people with a confirmed demo); confirm {} more before announcing",
             event.title, missing
         );
+        // The potential: how many more people the screened demos would add.
+        let screened = |contract: bool| {
+            distinct_presenters(event.demos.iter().filter(|d| {
+                d.status == DemoStatus::Confirmed
+                    || (d.status == DemoStatus::Screened && d.contract_accepted == contract)
+            }))
+            .saturating_sub(confirmed)
+        };
+        let (waiting_contract, ready) = (screened(false), screened(true));
+        if waiting_contract > 0 {
+            text.push_str(&format!(
+                "; {waiting_contract} more screened, waiting for the contract"
+            ));
+        }
+        if ready > 0 {
+            text.push_str(&format!(
+                "; {ready} more screened and under contract, waiting to be confirmed"
+            ));
+        }
         let mut clears = vec![Remedy::ConfirmDemos {
             event: event.id,
             more: missing as u32,
@@ -371,6 +491,24 @@ impl Gate for SlotInventory {
                 vec![Remedy::RecordContract { demo: *id }],
             ));
         }
+        let cap = s.settings.demos_per_presenter as usize;
+        for (i, person) in demo.presenter_ids.iter().enumerate() {
+            let held = event.confirmed_slots_of(*person);
+            if held >= cap {
+                let name = demo
+                    .presenters
+                    .get(i)
+                    .map_or("the presenter", String::as_str);
+                reasons.push(Reason::soft(
+                    format!(
+                        "{name} already holds {held} of {} at '{}' (confirmed demos per presenter: {cap}); the contract counts people, not demos",
+                        plural(cap, "confirmed slot", "confirmed slots"),
+                        event.title
+                    ),
+                    Vec::new(),
+                ));
+            }
+        }
         let taken = event.slots_taken();
         let slots = event.slots as usize;
         if taken >= slots {
@@ -424,7 +562,8 @@ fn relative(due: Timestamp, now: Timestamp) -> String {
 }
 
 /// The 48-hour retro: learning compounds only if the retro happens before the next
-/// event is planned.
+/// event is planned or announced. Announcing is guarded too because an event planned
+/// months ahead would otherwise slip past it: the plan predates the held event.
 pub struct Retro;
 
 impl Gate for Retro {
@@ -432,7 +571,7 @@ impl Gate for Retro {
         GateKind::Retro
     }
     fn guards(&self, action: &Action) -> bool {
-        matches!(action, Action::PlanEvent | Action::Close)
+        matches!(action, Action::PlanEvent | Action::Announce | Action::Close)
     }
     fn check(&self, s: &Snapshot, _: &Action) -> Verdict {
         let Some(c) = &s.cycle else {
@@ -470,10 +609,30 @@ impl Gate for FollowupMinimum {
             return Verdict::Allowed;
         };
         let minimum = s.settings.followup_minimum;
-        if c.followups_sent >= minimum || c.chat_report_covers {
+        // A silent report does not count: silence is the worst signal, the strongest
+        // reason to ask people personally. Negative and mixed ones count: reading the
+        // rants is a follow-up.
+        let listened = c
+            .chat_report
+            .is_some_and(|r| r.verdict != crate::listen::Verdict::Silent);
+        if c.followups_sent >= minimum || listened {
             return Verdict::Allowed;
         }
         let more = minimum - c.followups_sent;
+        if let Some(r) = c.chat_report {
+            return Verdict::Blocked(vec![Reason::soft(
+                format!(
+                    "follow-up for '{}' is {} of {minimum}, and its chat report is silent ({}): silence is the strongest reason to ask people personally; send {more} more personal follow-ups",
+                    c.title,
+                    c.followups_sent,
+                    r.numbers(),
+                ),
+                vec![Remedy::SendFollowups {
+                    event: c.event,
+                    more,
+                }],
+            )]);
+        }
         Verdict::Blocked(vec![Reason::soft(
             format!(
                 "follow-up for '{}' is {} of {minimum}; send {more} more, or listen to the community chat that covers it",
@@ -505,18 +664,23 @@ impl Gate for PipelineMoves {
             return Verdict::Allowed;
         };
         let minimum = s.settings.moves_per_event;
-        if c.forward_moves >= minimum {
+        let moved = c.people_moved.len() as u32;
+        if moved >= minimum {
             return Verdict::Allowed;
         }
         let since = c.previous.as_ref().map_or_else(
             || "since the program began".to_owned(),
             |p| format!("since '{p}' was held"),
         );
-        let more = minimum - c.forward_moves;
+        let more = minimum - moved;
+        let who = if c.people_moved.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", c.people_moved.join(", "))
+        };
         Verdict::Blocked(vec![Reason::soft(
             format!(
-                "{} of {minimum} forward pipeline moves {since}; move {} forward",
-                c.forward_moves,
+                "{moved} of {minimum} people moved ahead on the pipeline {since}{who}; move {} forward",
                 plural(more as usize, "more person", "more people")
             ),
             vec![Remedy::MovePeople { more }],
@@ -534,6 +698,7 @@ mod tests {
             id: DemoId(id),
             title: format!("Demo {id}"),
             presenters: vec![format!("P{id}")],
+            presenter_ids: vec![PersonId(id)],
             status,
             screening_passed: screened,
             contract_accepted: contract,
@@ -567,8 +732,8 @@ mod tests {
             retro_due: "2026-11-14T20:30:00Z".parse().unwrap(),
             retro_written_at: retro.then(now),
             followups_sent: followups,
-            chat_report_covers: false,
-            forward_moves: moves,
+            chat_report: None,
+            people_moved: (0..moves).map(|i| format!("Person {i}")).collect(),
             previous: Some("Aug demo night".into()),
         }
     }
@@ -599,6 +764,30 @@ mod tests {
     }
 
     #[test]
+    fn announcing_waits_for_the_retro_of_the_last_held_event() {
+        // The event was planned before the last one was held: the retro still guards it.
+        let mut s = snapshot(
+            4,
+            (1..=3)
+                .map(|i| demo(i, DemoStatus::Confirmed, true, true))
+                .collect(),
+        );
+        s.cycle = Some(cycle(false, 10, 3));
+        let d = evaluate(Action::Announce, &s);
+        assert_eq!(
+            d.blocked().map(|r| r.gate).collect::<Vec<_>>(),
+            vec![GateKind::Retro]
+        );
+        assert_eq!(
+            texts(&d),
+            vec!["'Sep demo night' has no retro yet: it was due 2026-11-14T20:30:00Z (9 days ago)"]
+        );
+        assert!(d.overridable());
+        s.cycle = Some(cycle(true, 10, 3));
+        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
     fn announcing_waits_for_the_follow_ups_unless_the_chat_covers_them() {
         let mut s = snapshot(
             4,
@@ -608,15 +797,61 @@ mod tests {
         );
         s.cycle = Some(cycle(true, 6, 0));
         let d = evaluate(Action::Announce, &s);
+        assert_eq!(d.results.len(), 3, "demo contract, retro, follow-ups");
         assert_eq!(
             d.blocked().map(|r| r.gate).collect::<Vec<_>>(),
             vec![GateKind::FollowupMinimum]
         );
         assert!(texts(&d)[0].starts_with("follow-up for 'Sep demo night' is 6 of 10; send 4 more"));
-        if let Some(c) = s.cycle.as_mut() {
-            c.chat_report_covers = true;
+        let report = |verdict| ChatReportFacts {
+            verdict,
+            messages: 2,
+            related: 0,
+            lift_e4: Some(1_100),
+        };
+        for v in [
+            crate::listen::Verdict::Negative,
+            crate::listen::Verdict::Mixed,
+            crate::listen::Verdict::Positive,
+        ] {
+            if let Some(c) = s.cycle.as_mut() {
+                c.chat_report = Some(report(v));
+            }
+            assert!(evaluate(Action::Announce, &s).is_allowed(), "{v:?}");
         }
-        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
+    fn a_silent_chat_report_is_not_a_follow_up() {
+        let mut s = snapshot(
+            4,
+            (1..=3)
+                .map(|i| demo(i, DemoStatus::Confirmed, true, true))
+                .collect(),
+        );
+        let mut c = cycle(true, 0, 0);
+        c.chat_report = Some(ChatReportFacts {
+            verdict: crate::listen::Verdict::Silent,
+            messages: 2,
+            related: 0,
+            lift_e4: Some(1_100),
+        });
+        s.cycle = Some(c);
+        let d = evaluate(Action::Announce, &s);
+        assert_eq!(
+            texts(&d),
+            vec![
+                "follow-up for 'Sep demo night' is 0 of 10, and its chat report is silent (2 messages, 0.11× the baseline, none about the event): silence is the strongest reason to ask people personally; send 10 more personal follow-ups"
+            ]
+        );
+        let clears = &d.blocked().next().unwrap().verdict.reasons()[0].clears;
+        assert_eq!(
+            clears,
+            &vec![Remedy::SendFollowups {
+                event: EventId(8),
+                more: 10
+            }]
+        );
     }
 
     #[test]
@@ -635,7 +870,7 @@ mod tests {
         );
         assert_eq!(
             texts(&d)[2],
-            "1 of 3 forward pipeline moves since 'Aug demo night' was held; move 2 more people forward"
+            "1 of 3 people moved ahead on the pipeline since 'Aug demo night' was held (Person 0); move 2 more people forward"
         );
         assert!(d.overridable());
         s.cycle = Some(cycle(true, 10, 3));
@@ -659,8 +894,61 @@ mod tests {
         assert_eq!(r.gate, GateKind::DemoSlotContract);
         assert_eq!(
             r.verdict.reasons()[0].text,
-            "2 of 3 demos confirmed for 'Oct demo night'; confirm 1 more before announcing"
+            "2 of 3 presenters confirmed for 'Oct demo night' (distinct people with a confirmed demo); confirm 1 more before announcing; 1 more screened, waiting for the contract"
         );
+    }
+
+    fn by(mut d: DemoFacts, person: i64, name: &str) -> DemoFacts {
+        d.presenter_ids = vec![PersonId(person)];
+        d.presenters = vec![name.into()];
+        d
+    }
+
+    #[test]
+    fn the_contract_counts_presenters_not_demos() {
+        // One presenter holds three of four confirmed slots: two people on stage.
+        let mut s = snapshot(
+            4,
+            vec![
+                by(demo(1, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(2, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(3, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(4, DemoStatus::Confirmed, true, true), 8, "Ana"),
+            ],
+        );
+        let d = evaluate(Action::Announce, &s);
+        assert!(
+            texts(&d)[0].starts_with("2 of 3 presenters confirmed"),
+            "{:?}",
+            texts(&d)
+        );
+        // A demo of two people, one of whom already presents, adds the other.
+        if let Some(e) = s.event.as_mut() {
+            e.demos[0].presenter_ids = vec![PersonId(7), PersonId(9)];
+        }
+        assert_eq!(s.event.as_ref().unwrap().confirmed_presenters(), 3);
+        assert!(evaluate(Action::Announce, &s).is_allowed());
+    }
+
+    #[test]
+    fn a_presenter_holds_at_most_demos_per_presenter_slots() {
+        let mut s = snapshot(
+            4,
+            vec![
+                by(demo(1, DemoStatus::Confirmed, true, true), 7, "Max"),
+                by(demo(2, DemoStatus::Screened, true, true), 7, "Max"),
+            ],
+        );
+        let d = evaluate(Action::ConfirmDemo(DemoId(2)), &s);
+        assert_eq!(
+            texts(&d),
+            vec![
+                "Max already holds 1 of 1 confirmed slot at 'Oct demo night' (confirmed demos per presenter: 1); the contract counts people, not demos"
+            ]
+        );
+        assert!(d.overridable());
+        s.settings.demos_per_presenter = 2;
+        assert!(evaluate(Action::ConfirmDemo(DemoId(2)), &s).is_allowed());
     }
 
     #[test]

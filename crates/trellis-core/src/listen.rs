@@ -3,7 +3,6 @@
 //! this module judges them.
 
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// A compound score at or above this is a positive message (VADER's documented threshold).
 pub const POSITIVE_E4: i64 = 500;
@@ -103,12 +102,18 @@ pub fn verdict(covered: bool, per_day: f64, baseline_per_day: f64, tone: &ToneCo
     }
 }
 
-/// Words too common to tie a message to an event.
+/// Words too common to tie a message to an event: everyday words, and the generic words
+/// of tech titles ("text", "auto", "edge", "tool", "data") that a channel uses every day.
 const STOPWORDS: &[&str] = &[
-    "about", "after", "again", "also", "and", "are", "but", "can", "demo", "demos", "did", "does",
-    "evening", "event", "first", "for", "from", "have", "here", "into", "just", "last", "meetup",
-    "more", "night", "not", "our", "over", "that", "the", "their", "them", "then", "there", "they",
-    "this", "was", "were", "what", "when", "with", "you", "your",
+    "about", "after", "again", "also", "and", "are", "auto", "back", "best", "better", "build",
+    "built", "but", "can", "code", "cool", "data", "demo", "demos", "did", "does", "done", "easy",
+    "edge", "evening", "event", "fast", "file", "files", "first", "for", "free", "from", "good",
+    "great", "have", "here", "home", "into", "just", "last", "like", "live", "local", "make",
+    "made", "meetup", "more", "much", "need", "news", "next", "nice", "night", "open", "only",
+    "over", "part", "real", "same", "show", "simple", "small", "some", "stuff", "than", "that",
+    "the", "their", "them", "then", "there", "they", "thing", "things", "this", "time", "text",
+    "tool", "tools", "using", "very", "want", "was", "were", "what", "when", "with", "work",
+    "works", "you", "your",
 ];
 
 const MONTHS: &[&str] = &[
@@ -126,14 +131,37 @@ const MONTHS: &[&str] = &[
     "december",
 ];
 
-/// What ties a message to an event: words of the event's title and of its demos' titles
-/// (four letters or more, common words left out) and its presenters' names (each name
-/// part of three letters or more), lower case. A message is related when one of its
-/// words is one of these, or it names "the event", "the demo(s)", "the talk(s)", "last
-/// night", "yesterday", "tonight".
+/// What ties a message to an event, each with the rule that put it there:
+/// - a word of the event's or its demos' titles: four letters or more, not a common word
+///   (the stop list), a month or a year;
+/// - a presenter's **full name** as consecutive words ("priya shah"), never a first name
+///   alone: "ana" or "max" would tie every greeting to the event;
+/// - one of the program's own keywords;
+/// - the event named generically ("the demo", "the talk", "tonight", "yesterday").
+///
+/// Lower case. A message is related when one of its words, or a full name, is one of these.
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
-    words: HashSet<String>,
+    words: std::collections::HashMap<String, Rule>,
+    names: Vec<Vec<String>>,
+}
+
+/// Which rule ties a word to the event: the report says it beside each word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    Title,
+    Keyword,
+    Generic,
+}
+
+impl Rule {
+    fn label(self) -> &'static str {
+        match self {
+            Rule::Title => "title word",
+            Rule::Keyword => "program keyword",
+            Rule::Generic => "the event named generically",
+        }
+    }
 }
 
 const GENERIC: &[&str] = &[
@@ -158,7 +186,7 @@ impl Matcher {
         demo_titles: impl IntoIterator<Item = &'a str>,
         presenters: impl IntoIterator<Item = &'a str>,
     ) -> Matcher {
-        let mut words = HashSet::new();
+        let mut words = std::collections::HashMap::new();
         // A title's year or month ("Nov 2026", "June") would tie every message naming
         // that date to the event: only words count.
         let mut add_title = |t: &str| {
@@ -168,7 +196,7 @@ impl Matcher {
                     && !MONTHS.contains(&w.as_str())
                     && !w.chars().all(|c| c.is_ascii_digit())
                 {
-                    words.insert(w);
+                    words.insert(w, Rule::Title);
                 }
             }
         };
@@ -176,35 +204,50 @@ impl Matcher {
         for d in demo_titles {
             add_title(d);
         }
-        for p in presenters {
-            for w in tokens(p) {
-                if w.chars().count() >= 3 {
-                    words.insert(w);
-                }
-            }
-        }
+        // Full names only: a single known name is a first name, too common to match on.
+        let names = presenters
+            .into_iter()
+            .map(|p| tokens(p).collect::<Vec<_>>())
+            .filter(|n| n.len() >= 2)
+            .collect();
         for g in GENERIC {
-            words.insert((*g).to_string());
+            words.insert((*g).to_string(), Rule::Generic);
         }
-        Matcher { words }
+        Matcher { words, names }
     }
 
     /// Adds the program's own keywords (its name, its hashtag), lower case.
     pub fn with_keywords<'a>(mut self, keywords: impl IntoIterator<Item = &'a str>) -> Matcher {
         for k in keywords {
-            self.words.extend(tokens(k));
+            for w in tokens(k) {
+                self.words.insert(w, Rule::Keyword);
+            }
         }
         self
     }
 
-    /// The words matched on, sorted (for the report's "how they were matched").
+    /// What is matched on, each with its rule, sorted (the report's "how they were
+    /// matched"): "robots (title word)", "priya shah (presenter's full name)".
     pub fn words(&self) -> Vec<String> {
-        let mut w: Vec<String> = self.words.iter().cloned().collect();
+        let mut w: Vec<String> = self
+            .words
+            .iter()
+            .map(|(w, r)| format!("{w} ({})", r.label()))
+            .chain(
+                self.names
+                    .iter()
+                    .map(|n| format!("{} (presenter's full name)", n.join(" "))),
+            )
+            .collect();
         w.sort();
         w
     }
 
     pub fn is_related(&self, text: &str) -> bool {
+        self.has_word(text) || (!self.names.is_empty() && names_in(&self.names, text))
+    }
+
+    fn has_word(&self, text: &str) -> bool {
         // Called on every message of a report's window: words already in lower case
         // are looked up as they are, the others lowered into one reused buffer.
         let mut lower = String::new();
@@ -212,14 +255,23 @@ impl Matcher {
             .filter(|w| !w.is_empty())
             .any(|w| {
                 if w.chars().all(|c| !c.is_uppercase()) {
-                    self.words.contains(w)
+                    self.words.contains_key(w)
                 } else {
                     lower.clear();
                     lower.extend(w.chars().flat_map(char::to_lowercase));
-                    self.words.contains(lower.as_str())
+                    self.words.contains_key(lower.as_str())
                 }
             })
     }
+}
+
+/// Whether `text` names one of `names` (each a full name as lower-case words) as
+/// consecutive words.
+fn names_in(names: &[Vec<String>], text: &str) -> bool {
+    let t: Vec<String> = tokens(text).collect();
+    names
+        .iter()
+        .any(|n| t.windows(n.len()).any(|w| w == n.as_slice()))
 }
 
 /// A program keyword as stored: one word (a leading `#` dropped), lower case, three
@@ -245,6 +297,8 @@ pub fn keyword(raw: &str) -> Result<String, crate::CoreError> {
 pub struct RelatedIndex<K> {
     events: Vec<K>,
     by_word: std::collections::HashMap<String, Vec<usize>>,
+    /// Full names, by their first word: (event, the whole name).
+    by_name: std::collections::HashMap<String, Vec<(usize, Vec<String>)>>,
 }
 
 impl<K: Copy> RelatedIndex<K> {
@@ -252,12 +306,18 @@ impl<K: Copy> RelatedIndex<K> {
         let mut index = RelatedIndex {
             events: Vec::new(),
             by_word: std::collections::HashMap::new(),
+            by_name: std::collections::HashMap::new(),
         };
         for (key, m) in matchers {
             let n = index.events.len();
             index.events.push(key);
-            for w in m.words {
+            for w in m.words.into_keys() {
                 index.by_word.entry(w).or_default().push(n);
+            }
+            for name in m.names {
+                if let Some(first) = name.first().cloned() {
+                    index.by_name.entry(first).or_default().push((n, name));
+                }
             }
         }
         index
@@ -266,9 +326,15 @@ impl<K: Copy> RelatedIndex<K> {
     /// The events `text` is related to, among those `keep` accepts, each once.
     pub fn related(&self, text: &str, mut keep: impl FnMut(K) -> bool) -> Vec<K> {
         let mut hit: Vec<usize> = Vec::new();
-        for w in tokens(text) {
-            if let Some(events) = self.by_word.get(&w) {
+        let words: Vec<String> = tokens(text).collect();
+        for (i, w) in words.iter().enumerate() {
+            if let Some(events) = self.by_word.get(w) {
                 hit.extend_from_slice(events);
+            }
+            for (n, name) in self.by_name.get(w).into_iter().flatten() {
+                if words.get(i..i + name.len()) == Some(name.as_slice()) {
+                    hit.push(*n);
+                }
             }
         }
         hit.sort_unstable();
@@ -327,7 +393,11 @@ mod tests {
     fn matching() {
         let m = Matcher::new("Robots & Rust night", ["Arm kinematics"], ["Priya Shah"]);
         assert!(m.is_related("the ROBOTS were fun"));
-        assert!(m.is_related("priya, great job"));
+        assert!(m.is_related("Priya Shah, great job"));
+        assert!(
+            !m.is_related("priya, great job"),
+            "a first name alone is not the presenter"
+        );
         assert!(m.is_related("loved the demo"));
         assert!(!m.is_related("anyone for lunch?"));
         assert!(!m.is_related("good night"));
@@ -336,6 +406,49 @@ mod tests {
         let dated = Matcher::new("Voice demo night, June 2026", [], []);
         assert!(dated.is_related("the voice cloning was wild"));
         assert!(!dated.is_related("see you in June 2026"));
+    }
+
+    #[test]
+    fn each_matching_rule_is_pinned() {
+        let m = Matcher::new(
+            "Edge AI night",
+            ["Auto text summaries", "Kinematics for arms"],
+            ["Ana Castro", "Max"],
+        );
+        // Under four letters: "AI", "arms" passes (4) but "AI" never.
+        assert!(!m.is_related("ai is everywhere"));
+        // The stop list: generic words of tech titles.
+        assert!(!m.is_related("auto-complete my text please"));
+        assert!(!m.is_related("living on the edge"));
+        // A rarer title word still matches.
+        assert!(m.is_related("kinematics is hard"));
+        // A first name alone is not a presenter; a full name is; a lone name is skipped.
+        assert!(!m.is_related("hi ana!"));
+        assert!(!m.is_related("max, lunch?"));
+        assert!(m.is_related("Ana Castro was great"));
+        assert!(m.is_related("ana castro's robot"));
+        // The report says which rule put each word there.
+        let words = m.words();
+        assert!(
+            words.contains(&"kinematics (title word)".to_owned()),
+            "{words:?}"
+        );
+        assert!(words.contains(&"ana castro (presenter's full name)".to_owned()));
+        assert!(words.contains(&"demo (the event named generically)".to_owned()));
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.starts_with("edge ") || w.starts_with("max"))
+        );
+        let k = Matcher::new("x", [], []).with_keywords(["Tinkerers"]);
+        assert!(
+            k.words()
+                .contains(&"tinkerers (program keyword)".to_owned())
+        );
+        // The index (purge) finds full names too.
+        let idx = RelatedIndex::new([(1, m)]);
+        assert_eq!(idx.related("Ana Castro rocks", |_| true), vec![1]);
+        assert!(idx.related("ana rocks", |_| true).is_empty());
     }
 
     #[test]

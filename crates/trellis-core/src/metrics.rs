@@ -327,6 +327,10 @@ pub struct Fatigue {
     pub value: Option<f64>,
     pub high: bool,
     pub organizers: Vec<OrganizerFatigue>,
+    /// Organizers whose latest check-in (last 60 days) scores high: shown as "1 of 3
+    /// organizers high" beside the mean, which one tired organizer cannot be diluted out of.
+    pub high_organizers: u32,
+    /// The program's recorded hours ÷ its held events in the period (not ÷ check-ins).
     pub hours_per_event: Option<f64>,
     pub busiest_share: Option<f64>,
 }
@@ -501,10 +505,16 @@ pub fn repeat_speaker_rate(h: &History, at: Timestamp) -> RepeatSpeakers {
 
 fn repeat_from(talks: &[(PersonId, EventId, Timestamp)], at: Timestamp) -> RepeatSpeakers {
     let window = Period::year_to(at);
-    let mut ever: HashMap<PersonId, u32> = HashMap::new();
-    for (p, _, _) in talks {
-        *ever.entry(*p).or_default() += 1;
+    // Appearances: the different events a person presented at. Two demos on one evening
+    // are one appearance, so they do not make a repeat speaker.
+    let mut evenings: HashMap<PersonId, HashSet<EventId>> = HashMap::new();
+    for (p, e, _) in talks {
+        evenings.entry(*p).or_default().insert(*e);
     }
+    let ever: HashMap<PersonId, u32> = evenings
+        .into_iter()
+        .map(|(p, es)| (p, es.len() as u32))
+        .collect();
     let speakers: HashSet<PersonId> = talks
         .iter()
         .filter(|(_, _, t)| window.contains(*t))
@@ -649,12 +659,24 @@ pub fn fatigue_index(h: &History, period: Period, at: Timestamp) -> Fatigue {
         .filter(|c| period.contains(c.at) && c.at <= at)
         .map(|c| c.hours)
         .collect();
+    // Hours per *event*: check-ins per event vary with how many organizers answered, so
+    // dividing by them would make a team's evening look as long as one person's.
+    let held = h
+        .events
+        .iter()
+        .filter(|e| e.counts() && period.contains(e.starts_at) && e.starts_at <= at)
+        .count();
+    let high_organizers = organizers
+        .iter()
+        .filter(|o| o.score >= crate::checkin::HIGH)
+        .count() as u32;
     Fatigue {
         value: value.map(|v| (v * 10.0).round() / 10.0),
         high: value.is_some_and(|v| v >= crate::checkin::HIGH),
         organizers,
-        hours_per_event: (!hours.is_empty())
-            .then(|| hours.iter().sum::<f64>() / hours.len() as f64),
+        high_organizers,
+        hours_per_event: (!hours.is_empty() && held > 0)
+            .then(|| hours.iter().sum::<f64>() / held as f64),
         busiest_share: busiest(h, period).and_then(|(_, n, t)| ratio(n as usize, t as usize)),
     }
 }
@@ -939,6 +961,18 @@ mod definition_tests {
     }
 
     #[test]
+    fn two_demos_on_one_evening_are_one_appearance() {
+        let mut h = scenario();
+        h.demos = vec![
+            demo(4, 2, DemoStatus::Presented),
+            demo(4, 2, DemoStatus::Presented),
+        ];
+        let s = repeat_speaker_rate(&h, t(380));
+        assert_eq!((s.speakers, s.repeat), (1, 0));
+        assert_eq!(s.counts, vec![(PersonId(2), 1)]);
+    }
+
+    #[test]
     fn sparks_in_the_period() {
         let h = History {
             sparks: vec![
@@ -1022,9 +1056,35 @@ mod definition_tests {
             ..History::default()
         };
         let f = fatigue_index(&h, all_year(), t(200));
+        assert_eq!(f.high_organizers, 1);
         assert_eq!(f.organizers.len(), 1, "Ana's last check-in is 190 days old");
         assert_eq!(f.value, Some(60.0), "Ben's latest, not his mean");
         assert!(f.high);
+    }
+
+    #[test]
+    fn hours_per_event_divides_by_held_events_not_check_ins() {
+        let c = |who: &str, day: i64, score: f64, hours: f64| CheckinFact {
+            organizer: who.into(),
+            at: t(day),
+            score,
+            hours,
+        };
+        // Three held events (1, 2, 4; 3 was cancelled), four check-ins of 6 + 6 + 3 + 9 h.
+        let h = History {
+            checkins: vec![
+                c("Ana", 11, 60.0, 6.0),
+                c("Ben", 70, 20.0, 6.0),
+                c("Ana", 90, 55.0, 3.0),
+                c("Cem", 101, 25.0, 9.0),
+            ],
+            ..scenario()
+        };
+        let f = fatigue_index(&h, all_year(), t(120));
+        assert_eq!(f.hours_per_event, Some(8.0), "24 h over 3 held events");
+        // Latest per organizer: Ana 55, Ben 20, Cem 25 → mean 33.3; one of three high.
+        assert_eq!(f.value, Some(33.3));
+        assert_eq!((f.high_organizers, f.organizers.len()), (1, 3));
     }
 
     #[test]

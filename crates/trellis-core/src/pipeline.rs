@@ -53,13 +53,16 @@ impl Stage {
         to.rank() > self.rank()
     }
 
-    /// Where a presented demo puts its presenter: `speaker` the first time, `repeat`
-    /// once they had presented before (or were already a speaker).
-    pub fn after_presenting(current: Option<Stage>, presented_before: bool) -> Stage {
-        match current {
-            Some(Stage::Speaker | Stage::Repeat) => Stage::Repeat,
-            _ if presented_before => Stage::Repeat,
-            _ => Stage::Speaker,
+    /// Where a presented demo puts its presenter, given the different events they have
+    /// presented at (this one included): `speaker` after one evening, `repeat` after two
+    /// or more, the metrics' definition of a repeat speaker. Two demos on one night are
+    /// one evening. (A card already further along stays where it is: the caller moves
+    /// only forward.)
+    pub fn after_presenting(evenings: usize) -> Stage {
+        if evenings >= 2 {
+            Stage::Repeat
+        } else {
+            Stage::Speaker
         }
     }
 }
@@ -87,10 +90,45 @@ impl FromStr for Stage {
     }
 }
 
+/// The people a cycle moved ahead: of `moves` (person, from, to, in the order they were
+/// made), the distinct people whose stage ended the cycle at least one step ahead of where
+/// it began. A forward and a back cancel out, and two steps for one person are one person:
+/// the essay asks to move 3–5 *people* forward. In order of their first move.
+pub fn moved_ahead<P: Copy + Eq>(moves: impl IntoIterator<Item = (P, Stage, Stage)>) -> Vec<P> {
+    // (person, stage at the cycle's start, stage now)
+    let mut seen: Vec<(P, Stage, Stage)> = Vec::new();
+    for (person, from, to) in moves {
+        match seen.iter_mut().find(|(p, _, _)| *p == person) {
+            Some(entry) => entry.2 = to,
+            None => seen.push((person, from, to)),
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, start, end)| start.is_forward_to(*end))
+        .map(|(p, _, _)| p)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::Stage::*;
     use super::*;
+
+    #[test]
+    fn moved_ahead_counts_people_and_cancels_back_and_forth() {
+        use Stage::*;
+        let moves = [
+            (1, Spotted, WarmIntro),
+            (1, WarmIntro, Candidate), // two steps, one person
+            (2, Spotted, WarmIntro),
+            (2, WarmIntro, Spotted),   // forward and back cancel
+            (3, Candidate, WarmIntro), // back only
+            (4, WarmIntro, Spotted),
+            (4, Spotted, WarmIntro),
+            (4, WarmIntro, Candidate), // back, then two forward: one ahead
+        ];
+        assert_eq!(moved_ahead(moves), vec![1, 4]);
+    }
 
     #[test]
     fn stages_go_forward_one_step_at_a_time() {
@@ -103,10 +141,9 @@ mod tests {
 
     #[test]
     fn presenting_makes_a_speaker_then_a_repeat() {
-        assert_eq!(Stage::after_presenting(None, false), Speaker);
-        assert_eq!(Stage::after_presenting(Some(Candidate), false), Speaker);
-        assert_eq!(Stage::after_presenting(Some(Speaker), false), Repeat);
-        assert_eq!(Stage::after_presenting(None, true), Repeat);
+        assert_eq!(Stage::after_presenting(1), Speaker);
+        assert_eq!(Stage::after_presenting(2), Repeat);
+        assert_eq!(Stage::after_presenting(5), Repeat);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct ProgramSettings {
     pub retro_hours: u32,
     /// Forward moves on the speaker pipeline per event cycle.
     pub moves_per_event: u32,
+    /// Confirmed slots one presenter may hold at one event (at least 1).
+    pub demos_per_presenter: u32,
 }
 
 impl Default for ProgramSettings {
@@ -27,6 +29,7 @@ impl Default for ProgramSettings {
             followup_minimum: 10,
             retro_hours: 48,
             moves_per_event: 3,
+            demos_per_presenter: 1,
         }
     }
 }
@@ -67,11 +70,17 @@ pub struct SettingsInput {
     pub followup_minimum: Option<i64>,
     pub retro_hours: Option<i64>,
     pub moves_per_event: Option<i64>,
+    pub demos_per_presenter: Option<i64>,
 }
 
 impl SettingsInput {
+    /// The settings given, the essay's defaults for the rest.
     pub fn resolve(self) -> Result<ProgramSettings, CoreError> {
-        let d = ProgramSettings::default();
+        self.resolve_over(ProgramSettings::default())
+    }
+
+    /// The settings given, `d`'s for the rest: editing a program keeps what is not named.
+    pub fn resolve_over(self, d: ProgramSettings) -> Result<ProgramSettings, CoreError> {
         let s = ProgramSettings {
             demo_target: self
                 .demo_target
@@ -88,6 +97,12 @@ impl SettingsInput {
             moves_per_event: self.moves_per_event.map_or(Ok(d.moves_per_event), |v| {
                 count("moves_per_event", v, 0, MAX_SLOTS)
             })?,
+            // At least 1: a program where nobody may hold a slot could never announce.
+            demos_per_presenter: self
+                .demos_per_presenter
+                .map_or(Ok(d.demos_per_presenter), |v| {
+                    count("demos_per_presenter", v, 1, MAX_SLOTS)
+                })?,
         };
         Ok(s)
     }
@@ -134,6 +149,26 @@ mod tests {
             (3, 4, 10)
         );
         assert_eq!((s.retro_hours, s.moves_per_event), (48, 3));
+        assert_eq!(s.demos_per_presenter, 1);
+        for bad in [0, -1] {
+            let e = SettingsInput {
+                demos_per_presenter: Some(bad),
+                ..SettingsInput::default()
+            }
+            .resolve()
+            .unwrap_err();
+            assert!(e.to_string().starts_with("demos_per_presenter:"), "{e}");
+        }
+        let kept = SettingsInput {
+            demo_target: Some(2),
+            ..SettingsInput::default()
+        }
+        .resolve_over(ProgramSettings {
+            demos_per_presenter: 2,
+            ..ProgramSettings::default()
+        })
+        .unwrap();
+        assert_eq!((kept.demo_target, kept.demos_per_presenter), (2, 2));
     }
 
     #[test]

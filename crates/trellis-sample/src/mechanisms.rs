@@ -94,6 +94,7 @@ pub(crate) fn run(
         });
     }
     let mut stage: HashMap<usize, usize> = HashMap::new(); // person → index in cards
+    let mut evenings: HashMap<usize, usize> = HashMap::new(); // person → events presented at
     let last = rooms.len().saturating_sub(1);
     let mut since_review = 0;
     for (k, (event, room)) in rooms.iter().enumerate() {
@@ -107,7 +108,8 @@ pub(crate) fn run(
         let hours = |h: i64| SignedDuration::from_hours(h);
 
         // Presenting moves presenters along on its own.
-        let presented: Vec<usize> = g
+        // Each presenter once: two demos on one evening are one appearance.
+        let presented: std::collections::BTreeSet<usize> = g
             .data
             .demos
             .iter()
@@ -116,13 +118,16 @@ pub(crate) fn run(
             .collect();
         let at = g.data.events[event].starts_at + hours(2);
         for person in presented {
+            let n = evenings.entry(person).or_default();
+            *n += 1;
+            let n = *n;
             match stage.get(&person).copied() {
                 None => {
                     stage.insert(person, g.data.cards.len());
                     g.data.cards.push(CardRecord {
                         program,
                         person,
-                        stage: Stage::Speaker,
+                        stage: Stage::after_presenting(n),
                         quiet_killer: false,
                         added_at: at,
                         added_by: actor.clone(),
@@ -130,7 +135,7 @@ pub(crate) fn run(
                 }
                 Some(c) => {
                     let from = g.data.cards[c].stage;
-                    let to = Stage::after_presenting(Some(from), from == Stage::Speaker);
+                    let to = Stage::after_presenting(n);
                     if from.is_forward_to(to) {
                         g.data.cards[c].stage = to;
                         g.data.moves.push(MoveRecord {

@@ -26,8 +26,11 @@ pub struct Board {
     pub program: ProgramId,
     pub stages: BTreeMap<&'static str, Vec<Card>>,
     pub quiet_killers: u32,
-    /// Forward moves in the current event cycle, against the program's minimum.
+    /// People moved ahead in the current event cycle (distinct, net of moves back),
+    /// against the program's minimum.
     pub moves_this_cycle: u32,
+    /// Who they are.
+    pub people_moved: Vec<String>,
     pub minimum: u32,
 }
 
@@ -134,17 +137,17 @@ pub(crate) async fn after_presenting(
     person: PersonId,
 ) -> Result<(), StoreError> {
     let before = sqlx::query(
-        "SELECT COUNT(*) AS n FROM demos d JOIN demo_presenters dp ON dp.demo_id = d.id JOIN events e ON e.id = d.event_id \
+        "SELECT COUNT(DISTINCT d.event_id) AS n FROM demos d JOIN demo_presenters dp ON dp.demo_id = d.id JOIN events e ON e.id = d.event_id \
          WHERE dp.person_id = $1 AND e.program_id = $2 AND d.status = 'presented'",
     )
     .bind(person.0)
     .bind(program.0)
     .fetch_one(&mut *conn)
     .await?;
-    // The demo being marked is already `presented` when this runs.
-    let presented_before = i64_(&before, "n")? > 1;
+    // The demo being marked is already `presented` when this runs, so its evening counts.
+    let evenings = usize::try_from(i64_(&before, "n")?).unwrap_or(0);
     let current = card_stage(conn, program, person).await?;
-    let to = Stage::after_presenting(current, presented_before);
+    let to = Stage::after_presenting(evenings);
     match current {
         None => add_card(conn, ctx, program, person, to, false).await,
         Some(from) if from.is_forward_to(to) => {
@@ -156,14 +159,15 @@ pub(crate) async fn after_presenting(
     }
 }
 
-/// Forward moves in the program's current cycle: since the previous held event for a
-/// held event not yet closed, else since the last held event.
+/// The people moved ahead in the program's current cycle (since the previous held event
+/// for a held event not yet closed, else since the last held event), by name, and the
+/// program's minimum.
 pub(crate) async fn moves_this_cycle(
     conn: &mut AnyConnection,
     program: ProgramId,
-) -> Result<(u32, u32), StoreError> {
+) -> Result<(Vec<String>, u32), StoreError> {
     let prow = sqlx::query(
-        "SELECT demo_target, default_slots, followup_minimum, retro_hours, moves_per_event FROM programs WHERE id = $1",
+        "SELECT demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter FROM programs WHERE id = $1",
     )
     .bind(program.0)
     .fetch_optional(&mut *conn)
@@ -180,19 +184,14 @@ pub(crate) async fn moves_this_cycle(
         Some(r) => {
             load_cycle(conn, &settings, trellis_core::EventId(i64_(&r, "id")?))
                 .await?
-                .forward_moves
+                .people_moved
         }
         None => {
             let since = match last_held_event(conn, program).await? {
                 Some(e) => crate::gates::held_at(conn, e).await?.as_microsecond(),
                 None => i64::MIN,
             };
-            let row = sqlx::query("SELECT COUNT(*) AS n FROM pipeline_moves WHERE program_id = $1 AND forward = 1 AND at_us > $2")
-                .bind(program.0)
-                .bind(since)
-                .fetch_one(&mut *conn)
-                .await?;
-            crate::row::u32_(&row, "n")?
+            crate::gates::people_moved_since(conn, program, since).await?
         }
     };
     Ok((moves, settings.moves_per_event))
@@ -229,7 +228,8 @@ impl Store {
             program,
             stages,
             quiet_killers: quiet,
-            moves_this_cycle: moves,
+            moves_this_cycle: u32::try_from(moves.len()).unwrap_or(u32::MAX),
+            people_moved: moves,
             minimum,
         })
     }

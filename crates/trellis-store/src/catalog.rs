@@ -66,6 +66,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("followup_minimum", Int),
             ("retro_hours", Int),
             ("moves_per_event", Int),
+            ("demos_per_presenter", Int),
             ("created_at_us", Int),
             ("created_by", Text),
         ],
@@ -122,6 +123,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("status", Text),
             ("created_at_us", Int),
             ("lock_version", Int),
+            ("backfilled", Int),
         ],
     ),
     t(
@@ -569,6 +571,9 @@ pub(crate) const TABLES: &[Table] = &[
                 ("verdict", Text),
                 ("made_at_us", Int),
                 ("made_by", Text),
+                ("messages", Int),
+                ("related", Int),
+                ("lift_e4", Int),
             ],
         )
     },

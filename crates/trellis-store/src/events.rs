@@ -6,14 +6,14 @@ use crate::gates::{
     lock_event, record_history,
 };
 use crate::open::Store;
-use crate::row::{at, i64_, opt_i64, opt_text, parse, text, u32_};
+use crate::row::{at, flag, i64_, opt_i64, opt_text, parse, text, u32_};
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use trellis_core::event::EventStatus;
 use trellis_core::gate::{Action, Snapshot, evaluate};
-use trellis_core::program::count;
+use trellis_core::program::{ProgramSettings, count};
 use trellis_core::time;
 use trellis_core::{EventId, ProgramId};
 
@@ -59,6 +59,8 @@ pub struct EventSummary {
     pub demos_presented: u32,
     #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub created_at: jiff::Timestamp,
+    /// Entered as history after it happened: no gate was asked, no time-to-ship.
+    pub backfilled: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,7 +98,7 @@ pub struct EventRecord {
 }
 
 const SUMMARY_SELECT: &str = "SELECT e.id, e.program_id, p.name AS program, e.title, e.starts_local, e.tz, e.starts_at_us, \
-    e.venue, e.capacity, e.status, e.slots, e.created_at_us, \
+    e.venue, e.capacity, e.status, e.slots, e.created_at_us, e.backfilled, \
     (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status IN ('confirmed', 'presented', 'no_show')) AS taken, \
     (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS confirmed, \
     (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'presented') AS presented \
@@ -122,6 +124,7 @@ fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
         demos_confirmed: count("confirmed")?,
         demos_presented: count("presented")?,
         created_at: at(r, "created_at_us")?,
+        backfilled: flag(r, "backfilled")?,
     })
 }
 
@@ -151,15 +154,22 @@ async fn record_status(
     .await
 }
 
+/// A new event's fields, checked against its program: what `create_event` and
+/// `backfill_event` both write.
+struct Checked {
+    program: ProgramId,
+    title: String,
+    start: time::LocalStart,
+    slots: u32,
+    capacity: Option<u32>,
+    venue: Option<String>,
+}
+
 impl Store {
-    /// Plans an event, through the retro gate: the program's last held event must have
-    /// its retro before the next one is planned.
-    pub async fn create_event(
+    async fn check_new_event(
         &self,
-        ctx: &Ctx,
         new: &NewEvent,
-        override_reason: Option<&str>,
-    ) -> Result<EventSummary, StoreError> {
+    ) -> Result<(Checked, ProgramSettings), StoreError> {
         let program = self.program(new.program).await?;
         let title = trellis_core::program::validate_name("title", &new.title)?;
         let start = time::local_start("at", &new.at, &program.tz)?;
@@ -172,18 +182,78 @@ impl Store {
             .map(|c| count("capacity", c, 0, 1_000_000))
             .transpose()?;
         let venue = optional_text("venue", &new.venue)?;
+        Ok((
+            Checked {
+                program: program.id,
+                title,
+                start,
+                slots,
+                capacity,
+                venue,
+            },
+            program.settings,
+        ))
+    }
+}
+
+/// Writes a checked event with its first history row: a draft, or (backfilled) held.
+async fn insert_event(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    e: &Checked,
+    backfilled: bool,
+) -> Result<EventId, StoreError> {
+    let status = if backfilled {
+        EventStatus::Held
+    } else {
+        EventStatus::Draft
+    };
+    let row = sqlx::query(
+        "INSERT INTO events (program_id, title, starts_local, tz, starts_at_us, venue, capacity, slots, status, created_at_us, backfilled) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(e.program.0)
+    .bind(&e.title)
+    .bind(e.start.local_text())
+    .bind(&e.start.tz)
+    .bind(time::to_micros(e.start.at))
+    .bind(e.venue.clone())
+    .bind(e.capacity.map(i64::from))
+    .bind(i64::from(e.slots))
+    .bind(status.as_str())
+    .bind(ctx.now_us())
+    .bind(crate::row::flag_value(backfilled))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = EventId(i64_(&row, "id")?);
+    // For a backfilled event this one row, from nothing straight to held, is the record
+    // of the backfill.
+    record_status(conn, ctx, id, None, status).await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Plans an event, through the retro gate: the program's last held event must have
+    /// its retro before the next one is planned.
+    pub async fn create_event(
+        &self,
+        ctx: &Ctx,
+        new: &NewEvent,
+        override_reason: Option<&str>,
+    ) -> Result<EventSummary, StoreError> {
+        let (checked, settings) = self.check_new_event(new).await?;
         let mut tx = self.write_tx().await?;
         // Planning is a program-level action: lock the program row first.
         sqlx::query("UPDATE programs SET tz = tz WHERE id = $1")
-            .bind(program.id.0)
+            .bind(checked.program.0)
             .execute(&mut *tx)
             .await?;
-        let cycle = match last_held_event(&mut tx, program.id).await? {
-            Some(e) => Some(load_cycle(&mut tx, &program.settings, e).await?),
+        let cycle = match last_held_event(&mut tx, checked.program).await? {
+            Some(e) => Some(load_cycle(&mut tx, &settings, e).await?),
             None => None,
         };
         let snapshot = Snapshot {
-            settings: program.settings,
+            settings,
             now: ctx.now,
             event: None,
             cycle,
@@ -195,29 +265,34 @@ impl Store {
             &decision,
             override_reason,
             Scope {
-                program: program.id,
+                program: checked.program,
                 event: None,
                 demo: None,
             },
         )
         .await?;
-        let row = sqlx::query(
-            "INSERT INTO events (program_id, title, starts_local, tz, starts_at_us, venue, capacity, slots, status, created_at_us) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9) RETURNING id",
-        )
-        .bind(program.id.0)
-        .bind(&title)
-        .bind(start.local_text())
-        .bind(&start.tz)
-        .bind(time::to_micros(start.at))
-        .bind(venue)
-        .bind(capacity.map(i64::from))
-        .bind(i64::from(slots))
-        .bind(ctx.now_us())
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = EventId(i64_(&row, "id")?);
-        record_status(&mut tx, ctx, id, None, EventStatus::Draft).await?;
+        let id = insert_event(&mut tx, ctx, &checked, false).await?;
+        tx.commit().await?;
+        self.event(id).await
+    }
+
+    /// Enters an event that already happened as history: created directly as held and
+    /// marked backfilled. No gate is asked (gates guard the future) and no override is
+    /// recorded; the history says it was backfilled, and time-to-ship leaves it out (it
+    /// was created after it started). A start in the future is refused.
+    pub async fn backfill_event(
+        &self,
+        ctx: &Ctx,
+        new: &NewEvent,
+    ) -> Result<EventSummary, StoreError> {
+        let (checked, _) = self.check_new_event(new).await?;
+        trellis_core::event::check_backfill(
+            checked.start.at,
+            &checked.start.local_text(),
+            ctx.now,
+        )?;
+        let mut tx = self.write_tx().await?;
+        let id = insert_event(&mut tx, ctx, &checked, true).await?;
         tx.commit().await?;
         self.event(id).await
     }
@@ -318,6 +393,21 @@ impl Store {
             None => return Err(StoreError::not_found("event", id)),
         };
         from.transition(to, &format!("event {id} '{title}'"))?;
+        if to == EventStatus::Held {
+            let row =
+                sqlx::query("SELECT starts_at_us, starts_local, tz FROM events WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            trellis_core::event::check_held(
+                &format!("event {id} '{title}'"),
+                from,
+                at(&row, "starts_at_us")?,
+                &text(&row, "starts_local")?,
+                &text(&row, "tz")?,
+                ctx.now,
+            )?;
+        }
         let action = match to {
             EventStatus::Announced => Some(Action::Announce),
             EventStatus::Closed => Some(Action::Close),

@@ -7,7 +7,9 @@ use crate::row::{at, flag, i64_, opt_at, opt_i64, opt_text, parse, text, u32_};
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
-use trellis_core::gate::{CycleFacts, Decision, DemoFacts, EventFacts, Snapshot};
+use trellis_core::gate::{ChatReportFacts, CycleFacts, Decision, DemoFacts, EventFacts, Snapshot};
+use trellis_core::listen::Verdict;
+use trellis_core::pipeline::Stage;
 use trellis_core::program::ProgramSettings;
 use trellis_core::{DemoId, EventId, ProgramId};
 
@@ -57,7 +59,7 @@ pub(crate) async fn load_event_facts(
 ) -> Result<(ProgramId, ProgramSettings, EventFacts), StoreError> {
     let row = sqlx::query(
         "SELECT e.id, e.title, e.status, e.slots, e.program_id, p.demo_target, p.default_slots, p.followup_minimum, \
-                p.retro_hours, p.moves_per_event \
+                p.retro_hours, p.moves_per_event, p.demos_per_presenter \
          FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1",
     )
     .bind(id.0)
@@ -67,7 +69,7 @@ pub(crate) async fn load_event_facts(
     let settings = settings_from_row(&row)?;
     let program = ProgramId(i64_(&row, "program_id")?);
     let demos = sqlx::query(
-        "SELECT d.id, d.title, d.status, d.screening_passed, d.contract_accepted_at_us, p.display_name \
+        "SELECT d.id, d.title, d.status, d.screening_passed, d.contract_accepted_at_us, dp.person_id, p.display_name \
          FROM demos d LEFT JOIN demo_presenters dp ON dp.demo_id = d.id LEFT JOIN people p ON p.id = dp.person_id \
          WHERE d.event_id = $1 ORDER BY d.id, dp.position",
     )
@@ -78,14 +80,17 @@ pub(crate) async fn load_event_facts(
     for r in &demos {
         let did = DemoId(i64_(r, "id")?);
         let presenter = opt_text(r, "display_name")?;
+        let person = opt_i64(r, "person_id")?.map(trellis_core::PersonId);
         if let Some(last) = facts.last_mut().filter(|d| d.id == did) {
             last.presenters.extend(presenter);
+            last.presenter_ids.extend(person);
             continue;
         }
         facts.push(DemoFacts {
             id: did,
             title: text(r, "title")?,
             presenters: presenter.into_iter().collect(),
+            presenter_ids: person.into_iter().collect(),
             status: parse(r, "status")?,
             screening_passed: flag(r, "screening_passed")?,
             contract_accepted: opt_i64(r, "contract_accepted_at_us")?.is_some(),
@@ -108,6 +113,7 @@ pub(crate) fn settings_from_row(row: &sqlx::any::AnyRow) -> Result<ProgramSettin
         followup_minimum: u32_(row, "followup_minimum")?,
         retro_hours: u32_(row, "retro_hours")?,
         moves_per_event: u32_(row, "moves_per_event")?,
+        demos_per_presenter: u32_(row, "demos_per_presenter")?,
     })
 }
 
@@ -137,14 +143,15 @@ pub(crate) async fn last_held_event(
 }
 
 /// When an event was marked held: the last `held` row of its history, or its start when
-/// the history has none (a backfilled event).
+/// it was backfilled (entered as history after it happened) or the history has none.
 pub(crate) async fn held_at(
     conn: &mut AnyConnection,
     event: EventId,
 ) -> Result<Timestamp, StoreError> {
     let row = sqlx::query(
-        "SELECT COALESCE((SELECT MAX(h.at_us) FROM event_status_history h WHERE h.event_id = e.id AND h.to_status = 'held'), \
-                e.starts_at_us) AS held FROM events e WHERE e.id = $1",
+        "SELECT CASE WHEN e.backfilled = 1 THEN e.starts_at_us ELSE \
+                COALESCE((SELECT MAX(h.at_us) FROM event_status_history h WHERE h.event_id = e.id AND h.to_status = 'held'), \
+                e.starts_at_us) END AS held FROM events e WHERE e.id = $1",
     )
     .bind(event.0)
     .fetch_optional(&mut *conn)
@@ -190,13 +197,7 @@ pub(crate) async fn load_cycle(
         }
         None => (None, i64::MIN),
     };
-    let moves = sqlx::query(
-        "SELECT COUNT(*) AS n FROM pipeline_moves WHERE program_id = $1 AND forward = 1 AND at_us > $2",
-    )
-    .bind(program.0)
-    .bind(since_us)
-    .fetch_one(&mut *conn)
-    .await?;
+    let people_moved = people_moved_since(conn, program, since_us).await?;
     Ok(CycleFacts {
         event,
         title: text(&row, "title")?,
@@ -204,22 +205,82 @@ pub(crate) async fn load_cycle(
         retro_due: trellis_core::retro::due(held, settings.retro_hours),
         retro_written_at: opt_at(&row, "written_at_us")?,
         followups_sent: u32_(&row, "sent")?,
-        chat_report_covers: chat_report_covers(conn, event).await?,
-        forward_moves: u32_(&moves, "n")?,
+        chat_report: covering_chat_report(conn, event).await?,
+        people_moved,
         previous: previous_title,
     })
 }
 
-/// Whether a discussion report covered the event's window: `trellis listen report` was run
-/// for the event and the program's imported chats spanned the whole window (`chat_reports`
-/// holds the last report produced). A report that was "not covered" does not count.
-async fn chat_report_covers(conn: &mut AnyConnection, event: EventId) -> Result<bool, StoreError> {
-    let row =
-        sqlx::query("SELECT COUNT(*) AS n FROM chat_reports WHERE event_id = $1 AND covered = 1")
-            .bind(event.0)
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok(i64_(&row, "n")? > 0)
+/// The people the program's pipeline moves after `since_us` left ahead of where they
+/// began (`trellis_core::pipeline::moved_ahead`: forward and back cancel, one person
+/// counts once), by name, in the order of their first move.
+pub(crate) async fn people_moved_since(
+    conn: &mut AnyConnection,
+    program: ProgramId,
+    since_us: i64,
+) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT m.person_id, m.from_stage, m.to_stage, p.display_name FROM pipeline_moves m \
+         JOIN people p ON p.id = m.person_id WHERE m.program_id = $1 AND m.at_us > $2 ORDER BY m.at_us, m.id",
+    )
+    .bind(program.0)
+    .bind(since_us)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut moves = Vec::with_capacity(rows.len());
+    let mut names = std::collections::HashMap::new();
+    for r in &rows {
+        let person = i64_(r, "person_id")?;
+        names.insert(person, text(r, "display_name")?);
+        moves.push((
+            person,
+            parse::<Stage>(r, "from_stage")?,
+            parse::<Stage>(r, "to_stage")?,
+        ));
+    }
+    Ok(trellis_core::pipeline::moved_ahead(moves)
+        .into_iter()
+        .map(|p| names.remove(&p).unwrap_or_default())
+        .collect())
+}
+
+/// The event's recorded discussion report when it covered the window: the report was
+/// recorded for the event and the program's imported chats spanned the whole window
+/// (`chat_reports` holds the last report produced). A report that was "not covered" is
+/// none; whether a silent one counts is the gate's to say.
+async fn covering_chat_report(
+    conn: &mut AnyConnection,
+    event: EventId,
+) -> Result<Option<ChatReportFacts>, StoreError> {
+    let row = sqlx::query(
+        "SELECT verdict, messages, related, lift_e4 FROM chat_reports WHERE event_id = $1 AND covered = 1",
+    )
+    .bind(event.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let verdict = match text(&row, "verdict")?.as_str() {
+        "silent" => Verdict::Silent,
+        "negative" => Verdict::Negative,
+        "mixed" => Verdict::Mixed,
+        "positive" => Verdict::Positive,
+        // A covered report is never "not covered"; anything else is not ours.
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "chat_reports.verdict: {other:?} is not a verdict"
+            )));
+        }
+    };
+    let count = |col: &str| -> Result<u64, StoreError> {
+        u64::try_from(i64_(&row, col)?)
+            .map_err(|_| StoreError::Corrupt(format!("chat_reports.{col} is negative")))
+    };
+    Ok(Some(ChatReportFacts {
+        verdict,
+        messages: count("messages")?,
+        related: count("related")?,
+        lift_e4: opt_i64(&row, "lift_e4")?,
+    }))
 }
 
 /// Which held event a gated action waits on.

@@ -51,7 +51,7 @@ pub use identity::{MergeResult, UnmergeResult};
 pub use imports::{ImportRecord, ImportReport, ImportRequest, MatchedBy};
 pub use listen::{
     ChannelSpan, ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime, ChatWindow,
-    LinkedAuthor, NegativeLine,
+    LinkedAuthor, NegativeLine, RecordedReport,
 };
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};

@@ -22,7 +22,7 @@ impl Store {
         let mut h = History::default();
 
         let programs = sqlx::query(
-            "SELECT id, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event FROM programs WHERE ($1 IS NULL OR id = $1)",
+            "SELECT id, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter FROM programs WHERE ($1 IS NULL OR id = $1)",
         )
         .bind(scope)
         .fetch_all(&mut *conn)

@@ -67,10 +67,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_revocation.sql"),
         postgres: include_str!("../migrations/postgres/0008_revocation.sql"),
     },
+    Migration {
+        version: 9,
+        name: "mechanisms",
+        sqlite: include_str!("../migrations/sqlite/0009_mechanisms.sql"),
+        postgres: include_str!("../migrations/postgres/0009_mechanisms.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

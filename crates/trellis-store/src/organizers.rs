@@ -127,7 +127,9 @@ impl Store {
     ) -> Result<CheckinView, StoreError> {
         let hours = checkin::hours(hours)?;
         let mut tx = self.write_tx().await?;
-        let ev = sqlx::query("SELECT status FROM events WHERE id = $1")
+        let ev = sqlx::query(
+            "SELECT e.status, e.program_id, p.name AS program FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1",
+        )
             .bind(event.0)
             .fetch_optional(&mut *tx)
             .await?
@@ -165,6 +167,26 @@ impl Store {
         })?;
         let org_id = i64_(&org, "id")?;
         let name = text(&org, "name")?;
+        // Only the event's own organizers: another program's answers would dilute this
+        // program's index and hide a tired organizer.
+        let organizes = sqlx::query(
+            "SELECT 1 AS x FROM program_organizers WHERE program_id = $1 AND organizer_id = $2",
+        )
+        .bind(i64_(&ev, "program_id")?)
+        .bind(org_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if organizes.is_none() {
+            return Err(CoreError::invalid(
+                "organizer",
+                &name,
+                format!(
+                    "is not an organizer of program '{}', whose event this is; only its organizers check in for it",
+                    text(&ev, "program")?
+                ),
+            )
+            .into());
+        }
         let taken = sqlx::query(
             "SELECT id FROM organizer_checkins WHERE event_id = $1 AND organizer_id = $2",
         )
@@ -209,11 +231,40 @@ impl Store {
     }
 
     pub async fn checkins(&self, event: Option<EventId>) -> Result<Vec<CheckinView>, StoreError> {
+        self.checkins_where(event, None).await
+    }
+
+    /// One organizer's own check-ins, oldest first: their trend, for them to see. The
+    /// organizer is named by id or exact name.
+    pub async fn organizer_checkins(
+        &self,
+        organizer: &str,
+    ) -> Result<Vec<CheckinView>, StoreError> {
+        let key = organizer.trim();
+        let row = match key.parse::<i64>() {
+            Ok(id) => sqlx::query("SELECT id FROM organizers WHERE id = $1").bind(id),
+            Err(_) => {
+                sqlx::query("SELECT id FROM organizers WHERE lower(name) = lower($1)").bind(key)
+            }
+        }
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| CoreError::invalid("organizer", key, "is not an organizer"))?;
+        self.checkins_where(None, Some(i64_(&row, "id")?)).await
+    }
+
+    async fn checkins_where(
+        &self,
+        event: Option<EventId>,
+        organizer: Option<i64>,
+    ) -> Result<Vec<CheckinView>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.id, c.event_id, o.name, c.answers, c.score, c.hours, c.at_us FROM organizer_checkins c \
-             JOIN organizers o ON o.id = c.organizer_id WHERE ($1 IS NULL OR c.event_id = $1) ORDER BY c.at_us, c.id",
+             JOIN organizers o ON o.id = c.organizer_id WHERE ($1 IS NULL OR c.event_id = $1) AND ($2 IS NULL OR c.organizer_id = $2) \
+             ORDER BY c.at_us, c.id",
         )
         .bind(event.map(|e| e.0))
+        .bind(organizer)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

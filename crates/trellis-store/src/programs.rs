@@ -1,7 +1,7 @@
 use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::open::Store;
-use crate::row::{i64_, text, u32_};
+use crate::row::{i64_, text};
 use sqlx::any::AnyRow;
 use trellis_core::program::{Program, ProgramSettings};
 use trellis_core::{ProgramId, time};
@@ -14,8 +14,7 @@ pub struct NewProgram {
     pub settings: ProgramSettings,
 }
 
-const COLUMNS: &str =
-    "id, name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event";
+const COLUMNS: &str = "id, name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter";
 
 /// Fails with "program N does not exist" unless it does.
 pub(crate) async fn ensure_program(
@@ -35,13 +34,7 @@ pub(crate) fn program_from_row(row: &AnyRow) -> Result<Program, StoreError> {
         id: ProgramId(i64_(row, "id")?),
         name: text(row, "name")?,
         tz: text(row, "tz")?,
-        settings: ProgramSettings {
-            demo_target: u32_(row, "demo_target")?,
-            default_slots: u32_(row, "default_slots")?,
-            followup_minimum: u32_(row, "followup_minimum")?,
-            retro_hours: u32_(row, "retro_hours")?,
-            moves_per_event: u32_(row, "moves_per_event")?,
-        },
+        settings: crate::gates::settings_from_row(row)?,
     })
 }
 
@@ -62,8 +55,8 @@ impl Store {
         }
         let s = &new.settings;
         let row = sqlx::query(
-            "INSERT INTO programs (name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, created_at_us, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO programs (name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter, created_at_us, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&name)
         .bind(new.tz.trim())
@@ -72,6 +65,7 @@ impl Store {
         .bind(i64::from(s.followup_minimum))
         .bind(i64::from(s.retro_hours))
         .bind(i64::from(s.moves_per_event))
+        .bind(i64::from(s.demos_per_presenter))
         .bind(ctx.now_us())
         .bind(&ctx.actor)
         .fetch_one(&mut *tx)
@@ -131,13 +125,14 @@ impl Store {
         s: &ProgramSettings,
     ) -> Result<Program, StoreError> {
         let done = sqlx::query(
-            "UPDATE programs SET demo_target = $1, default_slots = $2, followup_minimum = $3, retro_hours = $4, moves_per_event = $5 WHERE id = $6",
+            "UPDATE programs SET demo_target = $1, default_slots = $2, followup_minimum = $3, retro_hours = $4, moves_per_event = $5, demos_per_presenter = $6 WHERE id = $7",
         )
         .bind(i64::from(s.demo_target))
         .bind(i64::from(s.default_slots))
         .bind(i64::from(s.followup_minimum))
         .bind(i64::from(s.retro_hours))
         .bind(i64::from(s.moves_per_event))
+        .bind(i64::from(s.demos_per_presenter))
         .bind(id.0)
         .execute(&self.pool)
         .await?;

@@ -203,7 +203,7 @@ pub(crate) async fn review_parts(
     let (mut moves, mut minimum) = (0, 0);
     for p in &programs {
         let (m, min) = crate::board::moves_this_cycle(conn, *p).await?;
-        moves += m;
+        moves += u32::try_from(m.len()).unwrap_or(u32::MAX);
         minimum += min;
     }
 

@@ -475,6 +475,7 @@ async fn load_people(
             "followup_minimum",
             "retro_hours",
             "moves_per_event",
+            "demos_per_presenter",
             "created_at_us",
             "created_by",
         ],
@@ -488,6 +489,7 @@ async fn load_people(
                 Value::Int(p.settings.followup_minimum.into()),
                 Value::Int(p.settings.retro_hours.into()),
                 Value::Int(p.settings.moves_per_event.into()),
+                Value::Int(p.settings.demos_per_presenter.into()),
                 Value::Int(to_micros(p.created_at)),
                 Value::Text(ctx.actor.clone()),
             ]

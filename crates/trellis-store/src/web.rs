@@ -302,7 +302,7 @@ impl Store {
     pub async fn contract_page(&self, token: &str) -> Result<Option<ContractPage>, StoreError> {
         let row = sqlx::query(
             "SELECT d.id, d.title, d.contract_accepted_at_us, e.title AS event_title, e.starts_local, e.tz, p.name AS program, \
-               p.demo_target, p.default_slots, p.followup_minimum, p.retro_hours, p.moves_per_event, l.used_at_us, \
+               p.demo_target, p.default_slots, p.followup_minimum, p.retro_hours, p.moves_per_event, p.demos_per_presenter, l.used_at_us, \
                (SELECT pe.display_name FROM demo_presenters dp JOIN people pe ON pe.id = dp.person_id WHERE dp.demo_id = d.id ORDER BY dp.position LIMIT 1) AS presenter \
              FROM contract_links l JOIN demos d ON d.id = l.demo_id JOIN events e ON e.id = d.event_id JOIN programs p ON p.id = e.program_id \
              WHERE l.token = $1",

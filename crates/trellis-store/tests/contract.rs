@@ -191,6 +191,14 @@ async fn the_event_lifecycle_is_kept_as_history(url: String) {
         .set_event_status(&c, w.event, EventStatus::Announced, None)
         .await
         .unwrap();
+    // Not held before it starts: held means it happened.
+    let err = w
+        .store
+        .set_event_status(&c, w.event, EventStatus::Held, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("it starts in 16 days"), "{err}");
+    let c = Ctx::new("mara", "2026-12-10T21:00:00Z".parse::<Timestamp>().unwrap());
     w.store
         .set_event_status(&c, w.event, EventStatus::Held, None)
         .await
@@ -240,7 +248,7 @@ async fn announce_waits_for_the_demo_target(url: String) {
     assert_eq!(blocked[0].gate, GateKind::DemoSlotContract);
     assert_eq!(
         blocked[0].verdict.reasons()[0].text,
-        "1 of 3 demos confirmed for 'Dec demo night'; confirm 2 more before announcing"
+        "1 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 2 more before announcing"
     );
     // Nothing was written by the refusal.
     assert_eq!(
@@ -293,7 +301,7 @@ async fn an_override_passes_and_is_stored(url: String) {
     assert_eq!(
         o.reasons,
         vec![
-            "0 of 3 demos confirmed for 'Dec demo night'; confirm 3 more before announcing"
+            "0 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 3 more before announcing"
                 .to_owned()
         ]
     );
@@ -438,7 +446,7 @@ async fn the_sample_loads_and_shows_its_gates(url: String) {
         .map(|r| r.text.as_str())
         .collect();
     assert!(
-        reasons[0].starts_with("2 of 3 demos confirmed"),
+        reasons[0].starts_with("2 of 3 presenters confirmed"),
         "{reasons:?}"
     );
     // Ids continue after the bulk load on both backends.

@@ -100,6 +100,9 @@ pub struct SettingsForm {
     followup_minimum: i64,
     retro_hours: i64,
     moves_per_event: i64,
+    /// Absent from an older form: the program keeps its setting.
+    #[serde(default)]
+    demos_per_presenter: Option<i64>,
     /// The program's keywords for the chat reports, separated by spaces or commas.
     #[serde(default)]
     keywords: String,
@@ -119,8 +122,9 @@ pub async fn settings(
         followup_minimum: Some(f.followup_minimum),
         retro_hours: Some(f.retro_hours),
         moves_per_event: Some(f.moves_per_event),
+        demos_per_presenter: f.demos_per_presenter,
     }
-    .resolve()
+    .resolve_over(state.store.program(ProgramId(id)).await?.settings)
     .map_err(|e| WebError::BadRequest(e.to_string()))?;
     // Checked before anything is saved, so a bad keyword changes nothing.
     let keywords: Vec<String> = f

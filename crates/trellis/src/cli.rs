@@ -134,21 +134,16 @@ pub enum ProgramCmd {
         /// The IANA time zone its events happen in (e.g. Europe/Berlin).
         #[arg(long)]
         tz: String,
-        /// Confirmed demos needed before an event may be announced.
-        #[arg(long, value_name = "N")]
-        demo_target: Option<i64>,
-        /// Demo slots a new event gets.
-        #[arg(long, value_name = "N")]
-        slots: Option<i64>,
-        /// People to follow up with after each event.
-        #[arg(long, value_name = "N")]
-        followup_minimum: Option<i64>,
-        /// Hours after an event by which its retro is due.
-        #[arg(long, value_name = "N")]
-        retro_hours: Option<i64>,
-        /// Forward moves on the speaker pipeline per event cycle.
-        #[arg(long, value_name = "N")]
-        moves_per_event: Option<i64>,
+        #[command(flatten)]
+        settings: SettingFlags,
+    },
+    /// Change a program's settings; a setting not named keeps its value.
+    #[command(allow_negative_numbers = true)]
+    Edit {
+        /// The program's id (or exact name).
+        id: String,
+        #[command(flatten)]
+        settings: SettingFlags,
     },
     /// List programs.
     List,
@@ -157,6 +152,42 @@ pub enum ProgramCmd {
         /// The program's id (or exact name).
         id: String,
     },
+}
+
+/// A program's settings as flags: `program add` and `program edit` take every one.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct SettingFlags {
+    /// Distinct presenters with a confirmed demo needed before an event may be announced.
+    #[arg(long, value_name = "N")]
+    pub demo_target: Option<i64>,
+    /// Demo slots a new event gets.
+    #[arg(long, value_name = "N")]
+    pub slots: Option<i64>,
+    /// People to follow up with after each event.
+    #[arg(long, value_name = "N")]
+    pub followup_minimum: Option<i64>,
+    /// Hours after an event by which its retro is due.
+    #[arg(long, value_name = "N")]
+    pub retro_hours: Option<i64>,
+    /// Forward moves on the speaker pipeline per event cycle.
+    #[arg(long, value_name = "N")]
+    pub moves_per_event: Option<i64>,
+    /// Confirmed slots one presenter may hold at one event (default 1).
+    #[arg(long, value_name = "N")]
+    pub demos_per_presenter: Option<i64>,
+}
+
+impl SettingFlags {
+    pub fn input(self) -> trellis_core::program::SettingsInput {
+        trellis_core::program::SettingsInput {
+            demo_target: self.demo_target,
+            slots: self.slots,
+            followup_minimum: self.followup_minimum,
+            retro_hours: self.retro_hours,
+            moves_per_event: self.moves_per_event,
+            demos_per_presenter: self.demos_per_presenter,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +254,10 @@ pub enum EventCmd {
         /// Plan it although the last event has no retro; the reason is stored.
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
+        /// Enter an event that already happened as history: created directly as held,
+        /// recorded as backfilled; no gate is asked and it has no time-to-ship.
+        #[arg(long, conflicts_with = "override_reason")]
+        backfill: bool,
     },
     /// List events, oldest first.
     List {
@@ -521,18 +556,32 @@ pub enum OrganizerCmd {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct CheckinArgs {
-    pub event: String,
+    #[command(subcommand)]
+    pub show: Option<CheckinCmd>,
+    #[arg(required = true)]
+    pub event: Option<String>,
     /// The organizer's name or id.
-    #[arg(long)]
-    pub organizer: String,
+    #[arg(long, required = true)]
+    pub organizer: Option<String>,
     /// Seven answers, each 1 (first option) to 5 (last option); asked interactively when
     /// omitted on a terminal.
     #[arg(long, value_name = "a,b,c,d,e,f,g")]
     pub answers: Option<String>,
     /// Hours spent on this event.
-    #[arg(long)]
-    pub hours: f64,
+    #[arg(long, required = true)]
+    pub hours: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckinCmd {
+    /// An organizer's own check-ins, oldest first: their trend.
+    Show {
+        /// The organizer's name or id.
+        #[arg(long)]
+        organizer: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,21 +10,22 @@ pub struct Out {
 }
 
 impl Out {
-    /// Prints `value` as JSON, or the text `human` builds.
+    /// Prints `value` as JSON, or the text `human` builds. Through [`write_stdout`], never
+    /// `println!`, which panics when the reader has gone (`trellis person list | head -1`).
     pub fn emit<T: Serialize>(
         &self,
         value: &T,
         human: impl FnOnce() -> String,
     ) -> anyhow::Result<()> {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value)?);
+            write_stdout(&format!("{}\n", serde_json::to_string_pretty(value)?))
         } else {
             let text = human();
-            if !text.is_empty() {
-                println!("{}", visible(text.trim_end()));
+            if text.is_empty() {
+                return Ok(());
             }
+            write_stdout(&format!("{}\n", visible(text.trim_end())))
         }
-        Ok(())
     }
 }
 

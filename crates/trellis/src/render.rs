@@ -50,6 +50,7 @@ const FLAGS: &[&str] = &[
     "checklist",
     "days",
     "demo_target",
+    "demos_per_presenter",
     "email",
     "event",
     "follow_up",

@@ -13,7 +13,7 @@ pub use channels::ChatChannel;
 pub use import::{ChatImport, ChatImported, ChatLine, ChatTime, LinkedAuthor};
 pub use purge::ChatPurged;
 pub(crate) use purge::freeze_related_of_person;
-pub use report::{ChannelSpan, ChatWindow, NegativeLine};
+pub use report::{ChannelSpan, ChatWindow, NegativeLine, RecordedReport};
 pub(crate) use tombstone::forgotten_key;
 
 const US_PER_DAY: i64 = 86_400_000_000;

@@ -182,15 +182,14 @@ impl Store {
         read_window(&mut conn, event, days).await
     }
 
-    /// Records a report's coverage and verdict (the last one per event): a covering report
-    /// passes the follow-up gate (`gates::chat_report_covers`).
+    /// Records a report's coverage, verdict and numbers (the last one per event): a
+    /// covering report that is not silent passes the follow-up gate
+    /// (`gates::covering_chat_report`).
     pub async fn record_chat_report(
         &self,
         ctx: &Ctx,
         event: EventId,
-        days: i64,
-        covered: bool,
-        verdict: Verdict,
+        report: &RecordedReport,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM chat_reports WHERE event_id = $1")
@@ -198,14 +197,18 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO chat_reports (event_id, days, covered, verdict, made_at_us, made_by) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO chat_reports (event_id, days, covered, verdict, made_at_us, made_by, messages, related, lift_e4) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(event.0)
-        .bind(days)
-        .bind(crate::row::flag_value(covered))
-        .bind(verdict.as_str())
+        .bind(report.days)
+        .bind(crate::row::flag_value(report.covered))
+        .bind(report.verdict.as_str())
         .bind(ctx.now_us())
         .bind(&ctx.actor)
+        .bind(i64::try_from(report.messages).unwrap_or(i64::MAX))
+        .bind(i64::try_from(report.related).unwrap_or(i64::MAX))
+        .bind(report.lift_e4)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -224,6 +227,19 @@ impl Store {
         row.map(|r| Ok((crate::row::at(&r, "made_at_us")?, text(&r, "made_by")?)))
             .transpose()
     }
+}
+
+/// What is recorded of a discussion report: enough for the follow-up gate to judge it and
+/// to say why.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordedReport {
+    pub days: i64,
+    pub covered: bool,
+    pub verdict: Verdict,
+    pub messages: u64,
+    pub related: u64,
+    /// Lift over the baseline × 10⁴; `None` without a baseline.
+    pub lift_e4: Option<i64>,
 }
 
 /// The window's facts, read in the caller's connection.

@@ -25,8 +25,13 @@ pub async fn program_or_only(env: &Env, program: Option<String>) -> anyhow::Resu
 }
 
 fn board_text(b: &Board) -> String {
+    let moved = if b.people_moved.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", b.people_moved.join(", "))
+    };
     let mut s = format!(
-        "speaker pipeline of program {}: {} of {} forward moves this cycle; {} quiet killer(s)\n\n",
+        "speaker pipeline of program {}: {} of {} people moved ahead this cycle{moved}; {} quiet killer(s)\n\n",
         b.program, b.moves_this_cycle, b.minimum, b.quiet_killers
     );
     let columns: Vec<&Vec<trellis_store::Card>> =

@@ -181,22 +181,31 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
             venue,
             capacity,
             override_reason,
+            backfill,
         } => {
             let program = env.store.find_program(&program).await?;
+            let new = NewEvent {
+                program: program.id,
+                title,
+                at,
+                slots,
+                venue,
+                capacity,
+            };
+            if backfill {
+                let e = env.store.backfill_event(&env.ctx, &new).await?;
+                return env
+                    .out
+                    .emit(&serde_json::json!({ "id": e.id, "event": e }), || {
+                        format!(
+                            "event {} backfilled as held: {} on {} {} (history: no gate asked, no time-to-ship)",
+                            e.id, e.title, e.starts_local, e.tz
+                        )
+                    });
+            }
             let e = env
                 .store
-                .create_event(
-                    &env.ctx,
-                    &NewEvent {
-                        program: program.id,
-                        title,
-                        at,
-                        slots,
-                        venue,
-                        capacity,
-                    },
-                    override_reason.as_deref(),
-                )
+                .create_event(&env.ctx, &new, override_reason.as_deref())
                 .await?;
             env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
                 format!(

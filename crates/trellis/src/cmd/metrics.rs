@@ -172,8 +172,9 @@ fn screen_text(
     ));
     let fa = &f.fatigue_index;
     lines.push(format!(
-        "Organizer fatigue     {}  {} organizer(s) active · {} h per event · busiest does {} of the work",
+        "Organizer fatigue     {}  {} of {} organizers high · {} h per event · busiest does {} of the work",
         fa.value.map_or("   –".to_owned(), |v| format!("{v:>3.0}{}", if fa.high { "!" } else { " " })),
+        fa.high_organizers,
         fa.organizers.len(),
         fa.hours_per_event.map_or("–".to_owned(), |h| format!("{h:.1}")),
         pct(fa.busiest_share)

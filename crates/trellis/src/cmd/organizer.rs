@@ -84,6 +84,30 @@ fn ask() -> anyhow::Result<String> {
 }
 
 pub async fn checkin(env: &Env, a: CheckinArgs) -> anyhow::Result<()> {
+    if let Some(crate::cli::CheckinCmd::Show { organizer }) = a.show {
+        let list = env.store.organizer_checkins(&organizer).await?;
+        return env.out.emit(&list, || {
+            if list.is_empty() {
+                return format!("no check-ins by {organizer} yet");
+            }
+            let rows = list
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.event.to_string(),
+                        trellis_core::time::rfc3339_utc(c.at),
+                        format!("{:.0}{}", c.score, if c.high { " (high)" } else { "" }),
+                        c.hours.to_string(),
+                    ]
+                })
+                .collect();
+            crate::output::table(&["EVENT", "AT", "SCORE", "HOURS"], rows)
+        });
+    }
+    // clap requires these without the subcommand; a missing one is a usage error.
+    let (Some(event), Some(organizer), Some(hours)) = (a.event, a.organizer, a.hours) else {
+        return Err(CoreError::at("checkin", "needs EVENT, --organizer and --hours").into());
+    };
     let raw = match a.answers {
         Some(r) => r,
         None if std::io::stdin().is_terminal() => ask()?,
@@ -100,10 +124,10 @@ pub async fn checkin(env: &Env, a: CheckinArgs) -> anyhow::Result<()> {
         .store
         .checkin(
             &env.ctx,
-            EventId(parse_id("EVENT", &a.event)?),
-            &a.organizer,
+            EventId(parse_id("EVENT", &event)?),
+            &organizer,
             answers,
-            a.hours,
+            hours,
         )
         .await?;
     env.out.emit(&c, || {

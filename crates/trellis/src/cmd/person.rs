@@ -83,8 +83,7 @@ pub async fn run(env: &Env, cmd: PersonCmd) -> anyhow::Result<()> {
             let id = PersonId(parse_id("ID", &id)?);
             let x = env.store.person_export(id).await?;
             // The export is JSON whichever way it is asked for.
-            println!("{}", serde_json::to_string_pretty(&x)?);
-            Ok(())
+            crate::output::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&x)?))
         }
         PersonCmd::Forget { id } => {
             let id = PersonId(parse_id("ID", &id)?);

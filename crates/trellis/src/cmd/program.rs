@@ -2,7 +2,7 @@ use super::Env;
 use crate::cli::ProgramCmd;
 use crate::output::table;
 use serde::Serialize;
-use trellis_core::program::{Program, SettingsInput};
+use trellis_core::program::Program;
 use trellis_store::{EventSummary, NewProgram};
 
 #[derive(Serialize)]
@@ -15,30 +15,20 @@ struct ProgramShow<'a> {
 fn settings_line(p: &Program) -> String {
     let s = &p.settings;
     format!(
-        "demo target {}, {} slots per event, follow-up minimum {}, retro due {} h after an event, {} pipeline moves per event",
-        s.demo_target, s.default_slots, s.followup_minimum, s.retro_hours, s.moves_per_event
+        "demo target {} presenters, {} slots per event, follow-up minimum {}, retro due {} h after an event, {} pipeline moves per event, {} confirmed demos per presenter",
+        s.demo_target,
+        s.default_slots,
+        s.followup_minimum,
+        s.retro_hours,
+        s.moves_per_event,
+        s.demos_per_presenter
     )
 }
 
 pub async fn run(env: &Env, cmd: ProgramCmd) -> anyhow::Result<()> {
     match cmd {
-        ProgramCmd::Add {
-            name,
-            tz,
-            demo_target,
-            slots,
-            followup_minimum,
-            retro_hours,
-            moves_per_event,
-        } => {
-            let settings = SettingsInput {
-                demo_target,
-                slots,
-                followup_minimum,
-                retro_hours,
-                moves_per_event,
-            }
-            .resolve()?;
+        ProgramCmd::Add { name, tz, settings } => {
+            let settings = settings.input().resolve()?;
             let p = env
                 .store
                 .create_program(&env.ctx, &NewProgram { name, tz, settings })
@@ -50,6 +40,21 @@ pub async fn run(env: &Env, cmd: ProgramCmd) -> anyhow::Result<()> {
                         p.id,
                         p.name,
                         p.tz,
+                        settings_line(&p)
+                    )
+                })
+        }
+        ProgramCmd::Edit { id, settings } => {
+            let current = env.store.find_program(&id).await?;
+            // Checked whole before anything is written.
+            let s = settings.input().resolve_over(current.settings)?;
+            let p = env.store.update_program_settings(current.id, &s).await?;
+            env.out
+                .emit(&serde_json::json!({ "id": p.id, "program": p }), || {
+                    format!(
+                        "program {} updated: {}\n{}",
+                        p.id,
+                        p.name,
                         settings_line(&p)
                     )
                 })

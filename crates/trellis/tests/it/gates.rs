@@ -15,14 +15,14 @@ fn announce_is_refused_until_enough_demos_are_confirmed(cli: Cli) {
         "without --json nothing goes to stdout: {}",
         r.stdout
     );
-    assert!(r.stderr.contains("demo_slot_contract: 1 of 3 demos confirmed for 'Dec demo night'; confirm 2 more before announcing"), "{}", r.stderr);
+    assert!(r.stderr.contains("demo_slot_contract: 1 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 2 more before announcing"), "{}", r.stderr);
 
     let r = cli.run(&["--json", "event", "announce", &e]).fails(3);
     let j = r.json();
     assert_eq!(j["refused"][0]["gate"], "demo_slot_contract");
     assert_eq!(
         j["refused"][0]["reasons"][0],
-        "1 of 3 demos confirmed for 'Dec demo night'; confirm 2 more before announcing"
+        "1 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 2 more before announcing"
     );
     assert!(
         r.stderr.contains("demo_slot_contract"),
@@ -69,7 +69,7 @@ fn an_override_needs_a_reason_and_is_stored(cli: Cli) {
     assert_eq!(o["reason"], "venue needs the date public today");
     assert_eq!(
         o["reasons"][0],
-        "0 of 3 demos confirmed for 'Dec demo night'; confirm 3 more before announcing"
+        "0 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 3 more before announcing"
     );
 }
 
@@ -148,7 +148,86 @@ fn confirm_is_gated_by_screening_contract_and_slots(cli: Cli) {
     assert_eq!(shown["demos_by_status"]["confirmed"], 2);
 }
 
+/// One presenter held 3 of 4 confirmed slots and the event was announced (the hole): the
+/// contract counts people, a presenter holds at most `--demos-per-presenter` slots.
+fn one_presenter_cannot_fill_the_stage(cli: Cli) {
+    // Bad settings: exit 1 naming the flag, nothing written.
+    for bad in ["0", "-1"] {
+        let r = cli
+            .run(&[
+                "program",
+                "add",
+                "Oslo",
+                "--tz",
+                "Europe/Oslo",
+                "--demos-per-presenter",
+                bad,
+            ])
+            .fails(1);
+        assert!(r.stderr.contains("--demos-per-presenter"), "{}", r.stderr);
+    }
+    assert_eq!(cli.json(&["program", "list"]), serde_json::json!([]));
+    let (p, e) = cli.program_and_event("4");
+    let (p, e) = (p.to_string(), e.to_string());
+    let max = cli.person("Max Power").to_string();
+    let propose = |who: &str, title: &str, contract: bool| -> String {
+        let d = cli
+            .run(&[
+                "--json", "demo", "propose", "--event", &e, "--person", who, "--title", title,
+            ])
+            .ok()
+            .id()
+            .to_string();
+        cli.run(&["demo", "screen", &d, "--pass"]).ok();
+        if contract {
+            cli.run(&["demo", "contract", &d]).ok();
+        }
+        d
+    };
+    let maxes: Vec<String> = (1..=3)
+        .map(|n| propose(&max, &format!("Robot arm {n}"), true))
+        .collect();
+    cli.run(&["demo", "confirm", &maxes[0]]).ok();
+    let r = cli.run(&["--json", "demo", "confirm", &maxes[1]]).fails(3);
+    let j = r.json();
+    assert_eq!(j["refused"][0]["gate"], "slot_inventory");
+    assert_eq!(
+        j["refused"][0]["reasons"][0],
+        "Max Power already holds 1 of 1 confirmed slot at 'Dec demo night' (confirmed demos per presenter: 1); the contract counts people, not demos"
+    );
+    assert_eq!(
+        cli.json(&["event", "show", &e])["demos_by_status"]["confirmed"],
+        1,
+        "nothing written"
+    );
+    let ana = cli.person("Ana Castro").to_string();
+    let d = propose(&ana, "Voice agent", true);
+    cli.run(&["demo", "confirm", &d]).ok();
+    let bea = cli.person("Bea Ndiaye").to_string();
+    propose(&bea, "Garden sensors", false);
+    // Allowed up to two per presenter: Max takes a second slot, still two people.
+    let r = cli
+        .run(&["program", "edit", &p, "--demos-per-presenter", "0"])
+        .fails(1);
+    assert!(r.stderr.contains("--demos-per-presenter"), "{}", r.stderr);
+    let edited = cli.json(&["program", "edit", &p, "--demos-per-presenter", "2"]);
+    assert_eq!(edited["program"]["settings"]["demos_per_presenter"], 2);
+    assert_eq!(
+        edited["program"]["settings"]["demo_target"], 3,
+        "a setting not named keeps its value"
+    );
+    cli.run(&["demo", "confirm", &maxes[1]]).ok();
+    cli.run(&["demo", "confirm", &maxes[2]]).fails(3);
+    let r = cli.run(&["--json", "event", "announce", &e]).fails(3);
+    assert_eq!(
+        r.json()["refused"][0]["reasons"][0],
+        "2 of 3 presenters confirmed for 'Dec demo night' (distinct people with a confirmed demo); confirm 1 more before announcing; 1 more screened, waiting for the contract"
+    );
+    assert_eq!(cli.json(&["event", "show", &e])["status"], "draft");
+}
+
 on_both!(
+    one_presenter_cannot_fill_the_stage,
     announce_is_refused_until_enough_demos_are_confirmed,
     an_override_needs_a_reason_and_is_stored,
     confirm_is_gated_by_screening_contract_and_slots

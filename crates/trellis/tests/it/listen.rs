@@ -62,20 +62,7 @@ fn setup(cli: &Cli) -> (String, String) {
 
 /// A new event of program `p` at local time `at`; its id.
 fn new_event(cli: &Cli, p: &str, title: &str, at: &str) -> String {
-    cli.run(&[
-        "--json",
-        "event",
-        "new",
-        "--program",
-        p,
-        "--title",
-        title,
-        "--at",
-        at,
-    ])
-    .ok()
-    .id()
-    .to_string()
+    cli.event(p, title, at)
 }
 
 fn report(cli: &Cli, e: &str) -> Value {
@@ -348,7 +335,8 @@ fn a_zip_bomb_is_refused_and_writes_nothing(cli: Cli) {
     assert_eq!(report(&cli, &e)["channels"], json!([]));
 }
 
-/// A report that covers the held event's window passes the follow-up gate on closing.
+/// A report that covers the held event's window, and is not silent, passes the follow-up
+/// gate on closing.
 fn a_covering_report_satisfies_the_follow_up_gate(cli: Cli) {
     let dir = tempfile::tempdir().unwrap();
     let (p, e) = setup(&cli);
@@ -372,13 +360,47 @@ fn a_covering_report_satisfies_the_follow_up_gate(cli: Cli) {
     // A report that does not cover the window does not count.
     report(&cli, &e);
     assert!(gates(&cli).contains(&"followup_minimum".to_owned()));
+    // A covering but silent report does not count either: silence is the reason to ask
+    // people personally, and the refusal says so with the report's numbers.
     let f = export(
         &dir,
         "chat.txt",
         &frame(&[("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!")]),
     );
     import(&cli, &p, &f);
-    assert_eq!(report(&cli, &e)["covered"], true);
+    let silent = report(&cli, &e);
+    assert_eq!(
+        (silent["covered"].as_bool(), silent["verdict"].as_str()),
+        (Some(true), Some("silent"))
+    );
+    let r = cli.run(&["--json", "event", "close", &e]).fails(3);
+    let j = r.json();
+    let followup = j["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["gate"] == "followup_minimum")
+        .unwrap_or_else(|| panic!("{j}"));
+    let reason = followup["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.starts_with(
+            "follow-up for 'Robots night' is 0 of 10, and its chat report is silent (1 message, 2.00× the baseline, 1 about the event): silence is the strongest reason to ask people personally; send 10 more personal follow-ups"
+        ),
+        "{reason}"
+    );
+    // A newer export with the week's discussion: a positive report passes the gate.
+    let f = export(
+        &dir,
+        "chat2.txt",
+        &frame(&[
+            ("12/11/2026, 19:00", "Alice Smith", "great demo, thanks!"),
+            ("12/11/2026, 20:00", "Bea", "the robots were amazing"),
+            ("13/11/2026, 08:00", "Cem", "loved the robots!"),
+            ("13/11/2026, 10:00", "Dana", "Nice talk 👏"),
+        ]),
+    );
+    import(&cli, &p, &f);
+    assert_eq!(report(&cli, &e)["verdict"], "positive");
     assert!(!gates(&cli).contains(&"followup_minimum".to_owned()));
 }
 
@@ -417,7 +439,11 @@ fn purge_keeps_every_figure_and_removes_all_text(cli: Cli) {
                 "Alice Smith",
                 "the robots demo was terrible",
             ),
-            ("12/11/2026, 20:00", "Newbie", "ines, that was brilliant"),
+            (
+                "12/11/2026, 20:00",
+                "Newbie",
+                "Ines Berg, that was brilliant",
+            ),
             (
                 "13/11/2026, 09:00",
                 "Newbie",
@@ -522,7 +548,7 @@ fn program_keywords_tie_messages_to_the_event(cli: Cli) {
         r["related"]["matched_on"]
             .as_array()
             .unwrap()
-            .contains(&json!("tinkerers"))
+            .contains(&json!("tinkerers (program keyword)"))
     );
     let bad = cli
         .run(&["listen", "keywords", "--program", &p, "demo night"])
@@ -539,8 +565,69 @@ fn program_keywords_tie_messages_to_the_event(cli: Cli) {
         .fails(1);
 }
 
+/// Related messages that mean it (the hole: "text", "auto", "edge" and a first name linked
+/// chatter to the event), and the complaints that do not name the event are still read:
+/// `most_negative` draws on every message of the window.
+fn related_messages_that_mean_it(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, _) = setup(&cli);
+    let e = new_event(&cli, &p, "Edge text night", "2026-11-12 18:30");
+    let ana = cli.person("Ana Castro").to_string();
+    cli.json(&[
+        "demo",
+        "propose",
+        "--event",
+        &e,
+        "--person",
+        &ana,
+        "--title",
+        "Auto text summaries",
+    ]);
+    let f = export(
+        &dir,
+        "chat.txt",
+        &frame(&[
+            ("12/11/2026, 21:00", "Bea", "ana, are you coming to lunch?"),
+            ("13/11/2026, 09:00", "Cem", "my auto text keeps crashing"),
+            ("13/11/2026, 10:00", "Dana", "life on the edge"),
+            (
+                "13/11/2026, 11:00",
+                "Eli",
+                "the parking was a disaster, awful",
+            ),
+            (
+                "13/11/2026, 12:00",
+                "Bea",
+                "Ana Castro nailed it, great job",
+            ),
+        ]),
+    );
+    import(&cli, &p, &f);
+    let r = report(&cli, &e);
+    assert_eq!(r["related"]["count"], 1, "only the full name: {r}");
+    let matched = r["related"]["matched_on"].to_string();
+    assert!(
+        matched.contains("ana castro (presenter's full name)")
+            && !matched.contains("\"edge")
+            && !matched.contains("\"text")
+            && !matched.contains("\"auto"),
+        "{matched}"
+    );
+    let worst: Vec<&str> = r["most_negative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        worst.contains(&"the parking was a disaster, awful"),
+        "a complaint that does not name the event is read: {worst:?}"
+    );
+}
+
 on_both!(
     a_zip_bomb_is_refused_and_writes_nothing,
+    related_messages_that_mean_it,
     program_keywords_tie_messages_to_the_event,
     purge_keeps_every_figure_and_removes_all_text,
     an_interrupted_import_leaves_nothing,

@@ -73,7 +73,7 @@ fn the_terminal_view_is_one_screen() {
     );
     assert!(out.contains("Returning builders"), "{out}");
     assert!(
-        out.contains("✗ demo_slot_contract: 2 of 3 demos confirmed"),
+        out.contains("✗ demo_slot_contract: 2 of 3 presenters confirmed"),
         "the next event's gates:\n{out}"
     );
 }

@@ -22,7 +22,7 @@ fn the_sample_shows_its_events_and_the_next_events_gates() {
     );
     assert!(
         r.stdout
-            .contains("✗ announce: demo_slot_contract: 2 of 3 demos confirmed"),
+            .contains("✗ announce: demo_slot_contract: 2 of 3 presenters confirmed"),
         "{}",
         r.stdout
     );

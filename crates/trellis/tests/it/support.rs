@@ -141,6 +141,31 @@ impl Cli {
         (p, e)
     }
 
+    /// A program in Europe/Oslo with `settings` flags (`--followup-minimum 1`, ...); its id.
+    pub fn program(&self, name: &str, settings: &[&str]) -> String {
+        let mut args = vec!["--json", "program", "add", name, "--tz", "Europe/Oslo"];
+        args.extend_from_slice(settings);
+        self.run(&args).ok().id().to_string()
+    }
+
+    /// A draft event of program `p` at local time `at`; its id.
+    pub fn event(&self, p: &str, title: &str, at: &str) -> String {
+        self.run(&[
+            "--json",
+            "event",
+            "new",
+            "--program",
+            p,
+            "--title",
+            title,
+            "--at",
+            at,
+        ])
+        .ok()
+        .id()
+        .to_string()
+    }
+
     pub fn person(&self, name: &str) -> i64 {
         self.run(&["--json", "person", "add", "--name", name])
             .ok()
