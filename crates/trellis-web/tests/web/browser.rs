@@ -122,7 +122,7 @@ fn an_organizer_logs_in_sees_one_screen_is_refused_and_confirms_a_demo() {
         wait_for(&c, "Refused:").await;
         let refused = c.find(Locator::Css(".refused")).await.expect("the refusal panel").text().await.unwrap();
         std::fs::write(shots().join("refused.png"), c.screenshot().await.unwrap()).unwrap();
-        assert!(refused.contains("2 of 3 demos confirmed"), "{refused}");
+        assert!(refused.contains("2 of 3 presenters confirmed"), "{refused}");
 
         // Confirm the screened demo: record the contract, then confirm it into a slot.
         let claim = c.find(Locator::Css(".claim")).await.unwrap();
