@@ -160,38 +160,38 @@ async fn attendance_rows(
     Ok((rows, earlier))
 }
 
-/// For each person: declined contact, already asked about this event, asked about another
-/// one within the quiet days.
+/// For each person at the event or among its retro picks: declined contact, already asked
+/// about this event, asked about another one within the quiet days. One query for all of
+/// them (a query per person was one round trip per row of the room).
 async fn contact_flags(
     conn: &mut AnyConnection,
     event: EventId,
-    people: impl Iterator<Item = &PersonId>,
     now: jiff::Timestamp,
 ) -> Result<HashMap<PersonId, (bool, bool, bool)>, StoreError> {
     let quiet_since = now.as_microsecond() - QUIET_DAYS * 86_400_000_000;
-    let mut contact = HashMap::new();
-    for person in people {
-        let flags = sqlx::query(
-            "SELECT p.do_not_contact, \
-               (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id = $2) AS this_event, \
-               (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id <> $2 AND f.sent_at_us > $3) AS recent \
-             FROM people p WHERE p.id = $1",
-        )
-        .bind(person.0)
-        .bind(event.0)
-        .bind(quiet_since)
-        .fetch_one(&mut *conn)
-        .await?;
-        contact.insert(
-            *person,
+    sqlx::query(
+        "SELECT p.id, p.do_not_contact, \
+           (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id = $1) AS this_event, \
+           (SELECT COUNT(*) FROM followups f WHERE f.person_id = p.id AND f.event_id <> $1 AND f.sent_at_us > $2) AS recent \
+         FROM people p WHERE p.id IN \
+           (SELECT person_id FROM attendances WHERE event_id = $1 UNION SELECT person_id FROM retro_followups WHERE event_id = $1)",
+    )
+    .bind(event.0)
+    .bind(quiet_since)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            PersonId(i64_(r, "id")?),
             (
-                i64_(&flags, "do_not_contact")? != 0,
-                i64_(&flags, "this_event")? > 0,
-                i64_(&flags, "recent")? > 0,
+                i64_(r, "do_not_contact")? != 0,
+                i64_(r, "this_event")? > 0,
+                i64_(r, "recent")? > 0,
             ),
-        );
-    }
-    Ok(contact)
+        ))
+    })
+    .collect()
 }
 
 fn view(r: &sqlx::any::AnyRow) -> Result<FollowupView, StoreError> {
@@ -247,7 +247,7 @@ impl Store {
         for (p, name, _) in &picks {
             names.insert(*p, name.clone());
         }
-        let contact = contact_flags(&mut conn, event, names.keys(), now).await?;
+        let contact = contact_flags(&mut conn, event, now).await?;
         let sent = sqlx::query("SELECT COUNT(*) AS n FROM followups WHERE event_id = $1")
             .bind(event.0)
             .fetch_one(&mut *conn)
