@@ -9,7 +9,9 @@ use futures_util::TryStreamExt;
 use jiff::Timestamp;
 use sqlx::AnyConnection;
 use std::collections::BTreeSet;
-use trellis_core::listen::{BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, Verdict};
+use trellis_core::listen::{
+    BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, USAGE_SAMPLE, Usage, Verdict,
+};
 use trellis_core::{CoreError, EventId, ProgramId};
 
 /// How many of the most negative messages a report lists.
@@ -60,6 +62,8 @@ pub struct ChatWindow {
     pub tone: ToneCounts,
     /// The words and names that tie a message to the event.
     pub matched_on: Vec<String>,
+    /// Title words left out because the chat uses them every day.
+    pub common_words: Vec<String>,
     /// The most negative messages of the whole window, most negative first.
     pub most_negative: Vec<NegativeLine>,
 }
@@ -111,17 +115,79 @@ pub(crate) async fn event_facts_without_keywords(
         demo_titles.push(text(r, "title")?);
         presenters.extend(opt_text(r, "display_name")?);
     }
+    let program = i64_(&ev, "program_id")?;
+    let starts_us = i64_(&ev, "starts_at_us")?;
+    let handles = presenter_handles(conn, event, program).await?;
     let matcher = Matcher::new(
         &title,
         demo_titles.iter().map(String::as_str),
         presenters.iter().map(String::as_str),
-    );
+    )
+    .with_handles(handles.iter().map(String::as_str));
+    let mut usage = matcher.usage();
+    read_usage(conn, program, starts_us, &mut usage).await?;
     Ok(EventFacts {
         title,
-        program: i64_(&ev, "program_id")?,
-        starts_us: i64_(&ev, "starts_at_us")?,
-        matcher,
+        program,
+        starts_us,
+        matcher: matcher.without_common(&usage),
     })
+}
+
+/// The names the event's presenters write under in the program's chats (their linked
+/// chat authors).
+async fn presenter_handles(
+    conn: &mut AnyConnection,
+    event: i64,
+    program: i64,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query(
+        "SELECT DISTINCT a.name FROM chat_authors a JOIN chat_channels c ON c.id = a.channel_id \
+         JOIN demo_presenters dp ON dp.person_id = a.person_id JOIN demos d ON d.id = dp.demo_id \
+         WHERE d.event_id = $1 AND c.program_id = $2 AND d.status NOT IN ('rejected', 'withdrawn') \
+         ORDER BY a.name",
+    )
+    .bind(event)
+    .bind(program)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| text(r, "name"))
+    .collect()
+}
+
+/// Feeds `usage` the latest messages (up to `USAGE_SAMPLE` per channel) of the baseline,
+/// the 28 days before the event, that still have their text: which title words the chat
+/// uses every day is the core's call.
+async fn read_usage(
+    conn: &mut AnyConnection,
+    program: i64,
+    starts_us: i64,
+    usage: &mut Usage,
+) -> Result<(), StoreError> {
+    let channels: Vec<i64> =
+        sqlx::query("SELECT id FROM chat_channels WHERE program_id = $1 ORDER BY id")
+            .bind(program)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| i64_(r, "id"))
+            .collect::<Result<_, _>>()?;
+    for channel in channels {
+        let mut rows = sqlx::query(
+            "SELECT text FROM chat_messages WHERE channel_id = $1 AND at_us >= $2 AND at_us < $3 \
+             AND text IS NOT NULL ORDER BY at_us DESC LIMIT $4",
+        )
+        .bind(channel)
+        .bind(starts_us.saturating_sub(BASELINE_DAYS * US_PER_DAY))
+        .bind(starts_us)
+        .bind(USAGE_SAMPLE as i64)
+        .fetch(&mut *conn);
+        while let Some(r) = rows.try_next().await? {
+            usage.add(&text(&r, "text")?);
+        }
+    }
+    Ok(())
 }
 
 /// The program's own keywords, sorted.
@@ -368,6 +434,7 @@ async fn read_window(
         voices: voices.len() as u64,
         new_voices,
         matched_on: facts.matcher.words(),
+        common_words: facts.matcher.common(),
         tone,
         most_negative,
     })

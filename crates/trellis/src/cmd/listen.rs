@@ -147,6 +147,12 @@ fn report_text(r: &ChatReport) -> String {
         "  matched on: {}\n",
         r.related.matched_on.join(", ")
     ));
+    if !r.related.not_matched.is_empty() {
+        s.push_str(&format!(
+            "  not matched, common in this chat: {}\n",
+            r.related.not_matched.join(", ")
+        ));
+    }
     if !r.most_negative.is_empty() {
         s.push_str("most negative:\n");
         for m in &r.most_negative {
