@@ -6,7 +6,7 @@
 
 use crate::demo::DemoStatus;
 use crate::event::EventStatus;
-use crate::ids::{DemoId, EventId, PersonId};
+use crate::ids::{DemoId, EventId, PersonId, ProgramId};
 use crate::program::ProgramSettings;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -95,6 +95,8 @@ pub enum Remedy {
     ListenToChat { event: EventId },
     /// Move `more` people one step forward on the speaker pipeline board.
     MovePeople { more: u32 },
+    /// Allow `to` confirmed demos per presenter in the program's settings.
+    AllowDemosPerPresenter { program: ProgramId, to: u32 },
 }
 
 /// One reason a gate is blocked: a sentence with its numbers (in no surface's words: no
@@ -168,6 +170,8 @@ pub struct DemoFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFacts {
     pub id: EventId,
+    /// The program whose settings the gates read (a remedy may be to change one).
+    pub program: ProgramId,
     pub title: String,
     pub status: EventStatus,
     pub slots: u32,
@@ -505,7 +509,10 @@ impl Gate for SlotInventory {
                         plural(cap, "confirmed slot", "confirmed slots"),
                         event.title
                     ),
-                    Vec::new(),
+                    vec![Remedy::AllowDemosPerPresenter {
+                        program: event.program,
+                        to: u32::try_from(held + 1).unwrap_or(u32::MAX),
+                    }],
                 ));
             }
         }
@@ -715,6 +722,7 @@ mod tests {
             now: now(),
             event: Some(EventFacts {
                 id: EventId(9),
+                program: ProgramId(1),
                 title: "Oct demo night".into(),
                 status: EventStatus::Draft,
                 slots,
@@ -947,6 +955,17 @@ mod tests {
             ]
         );
         assert!(d.overridable());
+        assert_eq!(
+            d.blocked()
+                .flat_map(|r| r.verdict.reasons())
+                .next()
+                .map(|r| r.clears.clone()),
+            Some(vec![Remedy::AllowDemosPerPresenter {
+                program: ProgramId(1),
+                to: 2
+            }]),
+            "what clears it: the program's setting, if it means it"
+        );
         s.settings.demos_per_presenter = 2;
         assert!(evaluate(Action::ConfirmDemo(DemoId(2)), &s).is_allowed());
     }

@@ -175,7 +175,7 @@ pub(crate) async fn moves_this_cycle(
     .ok_or_else(|| StoreError::not_found("program", program))?;
     let settings = settings_from_row(&prow)?;
     let open = sqlx::query(
-        "SELECT id FROM events WHERE program_id = $1 AND status = 'held' ORDER BY starts_at_us DESC, id DESC LIMIT 1",
+        "SELECT id FROM events WHERE program_id = $1 AND status = 'held' AND backfilled = 0 ORDER BY starts_at_us DESC, id DESC LIMIT 1",
     )
     .bind(program.0)
     .fetch_optional(&mut *conn)

@@ -139,7 +139,7 @@ pub struct DueItem {
 
 impl Store {
     /// What is still due for the held events whose cycle is open: missing retros, and
-    /// follow-ups below the minimum.
+    /// follow-ups below the minimum. A backfilled event owes nothing: it is history.
     pub async fn dues(&self, program: Option<ProgramId>) -> Result<Vec<DueItem>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(
@@ -147,7 +147,7 @@ impl Store {
                (SELECT COUNT(*) FROM retros r WHERE r.event_id = e.id) AS has_retro, \
                (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
              FROM events e JOIN programs p ON p.id = e.program_id \
-             WHERE e.status = 'held' AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
+             WHERE e.status = 'held' AND e.backfilled = 0 AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
         )
         .bind(program.map(|p| p.0))
         .fetch_all(&mut *conn)

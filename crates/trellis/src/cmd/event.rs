@@ -81,8 +81,8 @@ fn detail_text(d: &EventDetail) -> String {
     ));
     s.push_str(&format!("venue       {}\n", or_dash(e.venue.as_deref())));
     s.push_str(&format!(
-        "slots       {} of {} taken, {} free; {} confirmed of the {} needed to announce\n",
-        e.slots_taken, e.slots, d.slots_free, e.demos_confirmed, d.demo_target
+        "slots       {} of {} taken, {} free; {} presenters confirmed of the {} needed to announce\n",
+        e.slots_taken, e.slots, d.slots_free, d.presenters_confirmed, d.demo_target
     ));
     let by: Vec<String> = d
         .demos_by_status
