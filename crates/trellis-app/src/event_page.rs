@@ -3,6 +3,8 @@
 //! event page, the API and the metrics screen all read it from here.
 
 use crate::AppError;
+use crate::demos::DemoView;
+use crate::events::{AttendanceCounts, EventSummary, StatusChange};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -10,7 +12,7 @@ use trellis_core::EventId;
 use trellis_core::demo::DemoStatus;
 use trellis_core::event::EventStatus;
 use trellis_core::gate::{Action, Decision, Reason, evaluate};
-use trellis_store::{AttendanceCounts, DemoView, EventSummary, StatusChange, Store};
+use trellis_store::Store;
 
 /// One gate's verdict on an action an organizer could take next.
 #[derive(Debug, Clone, Serialize)]
@@ -132,12 +134,12 @@ pub async fn event_page(
         presenters_confirmed,
         demo_target: snapshot.settings.demo_target,
         next_step: r.event.status.next_step(),
-        event: r.event,
+        event: r.event.into(),
         demos_by_status: by_status,
-        demos: r.demos,
-        attendance: r.attendance,
+        demos: r.demos.into_iter().map(Into::into).collect(),
+        attendance: r.attendance.into(),
         gates,
-        history: r.history,
+        history: r.history.into_iter().map(Into::into).collect(),
     })
 }
 

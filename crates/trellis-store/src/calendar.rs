@@ -127,7 +127,7 @@ impl Store {
 }
 
 /// A mechanism still to do after an event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DueItem {
     /// `retro` or `followups`.
     pub kind: &'static str,

@@ -331,7 +331,9 @@ pub(crate) struct Scope {
     pub demo: Option<DemoId>,
 }
 
-/// A stored override: somebody passed a blocked gate, and said why.
+/// A stored override: somebody passed a blocked gate, and said why. Serialize: a review's
+/// stored snapshot keeps the overrides since the previous review in this shape
+/// (`--json` prints `trellis_app::overrides::OverrideRecord`).
 #[derive(Debug, Clone, Serialize)]
 pub struct OverrideRecord {
     pub id: i64,

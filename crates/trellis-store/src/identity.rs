@@ -195,7 +195,7 @@ enum Change {
     Changed { table: String, row: Row },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MergeResult {
     pub merge: i64,
     pub kept: PersonId,
@@ -207,7 +207,7 @@ pub struct MergeResult {
     pub combined: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct UnmergeResult {
     pub merge: i64,
     pub kept: PersonId,

@@ -22,7 +22,6 @@ use crate::gates::{lock_event, record_history};
 use crate::open::Store;
 use crate::row::{i64_, opt_text, parse, text};
 use futures_util::TryStreamExt;
-use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
@@ -45,7 +44,7 @@ pub struct ImportRequest {
     pub dry_run: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MatchedBy {
     pub email: u64,
     pub platform_id: u64,
@@ -53,7 +52,7 @@ pub struct MatchedBy {
 
 /// What an import read and did. The keys `rows`, `people_new`, `people_matched`,
 /// `added`, `updated` and `skipped` are a public contract of `--json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ImportReport {
     /// The recorded import's id (`None` for a dry run).
     pub import: Option<i64>,
@@ -85,7 +84,7 @@ pub struct ImportReport {
 }
 
 /// One recorded import, as `trellis imports` lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ImportRecord {
     pub id: i64,
     pub event: EventId,
@@ -100,7 +99,6 @@ pub struct ImportRecord {
     pub updated: i64,
     pub unchanged: i64,
     pub skipped: i64,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub at: jiff::Timestamp,
     pub actor: String,
 }

@@ -4,14 +4,13 @@ use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{at, i64_, opt_text, parse, text};
-use serde::Serialize;
 use sqlx::Row;
 use trellis_core::checkin;
 use trellis_core::event::EventStatus;
 use trellis_core::person::normalise_email;
 use trellis_core::{CoreError, EventId, ProgramId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Organizer {
     pub id: i64,
     pub name: String,
@@ -19,7 +18,7 @@ pub struct Organizer {
     pub programs: Vec<ProgramId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckinView {
     pub id: i64,
     pub event: EventId,
@@ -28,7 +27,6 @@ pub struct CheckinView {
     pub score: f64,
     pub high: bool,
     pub hours: f64,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub at: jiff::Timestamp,
 }
 

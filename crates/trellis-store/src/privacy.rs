@@ -9,7 +9,6 @@ use crate::error::StoreError;
 use crate::identity::select_rows;
 use crate::open::Store;
 use crate::row::opt_i64;
-use serde::Serialize;
 use serde_json::{Map, Value as J};
 use sqlx::AnyConnection;
 use trellis_core::{CoreError, PersonId};
@@ -57,7 +56,7 @@ pub(crate) enum Forget {
 }
 
 /// Everything stored about one person.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PersonExport {
     pub trellis_person_export: u32,
     pub person: PersonId,
@@ -65,7 +64,7 @@ pub struct PersonExport {
     pub tables: Map<String, J>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Forgotten {
     pub person: PersonId,
     /// Rows erased or blanked, per table.

@@ -4,25 +4,24 @@ use crate::gates::{held_at, lock_event};
 use crate::open::Store;
 use crate::resolve;
 use crate::row::{at, i64_, text};
-use serde::Serialize;
 use trellis_core::event::EventStatus;
 use trellis_core::retro::{RetroDraft, due};
 use trellis_core::time::to_micros;
 use trellis_core::{CoreError, EventId, PersonId};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedPerson {
     pub id: PersonId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RetroPick {
     pub person: NamedPerson,
     pub why: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RetroView {
     pub event: EventId,
     pub event_title: String,
@@ -31,9 +30,7 @@ pub struct RetroView {
     pub surprised: String,
     pub invite: Vec<NamedPerson>,
     pub follow_up: Vec<RetroPick>,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub written_at: jiff::Timestamp,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub due_at: jiff::Timestamp,
     /// Written after it was due: kept, and marked.
     pub late: bool,

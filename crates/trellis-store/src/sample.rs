@@ -8,12 +8,11 @@ use crate::dialect::Dialect;
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{flag_value, i64_};
-use serde::Serialize;
 use sqlx::AnyConnection;
 use trellis_core::dataset::{Dataset, StatusRecord};
 use trellis_core::time::to_micros;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleLoaded {
     pub programs: Vec<i64>,
     pub people: usize,

@@ -2,8 +2,9 @@
 
 use crate::reasons::GateView;
 use askama::Template;
+use trellis_app::demos::DemoView;
 use trellis_app::event_page::EventDetail;
-use trellis_store::{DemoView, EventSummary};
+use trellis_store::EventSummary;
 
 #[derive(Template)]
 #[template(path = "message.html")]

@@ -12,7 +12,6 @@ use crate::row::{i64_, opt_i64, opt_text, text};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Transaction};
 use std::collections::{BTreeSet, HashMap};
@@ -40,7 +39,7 @@ pub struct ChatLine {
     pub compound: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ChatImported {
     pub channel: String,
     pub channel_id: i64,
@@ -58,7 +57,7 @@ pub struct ChatImported {
     pub last: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct LinkedAuthor {
     pub author: String,
     pub person: PersonId,

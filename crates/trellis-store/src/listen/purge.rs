@@ -12,13 +12,12 @@ use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{i64_, text};
 use futures_util::TryStreamExt;
-use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use trellis_core::listen::RelatedIndex;
 use trellis_core::{CoreError, PersonId, ProgramId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ChatPurged {
     pub channel: String,
     pub channel_id: i64,
@@ -27,7 +26,6 @@ pub struct ChatPurged {
     pub purged: u64,
     /// Messages kept as related to an event (all of them, including earlier purges').
     pub related_kept: u64,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub purged_at: jiff::Timestamp,
 }
 
