@@ -516,36 +516,42 @@ impl Gate for SlotInventory {
                 ));
             }
         }
-        let taken = event.slots_taken();
-        let slots = event.slots as usize;
-        if taken >= slots {
-            let holders: Vec<String> = event
-                .demos
-                .iter()
-                .filter(|d| d.status.holds_slot())
-                .map(|d| format!("{} '{}'", d.id, d.title))
-                .collect();
-            let mut text = format!(
-                "no free slot: {taken} of {} taken at '{}'",
-                plural(slots, "slot", "slots"),
-                event.title
-            );
-            if !holders.is_empty() {
-                text.push_str(&format!(" (by {})", holders.join(", ")));
-            }
-            reasons.push(Reason::hard(
-                text,
-                vec![
-                    Remedy::WithdrawDemo { event: event.id },
-                    Remedy::RaiseSlots {
-                        event: event.id,
-                        to: slots as u32 + 1,
-                    },
-                ],
-            ));
-        }
+        reasons.extend(no_free_slot(event));
         Verdict::from_reasons(reasons)
     }
+}
+
+/// The hard reason when every slot of `event` is taken, naming who holds them.
+fn no_free_slot(event: &EventFacts) -> Option<Reason> {
+    let taken = event.slots_taken();
+    let slots = event.slots as usize;
+    if taken < slots {
+        return None;
+    }
+    let holders: Vec<String> = event
+        .demos
+        .iter()
+        .filter(|d| d.status.holds_slot())
+        .map(|d| format!("{} '{}'", d.id, d.title))
+        .collect();
+    let mut text = format!(
+        "no free slot: {taken} of {} taken at '{}'",
+        plural(slots, "slot", "slots"),
+        event.title
+    );
+    if !holders.is_empty() {
+        text.push_str(&format!(" (by {})", holders.join(", ")));
+    }
+    Some(Reason::hard(
+        text,
+        vec![
+            Remedy::WithdrawDemo { event: event.id },
+            Remedy::RaiseSlots {
+                event: event.id,
+                to: slots as u32 + 1,
+            },
+        ],
+    ))
 }
 
 /// A snapshot without the event an event action needs: a bug in the caller, refused

@@ -323,25 +323,7 @@ async fn read_window(
     let to = from.saturating_add(days.saturating_mul(US_PER_DAY));
     let base_from = from.saturating_sub(BASELINE_DAYS * US_PER_DAY);
 
-    let chans = sqlx::query(
-        "SELECT c.id, c.name, c.purged_at_us, \
-                (SELECT MIN(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS first_us, \
-                (SELECT MAX(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS last_us \
-         FROM chat_channels c WHERE c.program_id = $1 ORDER BY c.name",
-    )
-    .bind(program)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut channels = Vec::new();
-    for r in &chans {
-        channels.push(ChannelSpan {
-            name: text(r, "name")?,
-            first: opt_i64(r, "first_us")?.map(instant).transpose()?,
-            last: opt_i64(r, "last_us")?.map(instant).transpose()?,
-            purged_at: opt_i64(r, "purged_at_us")?.map(instant).transpose()?,
-        });
-    }
-
+    let channels = channel_spans(conn, program).await?;
     let base = sqlx::query(
         "SELECT COUNT(*) AS n FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
          WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us < $3",
@@ -366,9 +348,69 @@ async fn read_window(
     .await?;
     let new_voices = i64_(&new, "n")? as u64;
 
-    // The window's messages, streamed: a long window over a busy chat holds hundreds
-    // of thousands. A message whose text is gone (purged, or its author forgotten) is
-    // related when it was found so before its text went (`chat_related`).
+    let read = read_messages(conn, event, program, (from, to), &facts.matcher).await?;
+    Ok(ChatWindow {
+        event,
+        title: facts.title,
+        days,
+        from: instant(from)?,
+        to: instant(to)?,
+        channels,
+        baseline_messages,
+        messages: read.messages,
+        voices: read.voices,
+        new_voices,
+        matched_on: facts.matcher.words(),
+        common_words: facts.matcher.common(),
+        tone: read.tone,
+        most_negative: read.most_negative,
+    })
+}
+
+/// Each of the program's channels, with the span of its messages.
+async fn channel_spans(
+    conn: &mut AnyConnection,
+    program: i64,
+) -> Result<Vec<ChannelSpan>, StoreError> {
+    let chans = sqlx::query(
+        "SELECT c.id, c.name, c.purged_at_us, \
+                (SELECT MIN(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS first_us, \
+                (SELECT MAX(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS last_us \
+         FROM chat_channels c WHERE c.program_id = $1 ORDER BY c.name",
+    )
+    .bind(program)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut channels = Vec::new();
+    for r in &chans {
+        channels.push(ChannelSpan {
+            name: text(r, "name")?,
+            first: opt_i64(r, "first_us")?.map(instant).transpose()?,
+            last: opt_i64(r, "last_us")?.map(instant).transpose()?,
+            purged_at: opt_i64(r, "purged_at_us")?.map(instant).transpose()?,
+        });
+    }
+    Ok(channels)
+}
+
+/// What the window's messages add up to.
+struct WindowMessages {
+    messages: u64,
+    voices: u64,
+    tone: ToneCounts,
+    most_negative: Vec<NegativeLine>,
+}
+
+/// The window's messages, streamed: a long window over a busy chat holds hundreds
+/// of thousands. A message whose text is gone (purged, or its author forgotten) is
+/// related when it was found so before its text went (`chat_related`).
+async fn read_messages(
+    conn: &mut AnyConnection,
+    event: EventId,
+    program: i64,
+    (from, to): (i64, i64),
+    matcher: &Matcher,
+) -> Result<WindowMessages, StoreError> {
     let mut voices = BTreeSet::new();
     let mut tone = ToneCounts::default();
     let mut messages = 0u64;
@@ -395,7 +437,7 @@ async fn read_window(
             let score = i64_(&r, "compound_e4")?;
             voices.insert(text(&r, "author_key")?);
             let related = match body.as_deref() {
-                Some(b) => facts.matcher.is_related(b),
+                Some(b) => matcher.is_related(b),
                 None => flag(&r, "frozen")?,
             };
             if related {
@@ -422,19 +464,9 @@ async fn read_window(
             })
         })
         .collect::<Result<_, StoreError>>()?;
-    Ok(ChatWindow {
-        event,
-        title: facts.title,
-        days,
-        from: instant(from)?,
-        to: instant(to)?,
-        channels,
-        baseline_messages,
+    Ok(WindowMessages {
         messages,
         voices: voices.len() as u64,
-        new_voices,
-        matched_on: facts.matcher.words(),
-        common_words: facts.matcher.common(),
         tone,
         most_negative,
     })
