@@ -158,31 +158,7 @@ async fn freeze_related(
             p.0,
         ),
     };
-    let programs: Vec<i64> = sqlx::query(programs)
-        .bind(bind)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| i64_(r, "program_id"))
-        .collect::<Result<_, _>>()?;
-    let mut indexes: HashMap<i64, RelatedIndex<(i64, i64)>> = HashMap::new();
-    for p in programs {
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM events WHERE program_id = $1 ORDER BY id")
-            .bind(p)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| i64_(r, "id"))
-            .collect::<Result<_, _>>()?;
-        let keywords = program_keywords(conn, p).await?;
-        let mut matchers = Vec::with_capacity(ids.len());
-        for id in ids {
-            let f = event_facts_without_keywords(conn, id).await?;
-            let matcher = f.matcher.with_keywords(keywords.iter().map(String::as_str));
-            matchers.push(((id, f.starts_us), matcher));
-        }
-        indexes.insert(p, RelatedIndex::new(matchers));
-    }
+    let indexes = program_indexes(conn, programs, bind).await?;
 
     let mut pairs: Vec<(i64, i64)> = Vec::new();
     {
@@ -215,4 +191,39 @@ async fn freeze_related(
     )
     .await?;
     Ok(())
+}
+
+/// Each program's events, as one index of their matchers (with the program's keywords),
+/// keyed by (event, start): `programs` is the query naming the scope's programs.
+async fn program_indexes(
+    conn: &mut AnyConnection,
+    programs: &'static str,
+    bind: i64,
+) -> Result<HashMap<i64, RelatedIndex<(i64, i64)>>, StoreError> {
+    let programs: Vec<i64> = sqlx::query(programs)
+        .bind(bind)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| i64_(r, "program_id"))
+        .collect::<Result<_, _>>()?;
+    let mut indexes: HashMap<i64, RelatedIndex<(i64, i64)>> = HashMap::new();
+    for p in programs {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM events WHERE program_id = $1 ORDER BY id")
+            .bind(p)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| i64_(r, "id"))
+            .collect::<Result<_, _>>()?;
+        let keywords = program_keywords(conn, p).await?;
+        let mut matchers = Vec::with_capacity(ids.len());
+        for id in ids {
+            let f = event_facts_without_keywords(conn, id).await?;
+            let matcher = f.matcher.with_keywords(keywords.iter().map(String::as_str));
+            matchers.push(((id, f.starts_us), matcher));
+        }
+        indexes.insert(p, RelatedIndex::new(matchers));
+    }
+    Ok(indexes)
 }
