@@ -28,12 +28,7 @@ pub async fn snapshot(
     let block = store.review_preview(program).await?;
     let gates = next_event_gates(store, block.next_event.as_ref(), now).await?;
     let dues = store.dues(program).await?;
-    let insight = store
-        .reviews(program)
-        .await?
-        .into_iter()
-        .rev()
-        .find_map(|r| r.insight);
+    let insight = store.last_insight(program).await?;
     Ok(ReviewSnapshot {
         block,
         gates,

@@ -46,6 +46,23 @@ pub fn attended(rows: &[&Seen]) -> (HashSet<PersonId>, bool) {
     )
 }
 
+/// One event's point of the returning series, from its counts (the store counts them in
+/// the database for the review block's trend).
+pub fn returning_point(
+    event: EventId,
+    attended: u32,
+    returning: u32,
+    estimated: bool,
+) -> ReturningPoint {
+    ReturningPoint {
+        event,
+        attended,
+        returning,
+        rate: (attended > 0).then(|| f64::from(returning) / f64::from(attended)),
+        estimated,
+    }
+}
+
 /// The returning builder rate of each event, in the order given (by start): the share of
 /// its attendees who attended any earlier event of the list.
 pub fn returning_series(events: &[EventId], rows: &[Seen]) -> Vec<ReturningPoint> {
@@ -58,14 +75,7 @@ pub fn returning_series(events: &[EventId], rows: &[Seen]) -> Vec<ReturningPoint
     for e in events {
         let (room, estimated) = attended(by_event.get(e).map(Vec::as_slice).unwrap_or(&[]));
         let returning = room.iter().filter(|p| seen.contains(p)).count() as u32;
-        let attended = room.len() as u32;
-        out.push(ReturningPoint {
-            event: *e,
-            attended,
-            returning,
-            rate: (attended > 0).then(|| f64::from(returning) / f64::from(attended)),
-            estimated,
-        });
+        out.push(returning_point(*e, room.len() as u32, returning, estimated));
         seen.extend(room);
     }
     out
