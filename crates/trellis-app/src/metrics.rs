@@ -182,42 +182,34 @@ type Detail = (
     Vec<serde_json::Value>,
 );
 
-fn detail_of(key: &str, f: &Figures, names: &HashMap<PersonId, String>) -> Detail {
-    let name = |p: &PersonId| {
-        names
+/// People by name, as `explain` lists them.
+struct Names<'a>(&'a HashMap<PersonId, String>);
+
+impl Names<'_> {
+    fn name(&self, p: &PersonId) -> String {
+        self.0
             .get(p)
             .cloned()
             .unwrap_or_else(|| format!("person {p}"))
-    };
-    let list = |ps: &[PersonId]| {
+    }
+    fn list(&self, ps: &[PersonId]) -> Vec<String> {
         ps.iter()
-            .map(|p| format!("{} ({p})", name(p)))
-            .collect::<Vec<_>>()
-    };
+            .map(|p| format!("{} ({p})", self.name(p)))
+            .collect()
+    }
+}
+
+fn detail_of(key: &str, f: &Figures, names: &HashMap<PersonId, String>) -> Detail {
+    let names = Names(names);
     match key {
-        "returning_builder_rate" => {
-            let r = &f.returning_builder_rate;
-            let (a, b) = r.per_event.iter().fold((0u64, 0u64), |(a, b), e| {
-                (a + u64::from(e.returning), b + u64::from(e.attended))
-            });
-            let d = r
-                .per_event
-                .iter()
-                .map(|e| {
-                    serde_json::json!({"event": e.event, "title": e.title, "starts_at": e.starts_at, "attended": e.attended,
-                        "returning": e.returning, "estimated": e.estimated, "returning_people": list(&e.returning_people),
-                        "first_timers": list(&e.first_timers)})
-                })
-                .collect();
-            (r.value, Some(a), Some(b), d)
-        }
+        "returning_builder_rate" => returning_detail(f, &names),
         "first_time_demo_conversion" => {
             let c = &f.first_time_demo_conversion;
             let d = c
                 .members
                 .iter()
                 .map(|m| {
-                    serde_json::json!({"person": name(&m.person), "id": m.person, "first_attended": m.first_attended,
+                    serde_json::json!({"person": names.name(&m.person), "id": m.person, "first_attended": m.first_attended,
                         "first_event": m.first_event, "presented_at_event": m.presented, "window_open": m.window_open})
                 })
                 .collect();
@@ -228,7 +220,7 @@ fn detail_of(key: &str, f: &Figures, names: &HashMap<PersonId, String>) -> Detai
             let d = s
                 .counts
                 .iter()
-                .map(|(p, n)| serde_json::json!({"person": name(p), "id": p, "presented": n}))
+                .map(|(p, n)| serde_json::json!({"person": names.name(p), "id": p, "presented": n}))
                 .collect();
             (s.value, Some(s.repeat.into()), Some(s.speakers.into()), d)
         }
@@ -269,19 +261,38 @@ fn detail_of(key: &str, f: &Figures, names: &HashMap<PersonId, String>) -> Detai
                 d,
             )
         }
-        _ => {
-            let fr = &f.fragility;
-            let mut d = Vec::new();
-            if let Some((p, n, t)) = &fr.top_presenter {
-                d.push(serde_json::json!({"top_presenter": name(p), "demos": n, "of": t}));
-            }
-            if let Some((e, n, t)) = &fr.top_event {
-                d.push(serde_json::json!({"top_event": e, "attended": n, "of": t}));
-            }
-            if let Some((o, n, t)) = &fr.top_organizer {
-                d.push(serde_json::json!({"top_organizer": o, "actions": n, "of": t}));
-            }
-            (fr.top_presenter_share, None, None, d)
-        }
+        _ => fragility_detail(f, &names),
     }
+}
+
+fn returning_detail(f: &Figures, names: &Names<'_>) -> Detail {
+    let r = &f.returning_builder_rate;
+    let (a, b) = r.per_event.iter().fold((0u64, 0u64), |(a, b), e| {
+        (a + u64::from(e.returning), b + u64::from(e.attended))
+    });
+    let d = r
+        .per_event
+        .iter()
+        .map(|e| {
+            serde_json::json!({"event": e.event, "title": e.title, "starts_at": e.starts_at, "attended": e.attended,
+                "returning": e.returning, "estimated": e.estimated, "returning_people": names.list(&e.returning_people),
+                "first_timers": names.list(&e.first_timers)})
+        })
+        .collect();
+    (r.value, Some(a), Some(b), d)
+}
+
+fn fragility_detail(f: &Figures, names: &Names<'_>) -> Detail {
+    let fr = &f.fragility;
+    let mut d = Vec::new();
+    if let Some((p, n, t)) = &fr.top_presenter {
+        d.push(serde_json::json!({"top_presenter": names.name(p), "demos": n, "of": t}));
+    }
+    if let Some((e, n, t)) = &fr.top_event {
+        d.push(serde_json::json!({"top_event": e, "attended": n, "of": t}));
+    }
+    if let Some((o, n, t)) = &fr.top_organizer {
+        d.push(serde_json::json!({"top_organizer": o, "actions": n, "of": t}));
+    }
+    (fr.top_presenter_share, None, None, d)
 }

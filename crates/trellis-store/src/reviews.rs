@@ -196,6 +196,17 @@ pub(crate) async fn review_parts(
     conn: &mut AnyConnection,
     program: Option<ProgramId>,
 ) -> Result<(PipelineBlock, Option<NextEvent>, Option<FollowupsBlock>), StoreError> {
+    let pipeline = pipeline_block(conn, program).await?;
+    let next_event = next_event(conn, program).await?;
+    let followups = last_followups(conn, program).await?;
+    Ok((pipeline, next_event, followups))
+}
+
+/// The board's stages, quiet killers, and the cycle's moves against their minimum.
+async fn pipeline_block(
+    conn: &mut AnyConnection,
+    program: Option<ProgramId>,
+) -> Result<PipelineBlock, StoreError> {
     let programs = program_ids(conn, program).await?;
     let scope = program.map(|p| p.0);
     let mut stages: std::collections::BTreeMap<String, u32> = Stage::ALL
@@ -219,7 +230,20 @@ pub(crate) async fn review_parts(
         moves += u32::try_from(m.len()).unwrap_or(u32::MAX);
         minimum += min;
     }
+    Ok(PipelineBlock {
+        stages,
+        quiet_killers: quiet,
+        moves_this_cycle: moves,
+        minimum,
+    })
+}
 
+/// The scope's next event and its confirmed demos.
+async fn next_event(
+    conn: &mut AnyConnection,
+    program: Option<ProgramId>,
+) -> Result<Option<NextEvent>, StoreError> {
+    let scope = program.map(|p| p.0);
     let next = sqlx::query(
         "SELECT e.id, e.title, p.demo_target, (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS c \
          FROM events e JOIN programs p ON p.id = e.program_id WHERE e.status IN ('draft', 'announced') AND ($1 IS NULL OR e.program_id = $1) \
@@ -228,17 +252,22 @@ pub(crate) async fn review_parts(
     .bind(scope)
     .fetch_optional(&mut *conn)
     .await?;
-    let next_event = next
-        .map(|r| {
-            Ok::<_, StoreError>(NextEvent {
-                event: i64_(&r, "id")?,
-                title: text(&r, "title")?,
-                demos_confirmed: u32_(&r, "c")?,
-                demo_target: u32_(&r, "demo_target")?,
-            })
+    next.map(|r| {
+        Ok::<_, StoreError>(NextEvent {
+            event: i64_(&r, "id")?,
+            title: text(&r, "title")?,
+            demos_confirmed: u32_(&r, "c")?,
+            demo_target: u32_(&r, "demo_target")?,
         })
-        .transpose()?;
+    })
+    .transpose()
+}
 
+/// The follow-ups of the scope's last held event.
+async fn last_followups(
+    conn: &mut AnyConnection,
+    program: Option<ProgramId>,
+) -> Result<Option<FollowupsBlock>, StoreError> {
     let last = match program {
         Some(p) => last_held_event(conn, p).await?,
         None => sqlx::query("SELECT id FROM events WHERE status IN ('held', 'closed') ORDER BY starts_at_us DESC, id DESC LIMIT 1")
@@ -247,7 +276,7 @@ pub(crate) async fn review_parts(
             .map(|r| i64_(&r, "id").map(EventId))
             .transpose()?,
     };
-    let followups = match last {
+    Ok(match last {
         Some(e) => {
             let r = sqlx::query(
                 "SELECT e.title, p.followup_minimum, (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent, \
@@ -266,17 +295,7 @@ pub(crate) async fn review_parts(
             })
         }
         None => None,
-    };
-    Ok((
-        PipelineBlock {
-            stages,
-            quiet_killers: quiet,
-            moves_this_cycle: moves,
-            minimum,
-        },
-        next_event,
-        followups,
-    ))
+    })
 }
 
 fn review_from_row(r: &sqlx::any::AnyRow) -> Result<ReviewView, StoreError> {
