@@ -11,6 +11,7 @@ pub mod followups;
 pub mod import;
 pub mod listen;
 pub mod metrics;
+pub mod plan;
 pub mod review;
 
 pub use error::AppError;

@@ -203,10 +203,13 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
                         )
                     });
             }
-            let e = env
-                .store
-                .create_event(&env.ctx, &new, override_reason.as_deref())
-                .await?;
+            let e = trellis_app::plan::plan_event(
+                &env.store,
+                &env.ctx,
+                &new,
+                override_reason.as_deref(),
+            )
+            .await?;
             env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
                 format!(
                     "event {} created as draft: {} on {} {} ({} slots; announce once {} demos are confirmed)",
