@@ -31,6 +31,8 @@ pub struct ProgramChoice {
 }
 
 pub struct Tile {
+    /// The tile's anchor (`/#pipeline`, where a reason's link lands).
+    pub anchor: &'static str,
     pub label: &'static str,
     pub value: String,
     pub note: String,
@@ -118,6 +120,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
     let p = &block.pipeline;
     let stage = |s: &str| p.stages.get(s).copied().unwrap_or(0);
     let mut tiles = vec![Tile {
+        anchor: "pipeline",
         label: "Speaker pipeline",
         value: p.stages.values().sum::<u32>().to_string(),
         note: format!(
@@ -133,6 +136,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
     }];
     tiles.push(match &block.next_event {
         Some(n) => Tile {
+            anchor: "demos",
             label: "Demos confirmed",
             value: format!("{} / {}", n.demos_confirmed, n.demo_target),
             note: n.title.clone(),
@@ -140,6 +144,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
             href: Some(format!("/events/{}#slots", n.event)),
         },
         None => Tile {
+            anchor: "demos",
             label: "Demos confirmed",
             value: "–".into(),
             note: "no event planned".into(),
@@ -149,6 +154,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
     });
     tiles.push(match &block.followups {
         Some(f) => Tile {
+            anchor: "followups",
             label: "Follow-ups",
             value: format!("{} / {}", f.sent, f.minimum),
             note: format!("{} answered · {}", f.answered, f.title),
@@ -156,6 +162,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
             href: Some(format!("/events/{}#followups", f.event)),
         },
         None => Tile {
+            anchor: "followups",
             label: "Follow-ups",
             value: "–".into(),
             note: "no held event yet".into(),
@@ -164,6 +171,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
         },
     });
     tiles.push(Tile {
+        anchor: "overrides",
         label: "Overrides",
         value: block.overrides.len().to_string(),
         note: "gates passed by override since the last review".into(),

@@ -90,10 +90,7 @@ async fn render(
         .enumerate()
         .map(|(i, p)| ProgramOption {
             id: p.id.0,
-            label: format!(
-                "{} · {} · {} demo slots by default",
-                p.name, p.tz, p.settings.default_slots
-            ),
+            label: format!("{} ({})", p.name, p.tz),
             selected: chosen.map_or(i == 0, |c| c == p.id.0),
         })
         .collect();

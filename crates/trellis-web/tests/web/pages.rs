@@ -58,6 +58,26 @@ fn planning_is_for_organizers_with_the_token(db: TestDb) {
             .body
             .contains("href=\"/events/new\"")
     );
+    let ctx = Ctx::new("test", now());
+    app.block_on(app.store.set_event_status(
+        &ctx,
+        EventId(NEXT),
+        "cancelled".parse().unwrap(),
+        None,
+    ))
+    .unwrap();
+    let dash = app.get("/", Some(&cookie)).body;
+    assert!(
+        dash.contains("No event planned.")
+            && dash.contains("href=\"/events/new\">Plan the next event</a>"),
+        "{dash}"
+    );
+    assert!(
+        !app.get("/", Some(&viewer))
+            .body
+            .contains("Plan the next event"),
+        "not for a viewer"
+    );
 }
 
 fn a_refused_plan_keeps_the_form_and_takes_an_override(db: TestDb) {
@@ -483,7 +503,103 @@ fn screening_records_each_item_and_can_fail(db: TestDb) {
     );
 }
 
+/// The form controls of a page that have no label: neither a `<label for>`, nor an
+/// enclosing `<label>`, nor an `aria-label`.
+fn unlabelled(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in html.match_indices('<') {
+        let rest = &html[at..];
+        if !["<input", "<select", "<textarea"]
+            .iter()
+            .any(|t| rest.starts_with(t))
+        {
+            continue;
+        }
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        if tag.contains("type=\"hidden\"") || tag.contains("aria-label=") {
+            continue;
+        }
+        let before = &html[..at];
+        let inside_label = before.rfind("<label").unwrap_or(0)
+            > before.rfind("</label>").unwrap_or(0)
+            && before.contains("<label");
+        let id = tag.split("id=\"").nth(1).and_then(|r| r.split('"').next());
+        let labelled_for = id.is_some_and(|id| html.contains(&format!("for=\"{id}\"")));
+        if !inside_label && !labelled_for {
+            out.push(tag.to_owned());
+        }
+    }
+    out
+}
+
+fn pages_are_accessible(db: TestDb) {
+    let app = App::start(db, None);
+    two_demos(&app);
+    let (cookie, csrf) = app.login("admin@x.example");
+    let refused = app
+        .post(
+            &format!("/events/{NEXT}/step"),
+            Some(&cookie),
+            &[("csrf", &csrf)],
+        )
+        .body;
+    let pages = [
+        ("/", app.get("/", Some(&cookie)).body),
+        ("/events", app.get("/events", Some(&cookie)).body),
+        ("/events/new", app.get("/events/new", Some(&cookie)).body),
+        (
+            "next event",
+            app.get(&format!("/events/{NEXT}"), Some(&cookie)).body,
+        ),
+        (
+            "held event",
+            app.get(&format!("/events/{HELD}"), Some(&cookie)).body,
+        ),
+        ("refused", refused),
+        (
+            "confirm",
+            app.get(&format!("/events/{NEXT}/step?to=cancelled"), Some(&cookie))
+                .body,
+        ),
+        ("/admin", app.get("/admin", Some(&cookie)).body),
+        ("/login", app.get("/login", None).body),
+    ];
+    for (name, body) in &pages {
+        assert_eq!(
+            unlabelled(body),
+            Vec::<String>::new(),
+            "{name}: controls without a label"
+        );
+        if *name != "/login" {
+            assert!(
+                body.contains("<a class=\"skip\" href=\"#main\">")
+                    && body.contains("<main id=\"main\">"),
+                "{name}: a skip link"
+            );
+        }
+    }
+    // The chart has a name and a text alternative; repeated buttons name their object.
+    assert!(
+        pages[0]
+            .1
+            .contains("role=\"img\" aria-label=\"Returning builders at the last"),
+        "{}",
+        pages[0].1
+    );
+    assert!(pages[0].1.contains("<title>Returning builders at the last"));
+    assert!(
+        pages[4].1.contains("aria-label=\"Check in "),
+        "check-in buttons name the person"
+    );
+    assert!(
+        pages[3]
+            .1
+            .contains("aria-label=\"Confirm A tiny compiler into a slot\"")
+    );
+}
+
 on_both!(
+    pages_are_accessible,
     screening_records_each_item_and_can_fail,
     planning_is_for_organizers_with_the_token,
     a_refused_plan_keeps_the_form_and_takes_an_override,
