@@ -181,7 +181,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
     tiles
 }
 
-/// The five nearest deadlines, each linking to its event.
+/// The five nearest deadlines, each linking to where it is done (`#retro`, `#followups`).
 fn dues(data: &DashData, now: jiff::Timestamp) -> Vec<Due> {
     data.dues
         .iter()
@@ -192,7 +192,8 @@ fn dues(data: &DashData, now: jiff::Timestamp) -> Vec<Due> {
                 what: format!("{}: {}", d.detail, d.title),
                 when,
                 late,
-                href: format!("/events/{}", d.event),
+                // The section of the event page where it is done.
+                href: format!("/events/{}#{}", d.event, d.kind),
             }
         })
         .collect()

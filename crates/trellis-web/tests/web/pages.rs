@@ -587,6 +587,14 @@ fn pages_are_accessible(db: TestDb) {
         pages[0].1
     );
     assert!(pages[0].1.contains("<title>Returning builders at the last"));
+    // A due item links to the section where it is done.
+    assert!(
+        pages[0]
+            .1
+            .contains(&format!("href=\"/events/{HELD}#retro\">48-hour retro:")),
+        "{}",
+        pages[0].1
+    );
     assert!(
         pages[4].1.contains("aria-label=\"Check in "),
         "check-in buttons name the person"
