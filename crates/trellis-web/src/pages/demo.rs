@@ -28,6 +28,22 @@ pub struct DemoForm {
     override_reason: Option<String>,
 }
 
+/// The screening the form records: every item passed, or a fail.
+fn screening(f: &DemoForm) -> ScreeningInput {
+    let pass = |item: &Option<String>| item.as_deref() == Some("pass");
+    let checklist = Checklist {
+        live_demo: pass(&f.live_demo),
+        built_it: pass(&f.built_it),
+        fits_time: pass(&f.fits_time),
+        wip_welcome: pass(&f.wip_welcome),
+    };
+    ScreeningInput {
+        passed: checklist == Checklist::all(),
+        checklist: Some(checklist),
+        note: f.note.clone(),
+    }
+}
+
 pub async fn demo_action(
     State(state): State<AppState>,
     me: SignedIn,
@@ -40,27 +56,10 @@ pub async fn demo_action(
     let store = &state.store;
     let demo = store.demo(id).await?;
     let result = match action.as_str() {
-        "screen" => {
-            let pass = |item: &Option<String>| item.as_deref() == Some("pass");
-            let checklist = Checklist {
-                live_demo: pass(&f.live_demo),
-                built_it: pass(&f.built_it),
-                fits_time: pass(&f.fits_time),
-                wip_welcome: pass(&f.wip_welcome),
-            };
-            store
-                .screen_demo(
-                    &ctx,
-                    id,
-                    &ScreeningInput {
-                        passed: checklist == Checklist::all(),
-                        checklist: Some(checklist),
-                        note: f.note.clone(),
-                    },
-                )
-                .await
-                .map(|_| ())
-        }
+        "screen" => store
+            .screen_demo(&ctx, id, &screening(&f))
+            .await
+            .map(|_| ()),
         "contract" => store.accept_contract(&ctx, id).await.map(|_| ()),
         "confirm" => store
             .confirm_demo(
