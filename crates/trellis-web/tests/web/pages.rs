@@ -606,7 +606,79 @@ fn pages_are_accessible(db: TestDb) {
     );
 }
 
+/// Program 1's settings form, with the demo target and keywords given.
+fn settings_form<'a>(csrf: &'a str, target: &'a str, keywords: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("demo_target", target),
+        ("slots", "6"),
+        ("followup_minimum", "12"),
+        ("retro_hours", "72"),
+        ("moves_per_event", "2"),
+        ("keywords", keywords),
+    ]
+}
+
+fn refused_settings_keep_the_form(db: TestDb) {
+    let app = App::start(db, None);
+    let (viewer, vcsrf) = app.login("view@x.example");
+    let (cookie, csrf) = app.login("admin@x.example");
+    let form = settings_form;
+    assert_eq!(
+        app.post("/admin/programs/1", Some(&viewer), &form(&vcsrf, "2", ""))
+            .status,
+        403
+    );
+    assert_eq!(
+        app.post("/admin/programs/1", Some(&cookie), &form("", "2", ""))
+            .status,
+        403,
+        "CSRF"
+    );
+    let r = app.post(
+        "/admin/programs/1",
+        Some(&cookie),
+        &form(&csrf, "-1", "tinkerers"),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"demo_target-1-error\">“-1”"),
+        "{}",
+        r.body
+    );
+    for kept in [
+        "value=\"-1\"",
+        "value=\"6\"",
+        "value=\"12\"",
+        "value=\"72\"",
+        "value=\"tinkerers\"",
+    ] {
+        assert!(r.body.contains(kept), "{kept} kept: {}", r.body);
+    }
+    let r = app.post(
+        "/admin/programs/1",
+        Some(&cookie),
+        &form(&csrf, "many", "c++"),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("“many” is not a whole number."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"keywords-1-error\">"), "{}", r.body);
+    assert_eq!(
+        app.block_on(app.store.program(trellis_core::ProgramId(1)))
+            .unwrap()
+            .settings
+            .default_slots,
+        4,
+        "nothing saved"
+    );
+}
+
 on_both!(
+    refused_settings_keep_the_form,
     pages_are_accessible,
     screening_records_each_item_and_can_fail,
     planning_is_for_organizers_with_the_token,
