@@ -4,10 +4,12 @@
 
 use crate::AppError;
 use jiff::civil::DateTime;
+use serde::Serialize;
 use std::path::PathBuf;
 use trellis_chat::{Format, Kind, MessageRef, Options, Summary, Time};
+use trellis_core::PersonId;
 use trellis_core::ProgramId;
-use trellis_store::{ChatImported, ChatLine, ChatTime, Ctx, Store};
+use trellis_store::{ChatLine, ChatTime, Ctx, Store};
 use trellis_tone::Analyzer;
 
 fn chat_time(t: Time, place: &str) -> Result<ChatTime, AppError> {
@@ -138,7 +140,7 @@ pub async fn import_chat(
     let Some(import) = import else {
         return Err(AppError::EmptyChat { place });
     };
-    Ok((import.finish().await?, summary))
+    Ok((import.finish().await?.into(), summary))
 }
 
 /// Parses the export, scores each message's tone, and sends batches of [`BATCH`].
@@ -201,3 +203,40 @@ fn read_batches(
     }
     Ok(summary)
 }
+
+/// `listen import`, and the sample's chat: what a chat import stored and whom it linked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatImported {
+    pub channel: String,
+    pub channel_id: i64,
+    pub read: u64,
+    pub added: u64,
+    pub already_stored: u64,
+    /// Messages of authors who asked to be forgotten: not stored again.
+    pub forgotten_skipped: u64,
+    /// Authors linked to a person, with how.
+    pub linked: Vec<LinkedAuthor>,
+    /// Names that several people carry: left unlinked rather than guessed.
+    pub ambiguous: Vec<String>,
+    pub unlinked: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+from_fact!(trellis_store::ChatImported => ChatImported {
+    channel, channel_id, read, added, already_stored, forgotten_skipped, ambiguous, unlinked,
+    first, last
+} each {
+    linked
+});
+
+/// A chat author linked to a person, and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkedAuthor {
+    pub author: String,
+    pub person: PersonId,
+    /// "platform id" or "exact name".
+    pub by: String,
+}
+
+from_fact!(trellis_store::LinkedAuthor => LinkedAuthor { author, person, by });

@@ -3,6 +3,8 @@
 //! event page, the API and the metrics screen all read it from here.
 
 use crate::AppError;
+use crate::demos::DemoView;
+use crate::events::{AttendanceCounts, EventSummary, StatusChange};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -10,7 +12,7 @@ use trellis_core::EventId;
 use trellis_core::demo::DemoStatus;
 use trellis_core::event::EventStatus;
 use trellis_core::gate::{Action, Decision, Reason, evaluate};
-use trellis_store::{AttendanceCounts, DemoView, EventSummary, StatusChange, Store};
+use trellis_store::Store;
 
 /// One gate's verdict on an action an organizer could take next.
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +73,9 @@ pub struct EventDetail {
     pub event: EventSummary,
     pub slots_free: u32,
     pub demo_target: u32,
+    /// Distinct people with a confirmed demo: what the demo slot contract counts against
+    /// `demo_target` (one presenter with three demos is one).
+    pub presenters_confirmed: u32,
     /// Demos per status, every status present (0 when none).
     pub demos_by_status: BTreeMap<String, u32>,
     pub demos: Vec<DemoView>,
@@ -121,16 +126,20 @@ pub async fn event_page(
     for d in snapshot.event.iter().flat_map(|e| &e.demos) {
         *by_status.entry(d.status.as_str().to_owned()).or_default() += 1;
     }
+    let presenters_confirmed = snapshot.event.as_ref().map_or(0, |e| {
+        u32::try_from(e.confirmed_presenters()).unwrap_or(u32::MAX)
+    });
     Ok(EventDetail {
         slots_free: r.event.slots.saturating_sub(r.event.slots_taken),
+        presenters_confirmed,
         demo_target: snapshot.settings.demo_target,
         next_step: r.event.status.next_step(),
-        event: r.event,
+        event: r.event.into(),
         demos_by_status: by_status,
-        demos: r.demos,
-        attendance: r.attendance,
+        demos: r.demos.into_iter().map(Into::into).collect(),
+        attendance: r.attendance.into(),
         gates,
-        history: r.history,
+        history: r.history.into_iter().map(Into::into).collect(),
     })
 }
 

@@ -4,7 +4,7 @@
 use crate::AppError;
 use jiff::Timestamp;
 use serde::Serialize;
-use trellis_core::followup::{self, Candidate, Why};
+use trellis_core::followup::{self, Candidate, Channel, Outcome, Why};
 use trellis_core::{EventId, PersonId};
 use trellis_store::Store;
 
@@ -77,4 +77,64 @@ pub async fn suggest(
         minimum: f.minimum,
         people,
     })
+}
+
+/// `followup send`: the follow-up recorded, and the message to paste.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentFollowup {
+    pub id: i64,
+    pub event: EventId,
+    pub person: PersonId,
+    pub channel: Channel,
+    pub token: Option<String>,
+    pub link: Option<String>,
+    pub message: String,
+}
+
+from_fact!(trellis_store::SentFollowup => SentFollowup {
+    id, event, person, channel, token, link, message
+});
+
+/// A follow-up and its answer: `followup answer`, the list of `followup status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowupView {
+    pub id: i64,
+    pub event: EventId,
+    pub person: PersonId,
+    pub name: String,
+    pub channel: Channel,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub sent_at: jiff::Timestamp,
+    pub answer: Option<String>,
+    pub outcome: Option<Outcome>,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub answered_at: Option<jiff::Timestamp>,
+}
+
+from_fact!(trellis_store::FollowupView => FollowupView {
+    id, event, person, name, channel, sent_at, answer, outcome, answered_at
+});
+
+/// An event's follow-ups against the minimum, with the due date.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowupStatus {
+    pub event: EventId,
+    pub event_title: String,
+    pub sent: u32,
+    pub minimum: u32,
+    pub answered: u32,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub due: jiff::Timestamp,
+    pub followups: Vec<FollowupView>,
+}
+
+from_fact!(trellis_store::FollowupStatus => FollowupStatus {
+    event, event_title, sent, minimum, answered, due
+} each {
+    followups
+});
+
+/// Follow-ups sent after an event against the minimum, their answers, and the due date.
+pub async fn status(store: &Store, event: EventId) -> Result<FollowupStatus, AppError> {
+    Ok(store.followup_status(event).await?.into())
 }

@@ -33,6 +33,9 @@ pub struct RelatedInfo {
     pub count: u64,
     /// How messages were matched to the event.
     pub matched_on: Vec<String>,
+    /// Title words not matched on because the chat uses them every day, each with its
+    /// share of the messages before the event.
+    pub not_matched: Vec<String>,
 }
 
 /// The JSON of `trellis listen report`: the keys are a public contract.
@@ -112,12 +115,12 @@ fn assemble(w: ChatWindow) -> ChatReport {
     let lift = (baseline_per_day > 0.0).then(|| per_day / baseline_per_day);
     let mut limits = vec![
         "tone: VADER 3.3.2 lexicon and rules (English only; other languages score neutral unless they use emoji; sarcasm is not detected)".to_string(),
-        "related: a message naming a word of the event's or its demos' titles (four letters or more, not a common word), a presenter's full name (never a first name alone), one of the program's own keywords, or the event generically (demo, talk, tonight, ...); the most negative messages are drawn from the whole window, related or not".to_string(),
+        "related: a message naming a word of the event's or its demos' titles (four letters or more, not a common word, and used in at most 2% of the chat's messages of the 28 days before), a presenter's full name or chat handle (never a first name alone), one of the program's own keywords, or the event generically (demo, talk, tonight, ...); the most negative messages are drawn from the whole window, related or not".to_string(),
     ];
     for c in &w.channels {
         if let Some(at) = c.purged_at {
             limits.push(format!(
-                "channel \"{}\" was purged on {}: its older messages count as related as they were judged then (later demos and presenters are not matched in them)",
+                "channel \"{}\" was purged on {}: its older messages count as related as they were judged then (later demos and presenters are not matched in them; which title words are common in the chat is read from the messages that still have their text)",
                 c.name,
                 rfc3339_utc(at)
             ));
@@ -142,6 +145,7 @@ fn assemble(w: ChatWindow) -> ChatReport {
         related: RelatedInfo {
             count: w.tone.total(),
             matched_on: w.matched_on,
+            not_matched: w.common_words,
         },
         verdict: verdict(covered, per_day, baseline_per_day, &w.tone),
         tone: w.tone,

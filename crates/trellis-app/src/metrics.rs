@@ -4,13 +4,14 @@
 
 use crate::AppError;
 use crate::event_page::{GateCheck, next_event_gates};
+use crate::reviews::{FollowupsBlock, NextEvent, PipelineBlock};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
 use trellis_core::metrics::{Figures, Period, compute};
 use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, PersonId, ProgramId};
-use trellis_store::{FollowupsBlock, NextEvent, PipelineBlock, Store};
+use trellis_store::Store;
 
 /// The period's bounds as the JSON contract writes them.
 #[derive(Debug, Clone, Serialize)]
@@ -62,9 +63,9 @@ pub async fn screen(
                 to: rfc3339_utc(period.to),
             },
             figures,
-            pipeline,
-            followups,
-            next_event,
+            pipeline: pipeline.into(),
+            followups: followups.map(Into::into),
+            next_event: next_event.map(Into::into),
         },
         next_event_gates,
     })

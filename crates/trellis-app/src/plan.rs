@@ -3,9 +3,10 @@
 //! override says why not).
 
 use crate::AppError;
+use crate::events::EventSummary;
 use jiff::civil::{Date, DateTime, Weekday};
 use trellis_core::CoreError;
-use trellis_store::{Ctx, EventSummary, NewEvent, Store};
+use trellis_store::{Ctx, NewEvent, Store};
 
 /// The most events one series plans: two years of monthly evenings.
 pub const MAX_SERIES: u32 = 24;
@@ -17,7 +18,9 @@ pub async fn plan_event(
     new: &NewEvent,
     override_reason: Option<&str>,
 ) -> Result<EventSummary, AppError> {
-    Ok(store.create_event(ctx, new, override_reason).await?)
+    Ok(EventSummary::from(
+        store.create_event(ctx, new, override_reason).await?,
+    ))
 }
 
 /// Plans `times` events: `new` itself, then one a month on the same weekday of the month

@@ -6,7 +6,7 @@
 
 use crate::demo::DemoStatus;
 use crate::event::EventStatus;
-use crate::ids::{DemoId, EventId, PersonId};
+use crate::ids::{DemoId, EventId, PersonId, ProgramId};
 use crate::program::ProgramSettings;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -95,6 +95,8 @@ pub enum Remedy {
     ListenToChat { event: EventId },
     /// Move `more` people one step forward on the speaker pipeline board.
     MovePeople { more: u32 },
+    /// Allow `to` confirmed demos per presenter in the program's settings.
+    AllowDemosPerPresenter { program: ProgramId, to: u32 },
 }
 
 /// One reason a gate is blocked: a sentence with its numbers (in no surface's words: no
@@ -168,6 +170,8 @@ pub struct DemoFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFacts {
     pub id: EventId,
+    /// The program whose settings the gates read (a remedy may be to change one).
+    pub program: ProgramId,
     pub title: String,
     pub status: EventStatus,
     pub slots: u32,
@@ -505,40 +509,49 @@ impl Gate for SlotInventory {
                         plural(cap, "confirmed slot", "confirmed slots"),
                         event.title
                     ),
-                    Vec::new(),
+                    vec![Remedy::AllowDemosPerPresenter {
+                        program: event.program,
+                        to: u32::try_from(held + 1).unwrap_or(u32::MAX),
+                    }],
                 ));
             }
         }
-        let taken = event.slots_taken();
-        let slots = event.slots as usize;
-        if taken >= slots {
-            let holders: Vec<String> = event
-                .demos
-                .iter()
-                .filter(|d| d.status.holds_slot())
-                .map(|d| format!("{} '{}'", d.id, d.title))
-                .collect();
-            let mut text = format!(
-                "no free slot: {taken} of {} taken at '{}'",
-                plural(slots, "slot", "slots"),
-                event.title
-            );
-            if !holders.is_empty() {
-                text.push_str(&format!(" (by {})", holders.join(", ")));
-            }
-            reasons.push(Reason::hard(
-                text,
-                vec![
-                    Remedy::WithdrawDemo { event: event.id },
-                    Remedy::RaiseSlots {
-                        event: event.id,
-                        to: slots as u32 + 1,
-                    },
-                ],
-            ));
-        }
+        reasons.extend(no_free_slot(event));
         Verdict::from_reasons(reasons)
     }
+}
+
+/// The hard reason when every slot of `event` is taken, naming who holds them.
+fn no_free_slot(event: &EventFacts) -> Option<Reason> {
+    let taken = event.slots_taken();
+    let slots = event.slots as usize;
+    if taken < slots {
+        return None;
+    }
+    let holders: Vec<String> = event
+        .demos
+        .iter()
+        .filter(|d| d.status.holds_slot())
+        .map(|d| format!("{} '{}'", d.id, d.title))
+        .collect();
+    let mut text = format!(
+        "no free slot: {taken} of {} taken at '{}'",
+        plural(slots, "slot", "slots"),
+        event.title
+    );
+    if !holders.is_empty() {
+        text.push_str(&format!(" (by {})", holders.join(", ")));
+    }
+    Some(Reason::hard(
+        text,
+        vec![
+            Remedy::WithdrawDemo { event: event.id },
+            Remedy::RaiseSlots {
+                event: event.id,
+                to: slots as u32 + 1,
+            },
+        ],
+    ))
 }
 
 /// A snapshot without the event an event action needs: a bug in the caller, refused
@@ -715,6 +728,7 @@ mod tests {
             now: now(),
             event: Some(EventFacts {
                 id: EventId(9),
+                program: ProgramId(1),
                 title: "Oct demo night".into(),
                 status: EventStatus::Draft,
                 slots,
@@ -947,6 +961,17 @@ mod tests {
             ]
         );
         assert!(d.overridable());
+        assert_eq!(
+            d.blocked()
+                .flat_map(|r| r.verdict.reasons())
+                .next()
+                .map(|r| r.clears.clone()),
+            Some(vec![Remedy::AllowDemosPerPresenter {
+                program: ProgramId(1),
+                to: 2
+            }]),
+            "what clears it: the program's setting, if it means it"
+        );
         s.settings.demos_per_presenter = 2;
         assert!(evaluate(Action::ConfirmDemo(DemoId(2)), &s).is_allowed());
     }

@@ -80,98 +80,64 @@ const BLOCK: usize = 2_000;
 pub fn find_duplicates(people: &[Candidate]) -> Vec<Duplicate> {
     let keys: Vec<String> = people.iter().map(|p| name_key(&p.name)).collect();
     let tokens: Vec<String> = people.iter().map(|p| token_key(&p.name)).collect();
-    let mut found: HashMap<(usize, usize), Vec<(String, f64)>> = HashMap::new();
-    let mut add = |i: usize, j: usize, why: String, score: f64| {
+    let mut found = Evidence::default();
+    found.same_names(people, &keys, &tokens);
+    found.similar_names_at_a_domain(people, &keys);
+    found.ranked(people)
+}
+
+/// The evidence gathered so far, per pair of indices (the lower first): each reason once,
+/// with its score.
+#[derive(Default)]
+struct Evidence(HashMap<(usize, usize), Vec<(String, f64)>>);
+
+impl Evidence {
+    fn add(&mut self, i: usize, j: usize, why: String, score: f64) {
         let k = if i < j { (i, j) } else { (j, i) };
-        let list = found.entry(k).or_default();
+        let list = self.0.entry(k).or_default();
         if !list.iter().any(|(w, _)| *w == why) {
             list.push((why, score));
         }
-    };
+    }
 
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_tokens: HashMap<&str, Vec<usize>> = HashMap::new();
-    for i in 0..people.len() {
-        if keys[i].is_empty() {
-            continue;
-        }
-        by_key.entry(&keys[i]).or_default().push(i);
-        by_tokens.entry(&tokens[i]).or_default().push(i);
-    }
-    for group in by_key.values().filter(|g| g.len() > 1) {
-        for (x, &i) in group.iter().enumerate() {
-            for &j in &group[x + 1..] {
-                let why = if people[i].name.trim() == people[j].name.trim() {
-                    format!("the same name {:?}", people[i].name.trim())
-                } else {
-                    format!(
-                        "the same name after Unicode normalisation and case folding ({:?})",
-                        keys[i]
-                    )
-                };
-                add(i, j, why, 0.8);
+    /// The same name after normalisation, or the same name parts in another order.
+    fn same_names(&mut self, people: &[Candidate], keys: &[String], tokens: &[String]) {
+        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_tokens: HashMap<&str, Vec<usize>> = HashMap::new();
+        for i in 0..people.len() {
+            if keys[i].is_empty() {
+                continue;
             }
+            by_key.entry(&keys[i]).or_default().push(i);
+            by_tokens.entry(&tokens[i]).or_default().push(i);
         }
-    }
-    for group in by_tokens.values().filter(|g| g.len() > 1) {
-        for (x, &i) in group.iter().enumerate() {
-            for &j in &group[x + 1..] {
-                if keys[i] != keys[j] {
-                    add(
-                        i,
-                        j,
+        for group in by_key.values().filter(|g| g.len() > 1) {
+            for (x, &i) in group.iter().enumerate() {
+                for &j in &group[x + 1..] {
+                    let why = if people[i].name.trim() == people[j].name.trim() {
+                        format!("the same name {:?}", people[i].name.trim())
+                    } else {
                         format!(
-                            "the same name parts in another order ({:?} / {:?})",
-                            people[i].name, people[j].name
-                        ),
-                        0.7,
-                    );
+                            "the same name after Unicode normalisation and case folding ({:?})",
+                            keys[i]
+                        )
+                    };
+                    self.add(i, j, why, 0.8);
                 }
             }
         }
-    }
-
-    let mut by_domain: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in people.iter().enumerate() {
-        let mut domains: Vec<&str> = p
-            .emails
-            .iter()
-            .filter_map(|e| e.rsplit_once('@').map(|(_, d)| d))
-            .collect();
-        domains.sort_unstable();
-        domains.dedup();
-        for d in domains {
-            by_domain.entry(d).or_default().push(i);
-        }
-    }
-    for (domain, group) in &by_domain {
-        let blocks: Vec<Vec<usize>> = if group.len() <= BLOCK {
-            vec![group.clone()]
-        } else {
-            let mut by_initial: HashMap<char, Vec<usize>> = HashMap::new();
-            for &i in group {
-                if let Some(c) = keys[i].chars().next() {
-                    by_initial.entry(c).or_default().push(i);
-                }
-            }
-            by_initial.into_values().collect()
-        };
-        for block in blocks {
-            for (x, &i) in block.iter().enumerate() {
-                for &j in &block[x + 1..] {
-                    if keys[i].is_empty() || keys[j].is_empty() || keys[i] == keys[j] {
-                        continue;
-                    }
-                    let s = strsim::jaro_winkler(&keys[i], &keys[j]);
-                    if s >= SIMILAR {
-                        add(
+        for group in by_tokens.values().filter(|g| g.len() > 1) {
+            for (x, &i) in group.iter().enumerate() {
+                for &j in &group[x + 1..] {
+                    if keys[i] != keys[j] {
+                        self.add(
                             i,
                             j,
                             format!(
-                                "similar names ({:?} / {:?}, {:.2}) and e-mail at the same domain {domain}",
-                                people[i].name, people[j].name, s
+                                "the same name parts in another order ({:?} / {:?})",
+                                people[i].name, people[j].name
                             ),
-                            s - 0.3,
+                            0.7,
                         );
                     }
                 }
@@ -179,33 +145,94 @@ pub fn find_duplicates(people: &[Candidate]) -> Vec<Duplicate> {
         }
     }
 
-    let mut out: Vec<Duplicate> = found
-        .into_iter()
-        .map(|((i, j), why)| {
-            let score =
-                why.iter().map(|(_, s)| *s).fold(0.0, f64::max) + 0.05 * (why.len() as f64 - 1.0);
-            let (a, b) = if people[i].id <= people[j].id {
-                (i, j)
-            } else {
-                (j, i)
-            };
-            Duplicate {
-                a: people[a].id,
-                b: people[b].id,
-                a_name: people[a].name.clone(),
-                b_name: people[b].name.clone(),
-                evidence: why.into_iter().map(|(w, _)| w).collect(),
-                score,
+    /// Similar names and an e-mail address at the same domain.
+    fn similar_names_at_a_domain(&mut self, people: &[Candidate], keys: &[String]) {
+        let mut by_domain: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in people.iter().enumerate() {
+            let mut domains: Vec<&str> = p
+                .emails
+                .iter()
+                .filter_map(|e| e.rsplit_once('@').map(|(_, d)| d))
+                .collect();
+            domains.sort_unstable();
+            domains.dedup();
+            for d in domains {
+                by_domain.entry(d).or_default().push(i);
             }
-        })
-        .collect();
-    out.sort_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
-    });
-    out
+        }
+        for (domain, group) in &by_domain {
+            for block in blocks(group, keys) {
+                for (x, &i) in block.iter().enumerate() {
+                    for &j in &block[x + 1..] {
+                        if keys[i].is_empty() || keys[j].is_empty() || keys[i] == keys[j] {
+                            continue;
+                        }
+                        let s = strsim::jaro_winkler(&keys[i], &keys[j]);
+                        if s >= SIMILAR {
+                            self.add(
+                                i,
+                                j,
+                                format!(
+                                    "similar names ({:?} / {:?}, {:.2}) and e-mail at the same domain {domain}",
+                                    people[i].name, people[j].name, s
+                                ),
+                                s - 0.3,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The pairs as duplicates, likeliest first: the strongest evidence, a little more
+    /// for each further reason.
+    fn ranked(self, people: &[Candidate]) -> Vec<Duplicate> {
+        let mut out: Vec<Duplicate> = self
+            .0
+            .into_iter()
+            .map(|((i, j), why)| {
+                let score = why.iter().map(|(_, s)| *s).fold(0.0, f64::max)
+                    + 0.05 * (why.len() as f64 - 1.0);
+                let (a, b) = if people[i].id <= people[j].id {
+                    (i, j)
+                } else {
+                    (j, i)
+                };
+                Duplicate {
+                    a: people[a].id,
+                    b: people[b].id,
+                    a_name: people[a].name.clone(),
+                    b_name: people[b].name.clone(),
+                    evidence: why.into_iter().map(|(w, _)| w).collect(),
+                    score,
+                }
+            })
+            .collect();
+        out.sort_by(|x, y| {
+            y.score
+                .total_cmp(&x.score)
+                .then(x.a.cmp(&y.a))
+                .then(x.b.cmp(&y.b))
+        });
+        out
+    }
+}
+
+/// The people at one domain, compared among themselves: larger groups (a webmail domain)
+/// split by the first letter of the name.
+fn blocks(group: &[usize], keys: &[String]) -> Vec<Vec<usize>> {
+    if group.len() <= BLOCK {
+        vec![group.to_vec()]
+    } else {
+        let mut by_initial: HashMap<char, Vec<usize>> = HashMap::new();
+        for &i in group {
+            if let Some(c) = keys[i].chars().next() {
+                by_initial.entry(c).or_default().push(i);
+            }
+        }
+        by_initial.into_values().collect()
+    }
 }
 
 #[cfg(test)]

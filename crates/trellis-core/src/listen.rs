@@ -133,9 +133,12 @@ const MONTHS: &[&str] = &[
 
 /// What ties a message to an event, each with the rule that put it there:
 /// - a word of the event's or its demos' titles: four letters or more, not a common word
-///   (the stop list), a month or a year;
+///   (the stop list), a month or a year, and rare in the program's chat before the event
+///   ([`Matcher::without_common`]): in a Rust meetup's chat "rust" is everyday talk;
 /// - a presenter's **full name** as consecutive words ("priya shah"), never a first name
 ///   alone: "ana" or "max" would tie every greeting to the event;
+/// - a presenter's chat handle, the name their linked chat author writes under
+///   ([`Matcher::with_handles`]), again never a first name alone;
 /// - one of the program's own keywords;
 /// - the event named generically ("the demo", "the talk", "tonight", "yesterday").
 ///
@@ -143,7 +146,12 @@ const MONTHS: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     words: std::collections::HashMap<String, Rule>,
-    names: Vec<Vec<String>>,
+    names: Vec<(Vec<String>, Rule)>,
+    /// Every word of every presenter's name: none of them alone ties a message.
+    name_words: std::collections::HashSet<String>,
+    /// Title words left out as common in the chat, with the share of messages (‰) that
+    /// used them.
+    common: Vec<(String, u64)>,
 }
 
 /// Which rule ties a word to the event: the report says it beside each word.
@@ -152,6 +160,8 @@ enum Rule {
     Title,
     Keyword,
     Generic,
+    FullName,
+    Handle,
 }
 
 impl Rule {
@@ -160,7 +170,48 @@ impl Rule {
             Rule::Title => "title word",
             Rule::Keyword => "program keyword",
             Rule::Generic => "the event named generically",
+            Rule::FullName => "presenter's full name",
+            Rule::Handle => "presenter's chat handle",
         }
+    }
+}
+
+/// How many of a channel's latest messages of the baseline (the 28 days before an event)
+/// tell which title words are everyday talk there (those whose text was purged are not
+/// read).
+pub const USAGE_SAMPLE: u64 = 2_000;
+/// Under this many messages read, nothing is known to be common: every title word counts.
+pub const USAGE_MIN_SAMPLE: u64 = 200;
+/// A title word in more than this many per thousand of those messages is common in the
+/// chat and ties nothing to the event.
+pub const COMMON_PER_MILLE: u64 = 20;
+
+/// How many of the chat's messages before an event use each of its title words: the
+/// facts behind [`Matcher::without_common`]. The store feeds it message texts.
+#[derive(Debug, Clone, Default)]
+pub struct Usage {
+    counts: std::collections::HashMap<String, u64>,
+    sample: u64,
+}
+
+impl Usage {
+    /// Counts one message: each title word it uses, once.
+    pub fn add(&mut self, text: &str) {
+        self.sample += 1;
+        let mut seen: Vec<String> = Vec::new();
+        for w in tokens(text) {
+            if !seen.contains(&w)
+                && let Some(n) = self.counts.get_mut(&w)
+            {
+                *n += 1;
+                seen.push(w);
+            }
+        }
+    }
+
+    /// Messages read.
+    pub fn sample(&self) -> u64 {
+        self.sample
     }
 }
 
@@ -205,15 +256,98 @@ impl Matcher {
             add_title(d);
         }
         // Full names only: a single known name is a first name, too common to match on.
-        let names = presenters
-            .into_iter()
-            .map(|p| tokens(p).collect::<Vec<_>>())
-            .filter(|n| n.len() >= 2)
-            .collect();
+        let mut names = Vec::new();
+        let mut name_words = std::collections::HashSet::new();
+        for p in presenters {
+            let n: Vec<String> = tokens(p).collect();
+            name_words.extend(n.iter().cloned());
+            if n.len() >= 2 {
+                names.push((n, Rule::FullName));
+            }
+        }
         for g in GENERIC {
             words.insert((*g).to_string(), Rule::Generic);
         }
-        Matcher { words, names }
+        Matcher {
+            words,
+            names,
+            name_words,
+            common: Vec::new(),
+        }
+    }
+
+    /// Adds the presenters' chat handles (the names their linked chat authors write
+    /// under): several words match as consecutive words, like a full name; one word only
+    /// when it is not part of a presenter's name ("priya" is a first name, "pshah" a
+    /// handle), four letters or more and not a common word.
+    pub fn with_handles<'a>(mut self, handles: impl IntoIterator<Item = &'a str>) -> Matcher {
+        for h in handles {
+            let n: Vec<String> = tokens(h).collect();
+            match n.as_slice() {
+                [] => {}
+                [one] => {
+                    if one.chars().count() >= 4
+                        && !self.name_words.contains(one)
+                        && !STOPWORDS.contains(&one.as_str())
+                        && !self.words.contains_key(one)
+                    {
+                        self.words.insert(one.clone(), Rule::Handle);
+                    }
+                }
+                _ => {
+                    if !self.names.iter().any(|(known, _)| *known == n) {
+                        self.names.push((n, Rule::Handle));
+                    }
+                }
+            }
+        }
+        self
+    }
+
+    /// A counter of the title words' use in the chat, for [`Matcher::without_common`].
+    pub fn usage(&self) -> Usage {
+        Usage {
+            counts: self
+                .words
+                .iter()
+                .filter(|(_, r)| **r == Rule::Title)
+                .map(|(w, _)| (w.clone(), 0))
+                .collect(),
+            sample: 0,
+        }
+    }
+
+    /// Leaves out the title words the chat uses every day: more than
+    /// [`COMMON_PER_MILLE`] ‰ of the messages `usage` read, when it read at least
+    /// [`USAGE_MIN_SAMPLE`]. Keywords, names and handles stay: they were chosen.
+    pub fn without_common(mut self, usage: &Usage) -> Matcher {
+        if usage.sample < USAGE_MIN_SAMPLE {
+            return self;
+        }
+        for (w, n) in &usage.counts {
+            let per_mille = n * 1000 / usage.sample;
+            if per_mille > COMMON_PER_MILLE && self.words.get(w) == Some(&Rule::Title) {
+                self.words.remove(w);
+                self.common.push((w.clone(), per_mille));
+            }
+        }
+        self.common.sort();
+        self
+    }
+
+    /// The title words left out as common, for the report: "rust (title word, in 6.1% of
+    /// the chat's messages before the event)".
+    pub fn common(&self) -> Vec<String> {
+        self.common
+            .iter()
+            .map(|(w, pm)| {
+                format!(
+                    "{w} (title word, in {}.{}% of the chat's messages before the event)",
+                    pm / 10,
+                    pm % 10
+                )
+            })
+            .collect()
     }
 
     /// Adds the program's own keywords (its name, its hashtag), lower case.
@@ -236,7 +370,7 @@ impl Matcher {
             .chain(
                 self.names
                     .iter()
-                    .map(|n| format!("{} (presenter's full name)", n.join(" "))),
+                    .map(|(n, r)| format!("{} ({})", n.join(" "), r.label())),
             )
             .collect();
         w.sort();
@@ -265,13 +399,13 @@ impl Matcher {
     }
 }
 
-/// Whether `text` names one of `names` (each a full name as lower-case words) as
-/// consecutive words.
-fn names_in(names: &[Vec<String>], text: &str) -> bool {
+/// Whether `text` names one of `names` (each a full name or handle as lower-case words)
+/// as consecutive words.
+fn names_in(names: &[(Vec<String>, Rule)], text: &str) -> bool {
     let t: Vec<String> = tokens(text).collect();
     names
         .iter()
-        .any(|n| t.windows(n.len()).any(|w| w == n.as_slice()))
+        .any(|(n, _)| t.windows(n.len()).any(|w| w == n.as_slice()))
 }
 
 /// A program keyword as stored: one word (a leading `#` dropped), lower case, three
@@ -314,7 +448,7 @@ impl<K: Copy> RelatedIndex<K> {
             for w in m.words.into_keys() {
                 index.by_word.entry(w).or_default().push(n);
             }
-            for name in m.names {
+            for (name, _) in m.names {
                 if let Some(first) = name.first().cloned() {
                     index.by_name.entry(first).or_default().push((n, name));
                 }
@@ -449,6 +583,76 @@ mod tests {
         let idx = RelatedIndex::new([(1, m)]);
         assert_eq!(idx.related("Ana Castro rocks", |_| true), vec![1]);
         assert!(idx.related("ana rocks", |_| true).is_empty());
+    }
+
+    #[test]
+    fn a_title_word_the_chat_uses_every_day_ties_nothing() {
+        let m = Matcher::new("Rust in production", ["Kinematics in Rust"], []);
+        let mut usage = m.usage();
+        // 300 messages before the event: "rust" in 30 of them (10%), "kinematics" in 3 (1%).
+        for i in 0..300 {
+            usage.add(match i % 100 {
+                0..10 => "rust rust everywhere",
+                10 => "kinematics homework",
+                _ => "lunch?",
+            });
+        }
+        assert_eq!(usage.sample(), 300);
+        let m = m.without_common(&usage);
+        assert!(!m.is_related("rust 1.95 is out"), "common in this chat");
+        assert!(
+            m.is_related("kinematics!"),
+            "rare in this chat: still a title word"
+        );
+        assert!(m.is_related("production was down, fun"));
+        assert_eq!(
+            m.common(),
+            vec!["rust (title word, in 10.0% of the chat's messages before the event)"]
+        );
+        assert!(!m.words().iter().any(|w| w.starts_with("rust ")));
+        // Too few messages to know: every title word counts.
+        let few = Matcher::new("Rust in production", [], []);
+        let mut u = few.usage();
+        for _ in 0..(USAGE_MIN_SAMPLE - 1) {
+            u.add("rust");
+        }
+        assert!(few.without_common(&u).is_related("rust"));
+        // Keywords are the program's choice: never dropped as common.
+        let k = Matcher::new("x", [], []).with_keywords(["rustaceans"]);
+        let mut u = k.usage();
+        for _ in 0..USAGE_MIN_SAMPLE {
+            u.add("rustaceans");
+        }
+        assert!(k.without_common(&u).is_related("rustaceans unite"));
+    }
+
+    #[test]
+    fn a_presenters_chat_handle_ties_a_message_but_never_a_first_name() {
+        let m = Matcher::new("Robots", [], ["Priya Shah", "Max"]).with_handles([
+            "pshah",
+            "Priya",
+            "Max",
+            "Robo Max",
+            "Priya Shah",
+            "the",
+        ]);
+        assert!(m.is_related("thanks @pshah!"));
+        assert!(m.is_related("robo max was on fire"));
+        assert!(
+            !m.is_related("priya, lunch?"),
+            "a first name as handle is skipped"
+        );
+        assert!(!m.is_related("max?"));
+        let words = m.words();
+        assert!(
+            words.contains(&"pshah (presenter's chat handle)".to_owned()),
+            "{words:?}"
+        );
+        assert!(words.contains(&"robo max (presenter's chat handle)".to_owned()));
+        assert!(words.contains(&"priya shah (presenter's full name)".to_owned()));
+        let idx = RelatedIndex::new([(7, m)]);
+        assert_eq!(idx.related("go pshah", |_| true), vec![7]);
+        assert_eq!(idx.related("Robo Max!", |_| true), vec![7]);
     }
 
     #[test]

@@ -317,6 +317,7 @@ pub struct TimeToShip {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OrganizerFatigue {
+    /// "organizer 1", "organizer 2", … (most tired first), never the person's name.
     pub name: String,
     pub score: f64,
     pub at: String,
@@ -643,10 +644,16 @@ pub fn fatigue_index(h: &History, period: Period, at: Timestamp) -> Fatigue {
             *slot = c;
         }
     }
-    let organizers: Vec<OrganizerFatigue> = latest
-        .values()
-        .map(|c| OrganizerFatigue {
-            name: c.organizer.clone(),
+    // The screen is shared (with the team, with a manager): a burnout score names no one.
+    // Each organizer is "organizer N", most tired first, so the order says nothing of
+    // who is who; their own trend is theirs to see (`checkin show`).
+    let mut scores: Vec<&CheckinFact> = latest.into_values().collect();
+    scores.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.at.cmp(&a.at)));
+    let organizers: Vec<OrganizerFatigue> = scores
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| OrganizerFatigue {
+            name: format!("organizer {}", i + 1),
             score: c.score,
             at: crate::time::rfc3339_utc(c.at),
         })

@@ -124,27 +124,9 @@ pub fn parse(source: &str, text: &str) -> Result<RetroDraft, CoreError> {
             continue;
         }
         if let Some(h) = trimmed.strip_prefix("## ") {
-            match Section::from_heading(h) {
-                Some(s) if seen.contains(&s) => {
-                    return Err(at(
-                        n,
-                        format!("the section '{}' appears twice", s.heading()),
-                    ));
-                }
-                Some(s) => {
-                    seen.push(s);
-                    current = Some(s);
-                }
-                None => {
-                    return Err(at(
-                        n,
-                        format!(
-                            "unknown section '{h}'; the template's sections are: {}",
-                            all_headings()
-                        ),
-                    ));
-                }
-            }
+            let s = new_section(h, &seen).map_err(|problem| at(n, problem))?;
+            seen.push(s);
+            current = Some(s);
             continue;
         }
         if trimmed.starts_with("# ") {
@@ -156,48 +138,11 @@ pub fn parse(source: &str, text: &str) -> Result<RetroDraft, CoreError> {
                 let idx = s as usize;
                 prose[idx].push(line.to_owned());
             }
-            Some(Section::Invite) => {
-                if trimmed.is_empty() {
-                    continue;
-                }
-                let item = list_item(trimmed).unwrap_or(trimmed).trim();
-                if !item.is_empty() {
-                    invite.push(PersonRef {
-                        text: item.to_owned(),
-                        line: Some(n),
-                    });
-                }
-            }
+            Some(Section::Invite) => invite.extend(invite_ref(trimmed, n)),
             Some(Section::FollowUp) => {
-                if trimmed.is_empty() {
-                    continue;
+                if let Some(pick) = follow_up_pick(trimmed, n).map_err(|problem| at(n, problem))? {
+                    follow_up.push(pick);
                 }
-                let item = list_item(trimmed).unwrap_or(trimmed).trim();
-                if item.is_empty() || item == ":" {
-                    continue;
-                }
-                let Some((person, why)) = split_pick(item) else {
-                    return Err(at(
-                        n,
-                        format!("{item:?} needs a reason: write it as PERSON: why"),
-                    ));
-                };
-                if person.is_empty() {
-                    return Err(at(n, "names no person (write PERSON: why)".into()));
-                }
-                if why.is_empty() {
-                    return Err(at(
-                        n,
-                        format!("gives no reason to follow up with {person} (write PERSON: why)"),
-                    ));
-                }
-                follow_up.push(Pick {
-                    person: PersonRef {
-                        text: person.to_owned(),
-                        line: Some(n),
-                    },
-                    why: why.to_owned(),
-                });
             }
             None if trimmed.is_empty() => {}
             None => {
@@ -211,30 +156,13 @@ pub fn parse(source: &str, text: &str) -> Result<RetroDraft, CoreError> {
             }
         }
     }
-    for s in [
-        Section::Worked,
-        Section::Broke,
-        Section::Surprised,
-        Section::Invite,
-        Section::FollowUp,
-    ] {
-        if !seen.contains(&s) {
-            return Err(CoreError::at(
-                source,
-                format!("the section '## {}' is missing", s.heading()),
-            ));
-        }
+    if let Some(s) = ALL_SECTIONS.into_iter().find(|s| !seen.contains(s)) {
+        return Err(CoreError::at(
+            source,
+            format!("the section '## {}' is missing", s.heading()),
+        ));
     }
-    let [worked, broke, surprised] = prose.map(|lines| {
-        let joined = lines.join("\n");
-        let t = joined.trim();
-        // A template's bare "-" left unfilled is not an answer.
-        if t == "-" || t == "*" {
-            String::new()
-        } else {
-            t.to_owned()
-        }
-    });
+    let [worked, broke, surprised] = prose.map(|lines| answer(&lines));
     let draft = RetroDraft {
         worked,
         broke,
@@ -244,6 +172,81 @@ pub fn parse(source: &str, text: &str) -> Result<RetroDraft, CoreError> {
     };
     validate(source, &draft)?;
     Ok(draft)
+}
+
+/// Every section of the template, in its order.
+const ALL_SECTIONS: [Section; 5] = [
+    Section::Worked,
+    Section::Broke,
+    Section::Surprised,
+    Section::Invite,
+    Section::FollowUp,
+];
+
+/// The section a `## ` heading opens; the problem if it is unknown or was `seen` already.
+fn new_section(h: &str, seen: &[Section]) -> Result<Section, String> {
+    match Section::from_heading(h) {
+        Some(s) if seen.contains(&s) => Err(format!("the section '{}' appears twice", s.heading())),
+        Some(s) => Ok(s),
+        None => Err(format!(
+            "unknown section '{h}'; the template's sections are: {}",
+            all_headings()
+        )),
+    }
+}
+
+/// A line of the invite section (line `n`): the person it names, if any.
+fn invite_ref(trimmed: &str, n: usize) -> Option<PersonRef> {
+    if trimmed.is_empty() {
+        return None;
+    }
+    let item = list_item(trimmed).unwrap_or(trimmed).trim();
+    (!item.is_empty()).then(|| PersonRef {
+        text: item.to_owned(),
+        line: Some(n),
+    })
+}
+
+/// A line of the follow-up section (line `n`): a pick, nothing for a blank or unfilled
+/// item, or the problem with it.
+fn follow_up_pick(trimmed: &str, n: usize) -> Result<Option<Pick>, String> {
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    let item = list_item(trimmed).unwrap_or(trimmed).trim();
+    if item.is_empty() || item == ":" {
+        return Ok(None);
+    }
+    let Some((person, why)) = split_pick(item) else {
+        return Err(format!("{item:?} needs a reason: write it as PERSON: why"));
+    };
+    if person.is_empty() {
+        return Err("names no person (write PERSON: why)".into());
+    }
+    if why.is_empty() {
+        return Err(format!(
+            "gives no reason to follow up with {person} (write PERSON: why)"
+        ));
+    }
+    Ok(Some(Pick {
+        person: PersonRef {
+            text: person.to_owned(),
+            line: Some(n),
+        },
+        why: why.to_owned(),
+    }))
+}
+
+/// A prose section's answer: its lines joined and trimmed.
+fn answer(lines: &[String]) -> String {
+    let joined = lines.join("\n");
+    let t = joined.trim();
+    // A template's bare "-" left unfilled is not an answer.
+    if t == "-" || t == "*" {
+        String::new()
+    } else {
+        t.to_owned()
+    }
 }
 
 fn all_headings() -> String {

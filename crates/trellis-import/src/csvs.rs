@@ -82,27 +82,7 @@ pub(crate) fn parse(
         .buffer_capacity(256 * 1024)
         .from_reader(reader);
     let mut rec = csv::StringRecord::new();
-    let names: Vec<String> = match r.read_record(&mut rec) {
-        Ok(true) => rec.iter().map(|h| h.trim().to_owned()).collect(),
-        Ok(false) => {
-            return Err(ImportError::Empty {
-                file: file.to_owned(),
-            });
-        }
-        Err(e) => return Err(csv_error(file, &e)),
-    };
-    // Two columns of one name: which holds the data cannot be told, so neither is guessed.
-    let mut seen = std::collections::HashSet::new();
-    if let Some(twice) = names
-        .iter()
-        .find(|n| !n.is_empty() && !seen.insert(n.as_str()))
-    {
-        return Err(ImportError::DuplicateColumn {
-            file: file.to_owned(),
-            column: twice.clone(),
-        });
-    }
-    let header = Header { names };
+    let header = read_header(file, &mut r, &mut rec)?;
     let mut q = Questions::default();
     let mut row = match shape {
         Shape::LumaCsv => luma(file, &header, &mut q)?,
@@ -152,6 +132,35 @@ pub(crate) fn parse(
         }
     }
     Ok(q.into_list())
+}
+
+/// The first record: the column names, each once.
+fn read_header<R: Read>(
+    file: &str,
+    r: &mut csv::Reader<R>,
+    rec: &mut csv::StringRecord,
+) -> Result<Header, ImportError> {
+    let names: Vec<String> = match r.read_record(rec) {
+        Ok(true) => rec.iter().map(|h| h.trim().to_owned()).collect(),
+        Ok(false) => {
+            return Err(ImportError::Empty {
+                file: file.to_owned(),
+            });
+        }
+        Err(e) => return Err(csv_error(file, &e)),
+    };
+    // Two columns of one name: which holds the data cannot be told, so neither is guessed.
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = names
+        .iter()
+        .find(|n| !n.is_empty() && !seen.insert(n.as_str()))
+    {
+        return Err(ImportError::DuplicateColumn {
+            file: file.to_owned(),
+            column: twice.clone(),
+        });
+    }
+    Ok(Header { names })
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> ImportError {

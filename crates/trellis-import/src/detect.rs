@@ -77,52 +77,61 @@ fn has(header: &[String], name: &str) -> bool {
 pub fn detect(head: &str) -> Option<Detected> {
     let t = head.trim_start();
     if t.starts_with('{') || t.starts_with('[') {
-        let key = |k: &str| t.contains(&format!("\"{k}\""));
-        let (shape, because) = if key("attendees")
-            && (key("ticket_class_name") || key("pagination"))
-        {
-            (Shape::EventbriteJson, "JSON with an \"attendees\" list")
-        } else if key("sessions")
-            && key("speakers")
-            && (key("isServiceSession") || key("categoryItems") || key("questionAnswers"))
-        {
-            (
-                Shape::SessionizeJson,
-                "JSON with \"sessions\" and \"speakers\" in Sessionize's shape",
-            )
-        } else if t.starts_with('[') && key("groupId") && key("sessions") {
-            (
-                Shape::SessionizeJson,
-                "JSON array of groups with \"groupId\" and \"sessions\" (Sessionize view/Sessions)",
-            )
-        } else if key("results") && key("submission_type") {
-            (
-                Shape::PretalxSubmissionsJson,
-                "JSON \"results\" with \"submission_type\" (pretalx submissions)",
-            )
-        } else if t.starts_with('[') && key("submission_type") && key("code") {
-            (
-                Shape::PretalxSubmissionsJson,
-                "JSON array with \"code\" and \"submission_type\" (pretalx submissions, pages joined)",
-            )
-        } else if key("results") && key("submissions") && key("biography") {
-            (
-                Shape::PretalxSpeakersJson,
-                "JSON \"results\" with \"biography\" and \"submissions\" (pretalx speakers)",
-            )
-        } else if t.starts_with('[') && key("code") && key("submissions") && key("biography") {
-            (
-                Shape::PretalxSpeakersJson,
-                "JSON array with \"code\", \"biography\" and \"submissions\" (pretalx speakers, pages joined)",
-            )
-        } else {
-            return None;
-        };
-        return Some(Detected {
-            shape,
-            because: because.to_owned(),
-        });
+        detect_json(t)
+    } else {
+        detect_csv(t)
     }
+}
+
+/// Which JSON export `t` (trimmed at the start) is, by the keys it has.
+fn detect_json(t: &str) -> Option<Detected> {
+    let key = |k: &str| t.contains(&format!("\"{k}\""));
+    let (shape, because) = if key("attendees") && (key("ticket_class_name") || key("pagination")) {
+        (Shape::EventbriteJson, "JSON with an \"attendees\" list")
+    } else if key("sessions")
+        && key("speakers")
+        && (key("isServiceSession") || key("categoryItems") || key("questionAnswers"))
+    {
+        (
+            Shape::SessionizeJson,
+            "JSON with \"sessions\" and \"speakers\" in Sessionize's shape",
+        )
+    } else if t.starts_with('[') && key("groupId") && key("sessions") {
+        (
+            Shape::SessionizeJson,
+            "JSON array of groups with \"groupId\" and \"sessions\" (Sessionize view/Sessions)",
+        )
+    } else if key("results") && key("submission_type") {
+        (
+            Shape::PretalxSubmissionsJson,
+            "JSON \"results\" with \"submission_type\" (pretalx submissions)",
+        )
+    } else if t.starts_with('[') && key("submission_type") && key("code") {
+        (
+            Shape::PretalxSubmissionsJson,
+            "JSON array with \"code\" and \"submission_type\" (pretalx submissions, pages joined)",
+        )
+    } else if key("results") && key("submissions") && key("biography") {
+        (
+            Shape::PretalxSpeakersJson,
+            "JSON \"results\" with \"biography\" and \"submissions\" (pretalx speakers)",
+        )
+    } else if t.starts_with('[') && key("code") && key("submissions") && key("biography") {
+        (
+            Shape::PretalxSpeakersJson,
+            "JSON array with \"code\", \"biography\" and \"submissions\" (pretalx speakers, pages joined)",
+        )
+    } else {
+        return None;
+    };
+    Some(Detected {
+        shape,
+        because: because.to_owned(),
+    })
+}
+
+/// Which CSV export `t` (trimmed at the start) is, by its header.
+fn detect_csv(t: &str) -> Option<Detected> {
     let header = csv_header(t);
     let (shape, because) = if has(&header, "approval_status")
         && (has(&header, "api_id") || has(&header, "guest_id"))

@@ -447,66 +447,87 @@ fn sessionize(
     out: &mut Out<'_>,
     q: &mut Questions,
 ) -> Result<(), ImportError> {
-    // Sessions name their speakers by id and come first; both lists are kept (compactly)
-    // until the end, which is one event's programme.
-    let mut sessions: Vec<(u64, Value)> = Vec::new();
-    let mut speakers: Vec<(u64, Value)> = Vec::new();
-    let mut questions: HashMap<String, String> = HashMap::new();
-    let mut keep = |line: u64, mut v: Value| {
-        if let Some(o) = v.as_object_mut() {
-            o.remove("description");
-        }
-        sessions.push((line, v));
-    };
-    walk(
-        file,
-        reader,
-        &["sessions", "speakers", "questions"],
-        &mut |key, line, mut v| {
-            match key {
-                "sessions" => keep(line, v),
-                // `view/Sessions`: a top-level array of groups, each with its sessions
-                // (they take the line of their group).
-                TOP => {
-                    if let Some(Value::Array(list)) =
-                        v.as_object_mut().and_then(|o| o.remove("sessions"))
-                    {
-                        list.into_iter().for_each(|x| keep(line, x));
-                    }
-                }
-                "speakers" => {
-                    if let Some(o) = v.as_object_mut() {
-                        o.remove("bio");
-                        o.remove("links");
-                    }
-                    speakers.push((line, v));
-                }
-                _ => {
-                    if let (Some(id), Some(text)) = (v.get("id"), s(&v, "question")) {
-                        questions.insert(id.to_string(), text.to_owned());
-                    }
-                }
-            }
-            Ok(())
-        },
-    )?;
+    let feed = SessionizeFeed::read(file, reader)?;
     // A feed in which no session has a status is the public one (see PUBLISHED); in an
     // organiser's feed a session without one is skipped, as before.
-    let public = !sessions.iter().any(|(_, v)| s(v, "status").is_some());
-    let by_id: HashMap<String, &Value> = speakers
+    let public = !feed.sessions.iter().any(|(_, v)| s(v, "status").is_some());
+    let by_id: HashMap<String, &Value> = feed
+        .speakers
         .iter()
         .filter_map(|(_, v)| Some((s(v, "id")?.to_owned(), v)))
         .collect();
-    let speaker_name = |v: &Value| {
-        s(v, "fullName").map(str::to_owned).or_else(|| {
-            let parts: Vec<&str> = [s(v, "firstName"), s(v, "lastName")]
-                .into_iter()
-                .flatten()
-                .collect();
-            (!parts.is_empty()).then(|| parts.join(" "))
+    for (line, v) in &feed.sessions {
+        out.rows += 1;
+        out.push(feed.session(*line, v, public, &by_id, q))?;
+    }
+    for (line, v) in &feed.speakers {
+        out.rows += 1;
+        out.push(feed.speaker(*line, v, q))?;
+    }
+    Ok(())
+}
+
+/// A Sessionize feed as read: its sessions and speakers, each with its line, and the
+/// texts of its questions by id.
+struct SessionizeFeed {
+    sessions: Vec<(u64, Value)>,
+    speakers: Vec<(u64, Value)>,
+    questions: HashMap<String, String>,
+}
+
+impl SessionizeFeed {
+    fn read(file: &str, reader: impl Read) -> Result<Self, ImportError> {
+        // Sessions name their speakers by id and come first; both lists are kept (compactly)
+        // until the end, which is one event's programme.
+        let mut sessions: Vec<(u64, Value)> = Vec::new();
+        let mut speakers: Vec<(u64, Value)> = Vec::new();
+        let mut questions: HashMap<String, String> = HashMap::new();
+        let mut keep = |line: u64, mut v: Value| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("description");
+            }
+            sessions.push((line, v));
+        };
+        walk(
+            file,
+            reader,
+            &["sessions", "speakers", "questions"],
+            &mut |key, line, mut v| {
+                match key {
+                    "sessions" => keep(line, v),
+                    // `view/Sessions`: a top-level array of groups, each with its sessions
+                    // (they take the line of their group).
+                    TOP => {
+                        if let Some(Value::Array(list)) =
+                            v.as_object_mut().and_then(|o| o.remove("sessions"))
+                        {
+                            list.into_iter().for_each(|x| keep(line, x));
+                        }
+                    }
+                    "speakers" => {
+                        if let Some(o) = v.as_object_mut() {
+                            o.remove("bio");
+                            o.remove("links");
+                        }
+                        speakers.push((line, v));
+                    }
+                    _ => {
+                        if let (Some(id), Some(text)) = (v.get("id"), s(&v, "question")) {
+                            questions.insert(id.to_string(), text.to_owned());
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        Ok(SessionizeFeed {
+            sessions,
+            speakers,
+            questions,
         })
-    };
-    let answers_of = |v: &Value, q: &mut Questions| -> Vec<(u32, String)> {
+    }
+
+    fn answers_of(&self, v: &Value, q: &mut Questions) -> Vec<(u32, String)> {
         v.get("questionAnswers")
             .and_then(Value::as_array)
             .map(|l| {
@@ -517,7 +538,8 @@ fn sessionize(
                             return Some((q.id(question), answer.to_owned()));
                         }
                         let id = a.get("questionId")?.to_string();
-                        let question = questions
+                        let question = self
+                            .questions
                             .get(&id)
                             .cloned()
                             .unwrap_or_else(|| format!("question {id}"));
@@ -526,24 +548,27 @@ fn sessionize(
                     .collect()
             })
             .unwrap_or_default()
-    };
-    for (line, v) in &sessions {
-        out.rows += 1;
-        let line = *line;
+    }
+
+    /// A session as a record, or skipped with the reason. `by_id` holds the speakers.
+    fn session(
+        &self,
+        line: u64,
+        v: &Value,
+        public: bool,
+        by_id: &HashMap<String, &Value>,
+        q: &mut Questions,
+    ) -> Record {
         let id = match v.get("id") {
             Some(Value::String(x)) => x.clone(),
             Some(Value::Number(n)) => n.to_string(),
-            _ => {
-                out.skip(line, "the session has no id")?;
-                continue;
-            }
+            _ => return skipped(line, "the session has no id".into()),
         };
         if flag(v, "isServiceSession") {
-            out.skip(
+            return skipped(
                 line,
                 format!("session {id} is a service session (a break, food): not a demo"),
-            )?;
-            continue;
+            );
         }
         let raw = match s(v, "status") {
             None if public => PUBLISHED,
@@ -561,37 +586,14 @@ fn sessionize(
                     "session {id}: status {raw:?} is not one Sessionize uses (Nominated, Accepted, Declined, …)"
                 )
             };
-            out.skip(line, reason)?;
-            continue;
+            return skipped(line, reason);
         };
         let Some(title) = s(v, "title") else {
-            out.skip(line, format!("session {id} has no title"))?;
-            continue;
+            return skipped(line, format!("session {id} has no title"));
         };
-        let speakers = v
-            .get("speakers")
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(|x| match x {
-                        // `view/All` names speakers by id; `view/Sessions` inlines
-                        // `{id, name}`.
-                        Value::String(guid) => Some((guid.as_str(), None)),
-                        Value::Object(_) => Some((s(x, "id")?, s(x, "name"))),
-                        _ => None,
-                    })
-                    .map(|(guid, inline)| PersonKey {
-                        name: inline
-                            .map(str::to_owned)
-                            .or_else(|| by_id.get(guid).and_then(|sp| speaker_name(sp))),
-                        email: None,
-                        platform_id: Some(guid.to_owned()),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let answers = answers_of(v, q);
-        out.push(Record::Session(Session {
+        let speakers = session_speakers(v, by_id);
+        let answers = self.answers_of(v, q);
+        Record::Session(Session {
             line,
             external_id: id,
             title: title.to_owned(),
@@ -599,19 +601,19 @@ fn sessionize(
             platform_status: raw.to_owned(),
             speakers,
             answers,
-        }))?;
+        })
     }
-    for (line, v) in &speakers {
-        out.rows += 1;
+
+    /// A speaker as a record, or skipped with the reason.
+    fn speaker(&self, line: u64, v: &Value, q: &mut Questions) -> Record {
         let Some(id) = s(v, "id") else {
-            out.skip(*line, "the speaker has no id")?;
-            continue;
+            return skipped(line, "the speaker has no id".into());
         };
-        let answers = answers_of(v, q);
-        out.push(Record::Speaker(Speaker {
-            line: *line,
+        let answers = self.answers_of(v, q);
+        Record::Speaker(Speaker {
+            line,
             person: PersonKey {
-                name: speaker_name(v),
+                name: sessionize_name(v),
                 email: None,
                 platform_id: Some(id.to_owned()),
             },
@@ -629,7 +631,42 @@ fn sessionize(
                 })
                 .unwrap_or_default(),
             answers,
-        }))?;
+        })
     }
-    Ok(())
+}
+
+/// A Sessionize speaker's name: `fullName`, or the first and last names.
+fn sessionize_name(v: &Value) -> Option<String> {
+    s(v, "fullName").map(str::to_owned).or_else(|| {
+        let parts: Vec<&str> = [s(v, "firstName"), s(v, "lastName")]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
+}
+
+/// A session's speakers, named inline or by the speaker `by_id`.
+fn session_speakers(v: &Value, by_id: &HashMap<String, &Value>) -> Vec<PersonKey> {
+    v.get("speakers")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(|x| match x {
+                    // `view/All` names speakers by id; `view/Sessions` inlines
+                    // `{id, name}`.
+                    Value::String(guid) => Some((guid.as_str(), None)),
+                    Value::Object(_) => Some((s(x, "id")?, s(x, "name"))),
+                    _ => None,
+                })
+                .map(|(guid, inline)| PersonKey {
+                    name: inline
+                        .map(str::to_owned)
+                        .or_else(|| by_id.get(guid).and_then(|sp| sessionize_name(sp))),
+                    email: None,
+                    platform_id: Some(guid.to_owned()),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

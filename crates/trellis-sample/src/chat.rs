@@ -640,7 +640,6 @@ enum Tone {
 /// held event's week is covered. Authors are the program's people (their display names),
 /// joining the group around their first event; the organizers post reminders. The same
 /// seed gives the same text; [`intended_verdicts`] says what each event's discussion shows.
-#[allow(clippy::too_many_lines)]
 pub fn community_chat(data: &Dataset, program: usize, seed: u64, now: Timestamp) -> String {
     let Some(prog) = data.programs.get(program) else {
         return String::new();
@@ -658,56 +657,19 @@ pub fn community_chat(data: &Dataset, program: usize, seed: u64, now: Timestamp)
     let Some(&first_event) = events.first() else {
         return String::new();
     };
-    let live = |d: &&trellis_core::dataset::DemoRecord| {
-        !matches!(d.status, DemoStatus::Rejected | DemoStatus::Withdrawn)
-    };
-    let matchers: Vec<Matcher> = judged
-        .iter()
-        .map(|&e| {
-            let demos: Vec<_> = data
-                .demos
-                .iter()
-                .filter(|d| d.event == e)
-                .filter(live)
-                .collect();
-            let names: Vec<&str> = demos
-                .iter()
-                .flat_map(|d| d.presenters.iter().map(|&p| data.people[p].name.as_str()))
-                .collect();
-            Matcher::new(
-                &data.events[e].title,
-                demos.iter().map(|d| d.title.as_str()),
-                names,
-            )
-        })
-        .collect();
+    let matchers = matchers_of(data, &judged);
     let mut rng = fastrand::Rng::with_seed(
         seed ^ 0x6368_6174_6368_6174 ^ (program as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
     );
 
-    let local_date = |t: Timestamp| t.to_zoned_datetime(tz.clone()).date();
     let first_start = data.events[first_event].starts_at;
-    let chat_start = local_date(first_start)
+    let chat_start = local_date(&tz, first_start)
         .checked_sub((36 + rng.i64(0..8)).days())
-        .unwrap_or_else(|_| local_date(first_start));
-    let chat_end = local_date(now)
+        .unwrap_or_else(|_| local_date(&tz, first_start));
+    let chat_end = local_date(&tz, now)
         .yesterday()
-        .unwrap_or_else(|_| local_date(now));
+        .unwrap_or_else(|_| local_date(&tz, now));
 
-    // Who is in the group: everyone who came to one of the program's events.
-    let mut attended: HashMap<usize, (usize, u32)> = HashMap::new(); // person → (first event, count)
-    let mut order: Vec<usize> = Vec::new();
-    for a in &data.attendances {
-        if !events.contains(&a.event) || a.rsvp != Rsvp::Going || a.checked_in == CheckedIn::No {
-            continue;
-        }
-        let entry = attended.entry(a.person).or_insert_with(|| {
-            order.push(a.person);
-            (a.event, 0)
-        });
-        entry.0 = entry.0.min(a.event);
-        entry.1 += 1;
-    }
     let mut chat = Chat {
         rng,
         tz: tz.clone(),
@@ -718,37 +680,7 @@ pub fn community_chat(data: &Dataset, program: usize, seed: u64, now: Timestamp)
         recent: Vec::new(),
     };
     let start_ts = chat.local_rand(chat_start, 9..10);
-    for person in order {
-        let (first, count) = attended[&person];
-        let lurk = if count >= 4 { 0.3 } else { 0.6 };
-        let weight = if chat.rng.f64() < lurk {
-            0.0
-        } else {
-            let r = chat.rng.f64();
-            f64::from(count.min(12)).powf(1.3) * (0.15 + 3.0 * r * r)
-        };
-        let starts = data.events[first].starts_at;
-        let joined = if first == first_event {
-            let date = chat_start
-                .checked_add(chat.rng.i64(1..30).days())
-                .unwrap_or(chat_start);
-            chat.local_rand(date, 8..23)
-        } else if chat.rng.f64() < 0.25 {
-            let date = local_date(starts)
-                .checked_sub(chat.rng.i64(1..10).days())
-                .unwrap_or_else(|_| local_date(starts));
-            chat.local_rand(date, 8..23)
-        } else {
-            // The group's QR code is on the screen at the start.
-            starts + SignedDuration::from_mins(chat.rng.i64(20..150))
-        };
-        chat.members.push(Member {
-            person,
-            joined,
-            weight,
-            first_event: first,
-        });
-    }
+    chat.join_members(&events, first_event, chat_start);
 
     // The group, and its organizers.
     let organizers: Vec<&str> = data
@@ -757,149 +689,12 @@ pub fn community_chat(data: &Dataset, program: usize, seed: u64, now: Timestamp)
         .filter(|o| o.programs.contains(&program))
         .map(|o| o.name.as_str())
         .collect();
-    chat.lines.push(Line {
-        at: start_ts,
-        author: None,
-        text: "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them. Tap to learn more.".to_owned(),
-        background: false,
-    });
-    if let Some((creator, others)) = organizers.split_first() {
-        chat.lines.push(Line {
-            at: start_ts,
-            author: None,
-            text: format!("{creator} created group \"{}\"", prog.name),
-            background: false,
-        });
-        if !others.is_empty() {
-            chat.lines.push(Line {
-                at: start_ts,
-                author: None,
-                text: format!("{creator} added {}", others.join(", ")),
-                background: false,
-            });
-        }
-        chat.say(
-            start_ts + SignedDuration::from_mins(3),
-            (*creator).to_owned(),
-            format!(
-                "Welcome to {}! 👋\nThis is the place for everything between our evenings: questions, jobs, lunch plans, links.\nBe kind, no spam.",
-                prog.name
-            ),
-            false,
-        );
-    }
-
-    // Background chatter, day by day; quieter in the silent event's week.
-    let silent_windows: Vec<(Timestamp, Timestamp)> = judged
-        .iter()
-        .filter(|e| moods.get(e) == Some(&Verdict::Silent))
-        .map(|&e| {
-            let s = data.events[e].starts_at;
-            (s, s + SignedDuration::from_hours(24 * WINDOW_DAYS))
-        })
-        .collect();
-    let mut day = chat_start;
-    while day <= chat_end {
-        let noon = chat.local(day, 12, 0);
-        let quiet = silent_windows
-            .iter()
-            .any(|(s, e)| noon >= *s - SignedDuration::from_hours(12) && noon <= *e);
-        let mut rate = 0.75;
-        if quiet {
-            rate *= 0.4;
-        }
-        if matches!(day.month(), 8 | 12) {
-            rate *= 0.7;
-        }
-        if day.weekday().to_monday_one_offset() >= 6 {
-            rate *= 0.6;
-        }
-        let mut busy = Timestamp::UNIX_EPOCH;
-        for _ in 0..2 {
-            if chat.rng.f64() < rate / 2.0 {
-                busy = chat.thread(day, busy);
-            }
-        }
-        day = match day.tomorrow() {
-            Ok(d) => d,
-            Err(_) => break,
-        };
-    }
-
-    // Organizers' reminders and notices: never inside an event's window.
-    let windows: Vec<(Timestamp, Timestamp)> = judged
-        .iter()
-        .map(|&e| {
-            let s = data.events[e].starts_at;
-            (s, s + SignedDuration::from_hours(24 * WINDOW_DAYS))
-        })
-        .collect();
-    let outside = |t: Timestamp| !windows.iter().any(|(s, e)| t >= *s && t <= *e);
+    chat.open_group(&organizers, &prog.name, start_ts);
+    chat.chatter(&judged, &moods, chat_start, chat_end);
     let end_ts = chat
         .local(chat_end, 23, 0)
         .min(now - SignedDuration::from_hours(12));
-    for &e in &events {
-        let ev = &data.events[e];
-        let Some(author) = ev.history.first().map(|h| h.actor.clone()) else {
-            continue;
-        };
-        if !organizers.contains(&author.as_str()) {
-            continue;
-        }
-        let venue = ev.venue.as_deref().unwrap_or("the usual place");
-        let slots = data
-            .demos
-            .iter()
-            .filter(|d| d.event == e)
-            .filter(live)
-            .count();
-        let (at, text) = match ev.status {
-            EventStatus::Cancelled => {
-                let at = ev
-                    .history
-                    .iter()
-                    .find(|h| h.to == EventStatus::Cancelled)
-                    .map_or(ev.starts_at, |h| h.at);
-                let date = local_date(at);
-                (
-                    chat.local_rand(date, 11..12),
-                    format!(
-                        "Bad news: we have to cancel this month's evening ({}). The venue fell through at the last minute. Sorry everyone, see you next month 🙏",
-                        ev.title
-                    ),
-                )
-            }
-            EventStatus::Held | EventStatus::Closed => {
-                let date = local_date(ev.starts_at)
-                    .checked_sub(chat.rng.i64(2..5).days())
-                    .unwrap_or_else(|_| local_date(ev.starts_at));
-                (
-                    chat.local_rand(date, 9..12),
-                    format!(
-                        "Reminder: {} is on Thursday, doors 18:30 at {venue}.\n{slots} demos lined up. RSVP on the event page please, so we order enough pizza 🍕",
-                        ev.title
-                    ),
-                )
-            }
-            _ => {
-                let date = chat_end.checked_sub(1.days()).unwrap_or(chat_end);
-                (
-                    chat.local_rand(date, 10..11),
-                    format!(
-                        "Call for demos for {}: {} still open. Work in progress is welcome, reply here or DM me 🙌",
-                        ev.title,
-                        match ev.slots.saturating_sub(slots as u32) {
-                            0 | 1 => "one slot".to_owned(),
-                            n => format!("{n} slots"),
-                        }
-                    ),
-                )
-            }
-        };
-        if outside(at) && at >= start_ts && at <= end_ts {
-            chat.say(at, author, text, false);
-        }
-    }
+    chat.notices(&events, &judged, &organizers, chat_end, (start_ts, end_ts));
 
     // The discussions.
     for (j, &e) in judged.iter().enumerate() {
@@ -911,106 +706,374 @@ pub fn community_chat(data: &Dataset, program: usize, seed: u64, now: Timestamp)
         discussion(&mut chat, j, e, mood, last);
     }
 
-    // Lines the store would keep once only: the same time, author and text.
-    chat.lines.sort_by_key(|l| l.at);
-    let mut seen = HashSet::new();
-    chat.lines
-        .retain(|l| l.author.is_none() || seen.insert((l.at, l.author.clone(), l.text.clone())));
-    chat.lines.retain(|l| l.at <= end_ts);
+    chat.settle(end_ts);
+    chat.balance_volumes(&judged, &moods);
+    chat.settle(end_ts);
+    chat.reach_last_day(chat_end, start_ts, end_ts);
+    chat.join_notices(start_ts);
+    chat.export()
+}
 
-    // Volumes: a discussed event's week is busier than the four before it; the silent
-    // event's is not.
-    for &e in &judged {
-        let start = data.events[e].starts_at;
-        let end = start + SignedDuration::from_hours(24 * WINDOW_DAYS);
-        if moods.get(&e) == Some(&Verdict::Silent) {
-            loop {
-                let (window, baseline) = chat.volume(start);
-                if window * BASELINE_DAYS as usize <= baseline * WINDOW_DAYS as usize {
-                    break;
-                }
-                let Some(k) = chat
-                    .lines
-                    .iter()
-                    .rposition(|l| l.background && l.at >= start && l.at <= end)
-                else {
-                    break;
-                };
-                chat.lines.remove(k);
+/// The local date of `t` in `tz`.
+fn local_date(tz: &TimeZone, t: Timestamp) -> Date {
+    t.to_zoned_datetime(tz.clone()).date()
+}
+
+/// A demo still on its event's program: neither rejected nor withdrawn.
+fn is_live(d: &trellis_core::dataset::DemoRecord) -> bool {
+    !matches!(d.status, DemoStatus::Rejected | DemoStatus::Withdrawn)
+}
+
+/// What ties a message to each judged event: its title, live demos and their presenters.
+fn matchers_of(data: &Dataset, judged: &[usize]) -> Vec<Matcher> {
+    judged
+        .iter()
+        .map(|&e| {
+            let demos: Vec<_> = data
+                .demos
+                .iter()
+                .filter(|d| d.event == e)
+                .filter(|d| is_live(d))
+                .collect();
+            let names: Vec<&str> = demos
+                .iter()
+                .flat_map(|d| d.presenters.iter().map(|&p| data.people[p].name.as_str()))
+                .collect();
+            Matcher::new(
+                &data.events[e].title,
+                demos.iter().map(|d| d.title.as_str()),
+                names,
+            )
+        })
+        .collect()
+}
+
+/// The phases of [`community_chat`], in the order they draw from the seeded generator.
+impl Chat<'_> {
+    /// Who is in the group: everyone who came to one of the program's events.
+    fn join_members(&mut self, events: &[usize], first_event: usize, chat_start: Date) {
+        let data = self.data;
+        let mut attended: HashMap<usize, (usize, u32)> = HashMap::new(); // person → (first event, count)
+        let mut order: Vec<usize> = Vec::new();
+        for a in &data.attendances {
+            if !events.contains(&a.event) || a.rsvp != Rsvp::Going || a.checked_in == CheckedIn::No
+            {
+                continue;
             }
-        } else {
-            for _ in 0..50 {
-                let (window, baseline) = chat.volume(start);
-                if window * BASELINE_DAYS as usize > baseline * WINDOW_DAYS as usize {
-                    break;
-                }
-                let date = local_date(start)
-                    .checked_add(chat.rng.i64(1..6).days())
-                    .unwrap_or_else(|_| local_date(start));
-                chat.thread(date, Timestamp::UNIX_EPOCH);
-                chat.lines.sort_by_key(|l| l.at);
-            }
+            let entry = attended.entry(a.person).or_insert_with(|| {
+                order.push(a.person);
+                (a.event, 0)
+            });
+            entry.0 = entry.0.min(a.event);
+            entry.1 += 1;
         }
-    }
-    chat.lines.sort_by_key(|l| l.at);
-    let mut seen = HashSet::new();
-    chat.lines
-        .retain(|l| l.author.is_none() || seen.insert((l.at, l.author.clone(), l.text.clone())));
-    chat.lines.retain(|l| l.at <= end_ts);
-
-    // Someone says something on the last day, so the chat runs up to just before `now`.
-    for _ in 0..10 {
-        let last = chat
-            .lines
-            .iter()
-            .rev()
-            .find(|l| l.author.is_some())
-            .map_or(start_ts, |l| l.at);
-        if local_date(last) >= chat_end {
-            break;
-        }
-        chat.thread(chat_end, last);
-        chat.lines.sort_by_key(|l| l.at);
-        chat.lines.retain(|l| l.at <= end_ts);
-    }
-
-    // Join notices for everyone who wrote.
-    let wrote: HashSet<String> = chat.lines.iter().filter_map(|l| l.author.clone()).collect();
-    let mut joins = Vec::new();
-    for m in &chat.members {
-        let name = &data.people[m.person].name;
-        if wrote.contains(name) && m.joined > start_ts {
-            joins.push(Line {
-                at: m.joined,
-                author: None,
-                text: format!("{name} joined using this group's invite link"),
-                background: false,
+        for person in order {
+            let (first, count) = attended[&person];
+            let lurk = if count >= 4 { 0.3 } else { 0.6 };
+            let weight = if self.rng.f64() < lurk {
+                0.0
+            } else {
+                let r = self.rng.f64();
+                f64::from(count.min(12)).powf(1.3) * (0.15 + 3.0 * r * r)
+            };
+            let starts = data.events[first].starts_at;
+            let joined = if first == first_event {
+                let date = chat_start
+                    .checked_add(self.rng.i64(1..30).days())
+                    .unwrap_or(chat_start);
+                self.local_rand(date, 8..23)
+            } else if self.rng.f64() < 0.25 {
+                let date = local_date(&self.tz, starts)
+                    .checked_sub(self.rng.i64(1..10).days())
+                    .unwrap_or_else(|_| local_date(&self.tz, starts));
+                self.local_rand(date, 8..23)
+            } else {
+                // The group's QR code is on the screen at the start.
+                starts + SignedDuration::from_mins(self.rng.i64(20..150))
+            };
+            self.members.push(Member {
+                person,
+                joined,
+                weight,
+                first_event: first,
             });
         }
     }
-    chat.lines.extend(joins);
-    chat.lines.sort_by_key(|l| l.at);
 
-    let mut out = String::new();
-    for l in &chat.lines {
-        let stamp =
-            l.at.to_zoned_datetime(tz.clone())
-                .strftime("%d/%m/%Y, %H:%M");
-        match &l.author {
-            Some(a) => out.push_str(&format!("{stamp} - {a}: {}\n", l.text)),
-            None => out.push_str(&format!("{stamp} - {}\n", l.text)),
+    /// The system lines of the group's creation, and the first organizer's welcome.
+    fn open_group(&mut self, organizers: &[&str], group: &str, start_ts: Timestamp) {
+        self.lines.push(Line {
+            at: start_ts,
+            author: None,
+            text: "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them. Tap to learn more.".to_owned(),
+            background: false,
+        });
+        if let Some((creator, others)) = organizers.split_first() {
+            self.lines.push(Line {
+                at: start_ts,
+                author: None,
+                text: format!("{creator} created group \"{group}\""),
+                background: false,
+            });
+            if !others.is_empty() {
+                self.lines.push(Line {
+                    at: start_ts,
+                    author: None,
+                    text: format!("{creator} added {}", others.join(", ")),
+                    background: false,
+                });
+            }
+            self.say(
+                start_ts + SignedDuration::from_mins(3),
+                (*creator).to_owned(),
+                format!(
+                    "Welcome to {group}! 👋\nThis is the place for everything between our evenings: questions, jobs, lunch plans, links.\nBe kind, no spam."
+                ),
+                false,
+            );
         }
     }
-    out
+
+    /// Background chatter, day by day; quieter in the silent event's week.
+    fn chatter(
+        &mut self,
+        judged: &[usize],
+        moods: &HashMap<usize, Verdict>,
+        chat_start: Date,
+        chat_end: Date,
+    ) {
+        let data = self.data;
+        let silent_windows: Vec<(Timestamp, Timestamp)> = judged
+            .iter()
+            .filter(|e| moods.get(e) == Some(&Verdict::Silent))
+            .map(|&e| {
+                let s = data.events[e].starts_at;
+                (s, s + SignedDuration::from_hours(24 * WINDOW_DAYS))
+            })
+            .collect();
+        let mut day = chat_start;
+        while day <= chat_end {
+            let noon = self.local(day, 12, 0);
+            let quiet = silent_windows
+                .iter()
+                .any(|(s, e)| noon >= *s - SignedDuration::from_hours(12) && noon <= *e);
+            let mut rate = 0.75;
+            if quiet {
+                rate *= 0.4;
+            }
+            if matches!(day.month(), 8 | 12) {
+                rate *= 0.7;
+            }
+            if day.weekday().to_monday_one_offset() >= 6 {
+                rate *= 0.6;
+            }
+            let mut busy = Timestamp::UNIX_EPOCH;
+            for _ in 0..2 {
+                if self.rng.f64() < rate / 2.0 {
+                    busy = self.thread(day, busy);
+                }
+            }
+            day = match day.tomorrow() {
+                Ok(d) => d,
+                Err(_) => break,
+            };
+        }
+    }
+
+    /// Organizers' reminders and notices: never inside an event's window.
+    fn notices(
+        &mut self,
+        events: &[usize],
+        judged: &[usize],
+        organizers: &[&str],
+        chat_end: Date,
+        (start_ts, end_ts): (Timestamp, Timestamp),
+    ) {
+        let data = self.data;
+        let windows: Vec<(Timestamp, Timestamp)> = judged
+            .iter()
+            .map(|&e| {
+                let s = data.events[e].starts_at;
+                (s, s + SignedDuration::from_hours(24 * WINDOW_DAYS))
+            })
+            .collect();
+        let outside = |t: Timestamp| !windows.iter().any(|(s, e)| t >= *s && t <= *e);
+        for &e in events {
+            let ev = &data.events[e];
+            let Some(author) = ev.history.first().map(|h| h.actor.clone()) else {
+                continue;
+            };
+            if !organizers.contains(&author.as_str()) {
+                continue;
+            }
+            let slots = data
+                .demos
+                .iter()
+                .filter(|d| d.event == e)
+                .filter(|d| is_live(d))
+                .count();
+            let (at, text) = self.notice(e, slots, chat_end);
+            if outside(at) && at >= start_ts && at <= end_ts {
+                self.say(at, author, text, false);
+            }
+        }
+    }
+
+    /// An event's notice by its organizer: a cancellation, a reminder before it was held,
+    /// or a call for demos for one still ahead.
+    fn notice(&mut self, e: usize, slots: usize, chat_end: Date) -> (Timestamp, String) {
+        let ev = &self.data.events[e];
+        let venue = ev.venue.as_deref().unwrap_or("the usual place");
+        match ev.status {
+            EventStatus::Cancelled => {
+                let at = ev
+                    .history
+                    .iter()
+                    .find(|h| h.to == EventStatus::Cancelled)
+                    .map_or(ev.starts_at, |h| h.at);
+                let date = local_date(&self.tz, at);
+                (
+                    self.local_rand(date, 11..12),
+                    format!(
+                        "Bad news: we have to cancel this month's evening ({}). The venue fell through at the last minute. Sorry everyone, see you next month 🙏",
+                        ev.title
+                    ),
+                )
+            }
+            EventStatus::Held | EventStatus::Closed => {
+                let date = local_date(&self.tz, ev.starts_at)
+                    .checked_sub(self.rng.i64(2..5).days())
+                    .unwrap_or_else(|_| local_date(&self.tz, ev.starts_at));
+                (
+                    self.local_rand(date, 9..12),
+                    format!(
+                        "Reminder: {} is on Thursday, doors 18:30 at {venue}.\n{slots} demos lined up. RSVP on the event page please, so we order enough pizza 🍕",
+                        ev.title
+                    ),
+                )
+            }
+            _ => {
+                let date = chat_end.checked_sub(1.days()).unwrap_or(chat_end);
+                (
+                    self.local_rand(date, 10..11),
+                    format!(
+                        "Call for demos for {}: {} still open. Work in progress is welcome, reply here or DM me 🙌",
+                        ev.title,
+                        match ev.slots.saturating_sub(slots as u32) {
+                            0 | 1 => "one slot".to_owned(),
+                            n => format!("{n} slots"),
+                        }
+                    ),
+                )
+            }
+        }
+    }
+
+    /// Sorts the lines; drops those the store would keep once only (the same time, author
+    /// and text) and those after `end_ts`.
+    fn settle(&mut self, end_ts: Timestamp) {
+        self.lines.sort_by_key(|l| l.at);
+        let mut seen = HashSet::new();
+        self.lines.retain(|l| {
+            l.author.is_none() || seen.insert((l.at, l.author.clone(), l.text.clone()))
+        });
+        self.lines.retain(|l| l.at <= end_ts);
+    }
+
+    /// Volumes: a discussed event's week is busier than the four before it; the silent
+    /// event's is not.
+    fn balance_volumes(&mut self, judged: &[usize], moods: &HashMap<usize, Verdict>) {
+        for &e in judged {
+            let start = self.data.events[e].starts_at;
+            let end = start + SignedDuration::from_hours(24 * WINDOW_DAYS);
+            if moods.get(&e) == Some(&Verdict::Silent) {
+                loop {
+                    let (window, baseline) = self.volume(start);
+                    if window * BASELINE_DAYS as usize <= baseline * WINDOW_DAYS as usize {
+                        break;
+                    }
+                    let Some(k) = self
+                        .lines
+                        .iter()
+                        .rposition(|l| l.background && l.at >= start && l.at <= end)
+                    else {
+                        break;
+                    };
+                    self.lines.remove(k);
+                }
+            } else {
+                for _ in 0..50 {
+                    let (window, baseline) = self.volume(start);
+                    if window * BASELINE_DAYS as usize > baseline * WINDOW_DAYS as usize {
+                        break;
+                    }
+                    let date = local_date(&self.tz, start)
+                        .checked_add(self.rng.i64(1..6).days())
+                        .unwrap_or_else(|_| local_date(&self.tz, start));
+                    self.thread(date, Timestamp::UNIX_EPOCH);
+                    self.lines.sort_by_key(|l| l.at);
+                }
+            }
+        }
+    }
+
+    /// Someone says something on the last day, so the chat runs up to just before `now`.
+    fn reach_last_day(&mut self, chat_end: Date, start_ts: Timestamp, end_ts: Timestamp) {
+        for _ in 0..10 {
+            let last = self
+                .lines
+                .iter()
+                .rev()
+                .find(|l| l.author.is_some())
+                .map_or(start_ts, |l| l.at);
+            if local_date(&self.tz, last) >= chat_end {
+                break;
+            }
+            self.thread(chat_end, last);
+            self.lines.sort_by_key(|l| l.at);
+            self.lines.retain(|l| l.at <= end_ts);
+        }
+    }
+
+    /// Join notices for everyone who wrote.
+    fn join_notices(&mut self, start_ts: Timestamp) {
+        let wrote: HashSet<String> = self.lines.iter().filter_map(|l| l.author.clone()).collect();
+        let mut joins = Vec::new();
+        for m in &self.members {
+            let name = &self.data.people[m.person].name;
+            if wrote.contains(name) && m.joined > start_ts {
+                joins.push(Line {
+                    at: m.joined,
+                    author: None,
+                    text: format!("{name} joined using this group's invite link"),
+                    background: false,
+                });
+            }
+        }
+        self.lines.extend(joins);
+        self.lines.sort_by_key(|l| l.at);
+    }
+
+    /// The lines as the export's text.
+    fn export(&self) -> String {
+        let mut out = String::new();
+        for l in &self.lines {
+            let stamp =
+                l.at.to_zoned_datetime(self.tz.clone())
+                    .strftime("%d/%m/%Y, %H:%M");
+            match &l.author {
+                Some(a) => out.push_str(&format!("{stamp} - {a}: {}\n", l.text)),
+                None => out.push_str(&format!("{stamp} - {}\n", l.text)),
+            }
+        }
+        out
+    }
 }
 
 /// One event's discussion in its week: `plan_tone`'s counts of related messages, by the
 /// people who were there (presenters thanking, first-timers saying hello), plus photos.
-#[allow(clippy::too_many_lines)]
 fn discussion(chat: &mut Chat<'_>, j: usize, event: usize, mood: Verdict, last: bool) {
-    let data = chat.data;
-    let ev = &data.events[event];
-    let start = ev.starts_at;
+    let start = chat.data.events[event].starts_at;
     let counts = plan_tone(&mut chat.rng, mood);
     let mut tones: Vec<Tone> = std::iter::repeat_n(Tone::Positive, counts.positive as usize)
         .chain(std::iter::repeat_n(Tone::Neutral, counts.neutral as usize))
@@ -1021,85 +1084,157 @@ fn discussion(chat: &mut Chat<'_>, j: usize, event: usize, mood: Verdict, last: 
         .collect();
     chat.rng.shuffle(&mut tones);
 
-    // What was shown, and by whom.
-    let shown: Vec<(usize, String)> = data
-        .demos
-        .iter()
-        .filter(|d| d.event == event && d.status == DemoStatus::Presented)
-        .filter_map(|d| d.presenters.first().map(|&p| (p, thing(&d.title))))
-        .collect();
-    // Who was in the room: one pass over the attendances (the large sample has 447k).
-    let present: HashSet<usize> = data
-        .attendances
-        .iter()
-        .filter(|a| a.event == event && a.rsvp == Rsvp::Going && a.checked_in != CheckedIn::No)
-        .map(|a| a.person)
-        .collect();
-    let room: Vec<usize> = chat
-        .members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| present.contains(&m.person))
-        .map(|(k, _)| k)
-        .collect();
-    let newcomers: Vec<usize> = room
-        .iter()
-        .copied()
-        .filter(|&k| chat.members[k].first_event == event && chat.members[k].joined >= start)
-        .collect();
-    let member_of =
-        |person: usize, members: &[Member]| members.iter().position(|m| m.person == person);
-
-    // Times: a good part on the night, the rest over the week.
-    let mut times: Vec<Timestamp> = (0..tones.len())
-        .map(|_| {
-            if chat.rng.f64() < 0.4 {
-                start + SignedDuration::from_mins(chat.rng.i64(150..330))
-            } else {
-                let date = start
-                    .to_zoned_datetime(chat.tz.clone())
-                    .date()
-                    .checked_add(chat.rng.i64(1..6).days())
-                    .unwrap_or_else(|_| start.to_zoned_datetime(chat.tz.clone()).date());
-                chat.local_rand(date, 7..23)
-            }
-        })
-        .collect();
-    times.sort();
-
-    let matcher = chat.matchers[j].clone();
-    let mut used: HashSet<&'static str> = HashSet::new();
-    let mut spoke: Vec<usize> = Vec::new();
-    let mut presenters_thanked: Vec<usize> = Vec::new();
+    let mut talk = Discussion::new(chat, j, event, mood);
+    let times = chat.discussion_times(tones.len(), start);
     // One first-timer says hello after some events (always after the last one).
-    let mut newcomer_due = !newcomers.is_empty() && (last || j % 3 == 1 || chat.rng.f64() < 0.3);
+    talk.newcomer_due = !talk.newcomers.is_empty() && (last || j % 3 == 1 || chat.rng.f64() < 0.3);
 
     for (tone, at) in tones.into_iter().zip(times) {
-        // Who speaks, and from which pool.
+        let (author, pool, own) = talk.voice(chat, tone);
+        let author = match author {
+            Some(k) => k,
+            None => match talk.someone_in_the_room(chat, at) {
+                Some(k) => k,
+                None => continue,
+            },
+        };
+        talk.spoke.push(author);
+        let at = at.max(chat.members[author].joined + SignedDuration::from_mins(5));
+
+        // The sentence: a fresh one from the pool, its slots filled, related to the event.
+        let on_the_night = at.to_zoned_datetime(chat.tz.clone()).date()
+            == start.to_zoned_datetime(chat.tz.clone()).date();
+        // Every pool has slot-free sentences; should none fit, a plain one keeps the count.
+        let text = talk
+            .sentence(chat, pool, own.as_ref(), on_the_night)
+            .unwrap_or_else(|| {
+                match tone {
+                    Tone::Positive => FALLBACK[0],
+                    Tone::Neutral => FALLBACK[1],
+                    Tone::Negative => FALLBACK[2],
+                }
+                .to_owned()
+            });
+        let name = chat.name(author);
+        if tone == Tone::Positive && chat.rng.f64() < 0.15 {
+            chat.say(
+                at - SignedDuration::from_mins(1),
+                name.clone(),
+                MEDIA.to_owned(),
+                false,
+            );
+        }
+        chat.say(at, name, text, false);
+    }
+    // A few photos from the night.
+    for _ in 0..chat.rng.usize(0..3) {
+        if talk.room.is_empty() {
+            break;
+        }
+        let k = talk.room[chat.rng.usize(..talk.room.len())];
+        let at = start + SignedDuration::from_mins(chat.rng.i64(40..200));
+        if chat.members[k].joined <= at {
+            let name = chat.name(k);
+            chat.say(at, name, MEDIA.to_owned(), false);
+        }
+    }
+}
+
+/// A demo that was shown at an event: its first presenter and what it was.
+type Shown = (usize, String);
+
+/// One event's discussion: who was there, and what has been said so far.
+struct Discussion {
+    event: usize,
+    mood: Verdict,
+    matcher: Matcher,
+    /// What was shown, and by whom.
+    shown: Vec<Shown>,
+    /// The members who were in the room.
+    room: Vec<usize>,
+    /// The members in the room for the first time, who joined the group that night.
+    newcomers: Vec<usize>,
+    used: HashSet<&'static str>,
+    spoke: Vec<usize>,
+    presenters_thanked: Vec<usize>,
+    newcomer_due: bool,
+}
+
+impl Discussion {
+    fn new(chat: &Chat<'_>, j: usize, event: usize, mood: Verdict) -> Self {
+        let data = chat.data;
+        let start = data.events[event].starts_at;
+        // What was shown, and by whom.
+        let shown: Vec<Shown> = data
+            .demos
+            .iter()
+            .filter(|d| d.event == event && d.status == DemoStatus::Presented)
+            .filter_map(|d| d.presenters.first().map(|&p| (p, thing(&d.title))))
+            .collect();
+        // Who was in the room: one pass over the attendances (the large sample has 447k).
+        let present: HashSet<usize> = data
+            .attendances
+            .iter()
+            .filter(|a| a.event == event && a.rsvp == Rsvp::Going && a.checked_in != CheckedIn::No)
+            .map(|a| a.person)
+            .collect();
+        let room: Vec<usize> = chat
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| present.contains(&m.person))
+            .map(|(k, _)| k)
+            .collect();
+        let newcomers: Vec<usize> = room
+            .iter()
+            .copied()
+            .filter(|&k| chat.members[k].first_event == event && chat.members[k].joined >= start)
+            .collect();
+        Discussion {
+            event,
+            mood,
+            matcher: chat.matchers[j].clone(),
+            shown,
+            room,
+            newcomers,
+            used: HashSet::new(),
+            spoke: Vec::new(),
+            presenters_thanked: Vec::new(),
+            newcomer_due: false,
+        }
+    }
+
+    /// Who speaks with this tone, if it is a first-timer or a presenter, and from which pool:
+    /// (author, pool, the presenter's own demo).
+    fn voice(
+        &mut self,
+        chat: &mut Chat<'_>,
+        tone: Tone,
+    ) -> (Option<usize>, &'static [&'static str], Option<Shown>) {
         let mut author: Option<usize> = None;
         let mut pool: &[&'static str] = match tone {
             Tone::Positive => POSITIVE,
             Tone::Neutral => NEUTRAL,
-            Tone::Negative if mood == Verdict::Negative => NEGATIVE,
+            Tone::Negative if self.mood == Verdict::Negative => NEGATIVE,
             Tone::Negative => NEGATIVE_MILD,
         };
-        let mut own: Option<(usize, String)> = None;
-        if newcomer_due && tone != Tone::Neutral {
-            let k = newcomers[chat.rng.usize(..newcomers.len())];
+        let mut own: Option<Shown> = None;
+        if self.newcomer_due && tone != Tone::Neutral {
+            let k = self.newcomers[chat.rng.usize(..self.newcomers.len())];
             author = Some(k);
             pool = if tone == Tone::Positive {
                 POSITIVE_NEWCOMER
             } else {
                 NEGATIVE_NEWCOMER
             };
-            newcomer_due = false;
-        } else if tone != Tone::Negative && !shown.is_empty() && chat.rng.f64() < 0.25 {
-            let (p, t) = shown[chat.rng.usize(..shown.len())].clone();
-            if let Some(k) = member_of(p, &chat.members)
-                && !presenters_thanked.contains(&k)
+            self.newcomer_due = false;
+        } else if tone != Tone::Negative && !self.shown.is_empty() && chat.rng.f64() < 0.25 {
+            let (p, t) = self.shown[chat.rng.usize(..self.shown.len())].clone();
+            if let Some(k) = chat.members.iter().position(|m| m.person == p)
+                && !self.presenters_thanked.contains(&k)
             {
                 author = Some(k);
-                presenters_thanked.push(k);
+                self.presenters_thanked.push(k);
                 pool = if tone == Tone::Positive {
                     POSITIVE_PRESENTER
                 } else {
@@ -1108,49 +1243,51 @@ fn discussion(chat: &mut Chat<'_>, j: usize, event: usize, mood: Verdict, last: 
                 own = Some((p, t));
             }
         }
-        let author = match author {
-            Some(k) => k,
-            None => {
-                // Someone from the room, often a regular; now and then a lurker speaks up.
-                let mut pick = None;
-                for _ in 0..20 {
-                    if room.is_empty() {
-                        break;
-                    }
-                    let k = room[chat.rng.usize(..room.len())];
-                    let m = &chat.members[k];
-                    // Regulars speak up more readily than first-timers and lurkers.
-                    let chance = match (m.weight > 0.0, m.first_event == event) {
-                        (true, false) => 0.6,
-                        (true, true) => 0.15,
-                        (false, _) => 0.03,
-                    };
-                    if m.joined <= at && chat.rng.f64() < chance {
-                        pick = Some(k);
-                        if !spoke.contains(&k) || chat.rng.f64() < 0.3 {
-                            break;
-                        }
-                    }
-                }
-                match pick.or_else(|| chat.pick_member(at, &[])) {
-                    Some(k) => k,
-                    None => continue,
+        (author, pool, own)
+    }
+
+    /// Someone from the room, often a regular; now and then a lurker speaks up.
+    fn someone_in_the_room(&self, chat: &mut Chat<'_>, at: Timestamp) -> Option<usize> {
+        let mut pick = None;
+        for _ in 0..20 {
+            if self.room.is_empty() {
+                break;
+            }
+            let k = self.room[chat.rng.usize(..self.room.len())];
+            let m = &chat.members[k];
+            // Regulars speak up more readily than first-timers and lurkers.
+            let chance = match (m.weight > 0.0, m.first_event == self.event) {
+                (true, false) => 0.6,
+                (true, true) => 0.15,
+                (false, _) => 0.03,
+            };
+            if m.joined <= at && chat.rng.f64() < chance {
+                pick = Some(k);
+                if !self.spoke.contains(&k) || chat.rng.f64() < 0.3 {
+                    break;
                 }
             }
-        };
-        spoke.push(author);
-        let at = at.max(chat.members[author].joined + SignedDuration::from_mins(5));
+        }
+        pick.or_else(|| chat.pick_member(at, &[]))
+    }
 
-        // The sentence: a fresh one from the pool, its slots filled, related to the event.
-        let on_the_night = at.to_zoned_datetime(chat.tz.clone()).date()
-            == start.to_zoned_datetime(chat.tz.clone()).date();
-        let mut text = None;
+    /// A fresh sentence from `pool`, its slots filled, related to the event; `None` if none
+    /// fits in 40 tries.
+    fn sentence(
+        &mut self,
+        chat: &mut Chat<'_>,
+        pool: &'static [&'static str],
+        own: Option<&Shown>,
+        on_the_night: bool,
+    ) -> Option<String> {
+        let data = chat.data;
+        let shown = &self.shown;
         for attempt in 0..40 {
             let s = pool[chat.rng.usize(..pool.len())];
-            if used.contains(s) && attempt < 30 {
+            if self.used.contains(s) && attempt < 30 {
                 continue;
             }
-            let (p, t) = match &own {
+            let (p, t) = match own {
                 Some(x) => x.clone(),
                 None if !shown.is_empty() => shown[chat.rng.usize(..shown.len())].clone(),
                 None => (usize::MAX, String::new()),
@@ -1197,43 +1334,35 @@ fn discussion(chat: &mut Chat<'_>, j: usize, event: usize, mood: Verdict, last: 
                         .map_or(String::new(), |q| handle(&q.name)),
                 )
                 .replace("{slug}", &t.to_lowercase().replace(' ', "-"));
-            if matcher.is_related(&filled) {
-                used.insert(s);
-                text = Some(filled);
-                break;
+            if self.matcher.is_related(&filled) {
+                self.used.insert(s);
+                return Some(filled);
             }
         }
-        // Every pool has slot-free sentences; should none fit, a plain one keeps the count.
-        let text = text.unwrap_or_else(|| {
-            match tone {
-                Tone::Positive => FALLBACK[0],
-                Tone::Neutral => FALLBACK[1],
-                Tone::Negative => FALLBACK[2],
-            }
-            .to_owned()
-        });
-        let name = chat.name(author);
-        if tone == Tone::Positive && chat.rng.f64() < 0.15 {
-            chat.say(
-                at - SignedDuration::from_mins(1),
-                name.clone(),
-                MEDIA.to_owned(),
-                false,
-            );
-        }
-        chat.say(at, name, text, false);
+        None
     }
-    // A few photos from the night.
-    for _ in 0..chat.rng.usize(0..3) {
-        if room.is_empty() {
-            break;
-        }
-        let k = room[chat.rng.usize(..room.len())];
-        let at = start + SignedDuration::from_mins(chat.rng.i64(40..200));
-        if chat.members[k].joined <= at {
-            let name = chat.name(k);
-            chat.say(at, name, MEDIA.to_owned(), false);
-        }
+}
+
+impl Chat<'_> {
+    /// When a discussion's `n` messages are said: a good part on the night, the rest over
+    /// the week; in order.
+    fn discussion_times(&mut self, n: usize, start: Timestamp) -> Vec<Timestamp> {
+        let mut times: Vec<Timestamp> = (0..n)
+            .map(|_| {
+                if self.rng.f64() < 0.4 {
+                    start + SignedDuration::from_mins(self.rng.i64(150..330))
+                } else {
+                    let date = start
+                        .to_zoned_datetime(self.tz.clone())
+                        .date()
+                        .checked_add(self.rng.i64(1..6).days())
+                        .unwrap_or_else(|_| start.to_zoned_datetime(self.tz.clone()).date());
+                    self.local_rand(date, 7..23)
+                }
+            })
+            .collect();
+        times.sort();
+        times
     }
 }
 

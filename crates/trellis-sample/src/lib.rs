@@ -107,6 +107,93 @@ pub fn generate(size: Size, seed: u64, now: Timestamp) -> Dataset {
     g.data
 }
 
+/// `n` monthly event dates ending with the next event: the first Thursday at least 16 days
+/// after `today`.
+fn event_dates(today: Date, n: usize) -> Vec<Date> {
+    let next = first_thursday_on_or_after(today.checked_add(16.days()).unwrap_or(today));
+    (0..n)
+        .map(|i| {
+            let months_back = (n - 1 - i) as i64;
+            let d = next.checked_sub(months_back.months()).unwrap_or(next);
+            // Keep to the same weekday, as real series do.
+            first_thursday_on_or_after(
+                d.first_of_month()
+                    .checked_add(((d.day() as i64 - 1) / 7 * 7).days())
+                    .unwrap_or(d),
+            )
+        })
+        .collect()
+}
+
+/// The status of the `i`th of `n` events: the last one is the next (a draft), the one
+/// before it held, the `cancelled` one cancelled, the others closed.
+fn event_status(i: usize, n: usize, cancelled: Option<usize>) -> EventStatus {
+    if i == n - 1 {
+        EventStatus::Draft
+    } else if Some(i) == cancelled {
+        EventStatus::Cancelled
+    } else if i == n - 2 {
+        EventStatus::Held
+    } else {
+        EventStatus::Closed
+    }
+}
+
+/// A demo's history as it starts: proposed at `at`, recorded by `organizer`.
+fn proposed(at: Timestamp, organizer: &str) -> Vec<StatusRecord<DemoStatus>> {
+    vec![StatusRecord {
+        from: None,
+        to: DemoStatus::Proposed,
+        at,
+        actor: organizer.to_owned(),
+    }]
+}
+
+/// A past demo's status history: proposed, then along the path to its `status` (a `full`
+/// program's withdrawal was never confirmed), by `organizer`. The times are when it was
+/// proposed, screened, and when the event started.
+fn demo_history(
+    status: DemoStatus,
+    full: bool,
+    (proposed_at, screened_at, starts_at): (Timestamp, Timestamp, Timestamp),
+    organizer: &str,
+) -> Vec<StatusRecord<DemoStatus>> {
+    let mut history = proposed(proposed_at, organizer);
+    let path: &[DemoStatus] = match status {
+        DemoStatus::Rejected => &[DemoStatus::Rejected],
+        DemoStatus::Withdrawn if full => &[DemoStatus::Screened, DemoStatus::Withdrawn],
+        DemoStatus::Withdrawn => &[
+            DemoStatus::Screened,
+            DemoStatus::Confirmed,
+            DemoStatus::Withdrawn,
+        ],
+        DemoStatus::NoShow => &[
+            DemoStatus::Screened,
+            DemoStatus::Confirmed,
+            DemoStatus::NoShow,
+        ],
+        _ => &[
+            DemoStatus::Screened,
+            DemoStatus::Confirmed,
+            DemoStatus::Presented,
+        ],
+    };
+    for (step, to) in path.iter().enumerate() {
+        let at = match to {
+            DemoStatus::Presented | DemoStatus::NoShow => starts_at + SignedDuration::from_hours(2),
+            _ => screened_at + SignedDuration::from_hours(24 * step as i64),
+        };
+        let from = history.last().map(|h| h.to);
+        history.push(StatusRecord {
+            from,
+            to: *to,
+            at,
+            actor: organizer.to_owned(),
+        });
+    }
+    history
+}
+
 impl Gen {
     pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.rng.f64() < p
@@ -129,7 +216,6 @@ impl Gen {
         idx
     }
 
-    #[allow(clippy::too_many_lines)]
     fn program(
         &mut self,
         p: usize,
@@ -142,22 +228,8 @@ impl Gen {
         let tz = TimeZone::get(tz_name).unwrap_or(TimeZone::UTC);
         let settings = ProgramSettings::default();
         let program = self.data.programs.len();
-        // The next event: the first Thursday at least 16 days after `now`, 18:30 local.
-        let today = now.to_zoned_datetime(tz.clone()).date();
-        let next = first_thursday_on_or_after(today.checked_add(16.days()).unwrap_or(today));
         let n = shape.events;
-        let dates: Vec<Date> = (0..n)
-            .map(|i| {
-                let months_back = (n - 1 - i) as i64;
-                let d = next.checked_sub(months_back.months()).unwrap_or(next);
-                // Keep to the same weekday, as real series do.
-                first_thursday_on_or_after(
-                    d.first_of_month()
-                        .checked_add(((d.day() as i64 - 1) / 7 * 7).days())
-                        .unwrap_or(d),
-                )
-            })
-            .collect();
+        let dates = event_dates(now.to_zoned_datetime(tz.clone()).date(), n);
         let created = self.at(&tz, dates[0], 12) - SignedDuration::from_hours(24 * 60);
         self.data.programs.push(ProgramRecord {
             name: name.to_owned(),
@@ -174,52 +246,9 @@ impl Gen {
         for (i, date) in dates.iter().enumerate() {
             let starts_at = self.at(&tz, *date, 18) + SignedDuration::from_mins(30);
             let is_next = i == n - 1;
-            let status = if is_next {
-                EventStatus::Draft
-            } else if Some(i) == cancelled {
-                EventStatus::Cancelled
-            } else if i == n - 2 {
-                EventStatus::Held
-            } else {
-                EventStatus::Closed
-            };
+            let status = event_status(i, n, cancelled);
             let organizer = ORGANIZERS[i % ORGANIZERS.len()].to_owned();
-            let created_at =
-                starts_at - SignedDuration::from_hours(24 * (35 + self.rng.i64(0..10)));
-            let mut history = vec![StatusRecord {
-                from: None,
-                to: EventStatus::Draft,
-                at: created_at,
-                actor: organizer.clone(),
-            }];
-            let mut push = |to: EventStatus, at: Timestamp| {
-                let from = history.last().map(|h| h.to);
-                history.push(StatusRecord {
-                    from,
-                    to,
-                    at,
-                    actor: organizer.clone(),
-                });
-            };
-            if !is_next {
-                let announced =
-                    starts_at - SignedDuration::from_hours(24 * (18 + self.rng.i64(0..6)));
-                push(EventStatus::Announced, announced);
-                if status == EventStatus::Cancelled {
-                    push(
-                        EventStatus::Cancelled,
-                        starts_at - SignedDuration::from_hours(24 * 4),
-                    );
-                } else {
-                    push(EventStatus::Held, starts_at + SignedDuration::from_hours(3));
-                    if status == EventStatus::Closed {
-                        push(
-                            EventStatus::Closed,
-                            starts_at + SignedDuration::from_hours(24 * (4 + self.rng.i64(0..6))),
-                        );
-                    }
-                }
-            }
+            let (created_at, history) = self.event_history(starts_at, status, is_next, &organizer);
             let theme = names::THEMES[(i + p * 7) % names::THEMES.len()];
             let month = date.strftime("%b %Y").to_string();
             let event = self.data.events.len();
@@ -245,106 +274,10 @@ impl Gen {
             if status == EventStatus::Cancelled {
                 continue;
             }
-
-            // Who comes: members return by their engagement, damped so the room does not
-            // outgrow the venue; then the first-timers of the month.
-            let growth = ((i + 1) as f64 / 6.0).min(1.0);
-            let newcomers = (shape.newcomers * (0.6 + 0.8 * self.rng.f64()) * (0.5 + 0.5 * growth))
-                .round() as usize;
-            let returning_target = (shape.target_attendance * growth - newcomers as f64).max(0.0);
-            let expected: f64 = members.iter().map(|(_, m)| m.engagement).sum();
-            let damp = if expected > 0.0 {
-                (returning_target / expected).min(1.0)
-            } else {
-                1.0
-            };
-            let mut room: Vec<usize> = Vec::new();
-            for (k, (_, m)) in members.iter().enumerate() {
-                if self.rng.f64() < m.engagement * damp {
-                    room.push(k);
-                }
-            }
-            for _ in 0..newcomers {
-                let person = if !travellers.is_empty() && self.chance(0.04) {
-                    travellers[self.rng.usize(..travellers.len())]
-                } else {
-                    let id = self.new_person(created_at);
-                    if self.chance(0.05) {
-                        travellers.push(id);
-                    }
-                    id
-                };
-                if members.iter().any(|(id, _)| *id == person) {
-                    continue;
-                }
-                // Most first-timers drift away; some become regulars.
-                let engagement = if self.chance(0.18) {
-                    0.55 + 0.35 * self.rng.f64()
-                } else {
-                    0.04 + 0.22 * self.rng.f64()
-                };
-                members.push((
-                    person,
-                    Person {
-                        engagement,
-                        attended: 0,
-                        presented: 0,
-                    },
-                ));
-                room.push(members.len() - 1);
-            }
+            let room = self.who_comes(i, shape, &mut members, travellers, created_at);
             let uses_checkin = !no_checkin.contains(&i);
             rooms.push((event, room.iter().map(|&k| members[k].0).collect()));
-            for &k in &room {
-                let (person, m) = &mut members[k];
-                m.attended += 1;
-                // A regular's pull grows a little each visit.
-                m.engagement = (m.engagement + 0.02).min(0.92);
-                let checked_in = if uses_checkin {
-                    CheckedIn::Yes
-                } else {
-                    CheckedIn::Unknown
-                };
-                self.data.attendances.push(AttendanceRecord {
-                    event,
-                    person: *person,
-                    rsvp: Rsvp::Going,
-                    checked_in,
-                });
-            }
-            // Said they'd come and did not; the waitlist; the polite no.
-            let absent = (room.len() as f64 * 0.15) as usize;
-            for _ in 0..absent {
-                let k = self.rng.usize(..members.len());
-                let person = members[k].0;
-                if room.contains(&k) {
-                    continue;
-                }
-                let rsvp = match self.rng.u8(0..10) {
-                    0..=5 => Rsvp::Going,
-                    6..=7 => Rsvp::Waitlist,
-                    _ => Rsvp::Declined,
-                };
-                let checked_in = match (uses_checkin, rsvp) {
-                    (true, Rsvp::Going) => CheckedIn::No,
-                    _ => CheckedIn::Unknown,
-                };
-                if !self
-                    .data
-                    .attendances
-                    .iter()
-                    .rev()
-                    .take(room.len() + absent)
-                    .any(|a| a.event == event && a.person == person)
-                {
-                    self.data.attendances.push(AttendanceRecord {
-                        event,
-                        person,
-                        rsvp,
-                        checked_in,
-                    });
-                }
-            }
+            self.attend(event, &mut members, &room, uses_checkin);
             self.past_demos(
                 event,
                 &mut members,
@@ -355,6 +288,171 @@ impl Gen {
             );
         }
         mechanisms::run(self, p, program, name, &rooms, now);
+    }
+
+    /// An event's creation time and status history up to its `status`, by `organizer`.
+    fn event_history(
+        &mut self,
+        starts_at: Timestamp,
+        status: EventStatus,
+        is_next: bool,
+        organizer: &str,
+    ) -> (Timestamp, Vec<StatusRecord<EventStatus>>) {
+        let created_at = starts_at - SignedDuration::from_hours(24 * (35 + self.rng.i64(0..10)));
+        let mut history = vec![StatusRecord {
+            from: None,
+            to: EventStatus::Draft,
+            at: created_at,
+            actor: organizer.to_owned(),
+        }];
+        let mut push = |to: EventStatus, at: Timestamp| {
+            let from = history.last().map(|h| h.to);
+            history.push(StatusRecord {
+                from,
+                to,
+                at,
+                actor: organizer.to_owned(),
+            });
+        };
+        if !is_next {
+            let announced = starts_at - SignedDuration::from_hours(24 * (18 + self.rng.i64(0..6)));
+            push(EventStatus::Announced, announced);
+            if status == EventStatus::Cancelled {
+                push(
+                    EventStatus::Cancelled,
+                    starts_at - SignedDuration::from_hours(24 * 4),
+                );
+            } else {
+                push(EventStatus::Held, starts_at + SignedDuration::from_hours(3));
+                if status == EventStatus::Closed {
+                    push(
+                        EventStatus::Closed,
+                        starts_at + SignedDuration::from_hours(24 * (4 + self.rng.i64(0..6))),
+                    );
+                }
+            }
+        }
+        (created_at, history)
+    }
+
+    /// Who comes to the `i`th event: members return by their engagement, damped so the
+    /// room does not outgrow the venue; then the first-timers of the month. Returns the
+    /// room as indices into `members`.
+    fn who_comes(
+        &mut self,
+        i: usize,
+        shape: Shape,
+        members: &mut Vec<(usize, Person)>,
+        travellers: &mut Vec<usize>,
+        created_at: Timestamp,
+    ) -> Vec<usize> {
+        let growth = ((i + 1) as f64 / 6.0).min(1.0);
+        let newcomers = (shape.newcomers * (0.6 + 0.8 * self.rng.f64()) * (0.5 + 0.5 * growth))
+            .round() as usize;
+        let returning_target = (shape.target_attendance * growth - newcomers as f64).max(0.0);
+        let expected: f64 = members.iter().map(|(_, m)| m.engagement).sum();
+        let damp = if expected > 0.0 {
+            (returning_target / expected).min(1.0)
+        } else {
+            1.0
+        };
+        let mut room: Vec<usize> = Vec::new();
+        for (k, (_, m)) in members.iter().enumerate() {
+            if self.rng.f64() < m.engagement * damp {
+                room.push(k);
+            }
+        }
+        for _ in 0..newcomers {
+            let person = if !travellers.is_empty() && self.chance(0.04) {
+                travellers[self.rng.usize(..travellers.len())]
+            } else {
+                let id = self.new_person(created_at);
+                if self.chance(0.05) {
+                    travellers.push(id);
+                }
+                id
+            };
+            if members.iter().any(|(id, _)| *id == person) {
+                continue;
+            }
+            // Most first-timers drift away; some become regulars.
+            let engagement = if self.chance(0.18) {
+                0.55 + 0.35 * self.rng.f64()
+            } else {
+                0.04 + 0.22 * self.rng.f64()
+            };
+            members.push((
+                person,
+                Person {
+                    engagement,
+                    attended: 0,
+                    presented: 0,
+                },
+            ));
+            room.push(members.len() - 1);
+        }
+        room
+    }
+
+    /// The attendances of a held event: the room came (checked in where the event used
+    /// check-in); some others said they'd come and did not, waited or declined.
+    fn attend(
+        &mut self,
+        event: usize,
+        members: &mut [(usize, Person)],
+        room: &[usize],
+        uses_checkin: bool,
+    ) {
+        for &k in room {
+            let (person, m) = &mut members[k];
+            m.attended += 1;
+            // A regular's pull grows a little each visit.
+            m.engagement = (m.engagement + 0.02).min(0.92);
+            let checked_in = if uses_checkin {
+                CheckedIn::Yes
+            } else {
+                CheckedIn::Unknown
+            };
+            self.data.attendances.push(AttendanceRecord {
+                event,
+                person: *person,
+                rsvp: Rsvp::Going,
+                checked_in,
+            });
+        }
+        // Said they'd come and did not; the waitlist; the polite no.
+        let absent = (room.len() as f64 * 0.15) as usize;
+        for _ in 0..absent {
+            let k = self.rng.usize(..members.len());
+            let person = members[k].0;
+            if room.contains(&k) {
+                continue;
+            }
+            let rsvp = match self.rng.u8(0..10) {
+                0..=5 => Rsvp::Going,
+                6..=7 => Rsvp::Waitlist,
+                _ => Rsvp::Declined,
+            };
+            let checked_in = match (uses_checkin, rsvp) {
+                (true, Rsvp::Going) => CheckedIn::No,
+                _ => CheckedIn::Unknown,
+            };
+            if !self
+                .data
+                .attendances
+                .iter()
+                .rev()
+                .take(room.len() + absent)
+                .any(|a| a.event == event && a.person == person)
+            {
+                self.data.attendances.push(AttendanceRecord {
+                    event,
+                    person,
+                    rsvp,
+                    checked_in,
+                });
+            }
+        }
     }
 
     fn at(&self, tz: &TimeZone, date: Date, hour: i8) -> Timestamp {
@@ -385,27 +483,13 @@ impl Gen {
         let mut used: Vec<usize> = Vec::new();
         let mut confirmed = 0;
         for _ in 0..proposals {
-            // Prefer people who came a few times or presented before; give first-timers a chance.
-            let mut pick = room[self.rng.usize(..room.len())];
-            for _ in 0..3 {
-                let alt = room[self.rng.usize(..room.len())];
-                let score = |m: &Person| m.attended.min(4) as f64 + 2.0 * m.presented.min(2) as f64;
-                if score(&members[alt].1) > score(&members[pick].1) && self.chance(0.6) {
-                    pick = alt;
-                }
-            }
+            let pick = self.likely_presenter(members, room);
             if used.contains(&pick) {
                 continue;
             }
             used.push(pick);
             let proposed_at = created_at + SignedDuration::from_hours(24 * self.rng.i64(1..14));
             let screened_at = proposed_at + SignedDuration::from_hours(24 * self.rng.i64(1..4));
-            let mut history = vec![StatusRecord {
-                from: None,
-                to: DemoStatus::Proposed,
-                at: proposed_at,
-                actor: organizer.to_owned(),
-            }];
             let rejected = self.chance(0.1);
             let full = confirmed >= 4;
             let (status, passed) = if rejected {
@@ -423,40 +507,12 @@ impl Gen {
                     (DemoStatus::Presented, true)
                 }
             };
-            let path: &[DemoStatus] = match status {
-                DemoStatus::Rejected => &[DemoStatus::Rejected],
-                DemoStatus::Withdrawn if full => &[DemoStatus::Screened, DemoStatus::Withdrawn],
-                DemoStatus::Withdrawn => &[
-                    DemoStatus::Screened,
-                    DemoStatus::Confirmed,
-                    DemoStatus::Withdrawn,
-                ],
-                DemoStatus::NoShow => &[
-                    DemoStatus::Screened,
-                    DemoStatus::Confirmed,
-                    DemoStatus::NoShow,
-                ],
-                _ => &[
-                    DemoStatus::Screened,
-                    DemoStatus::Confirmed,
-                    DemoStatus::Presented,
-                ],
-            };
-            for (step, to) in path.iter().enumerate() {
-                let at = match to {
-                    DemoStatus::Presented | DemoStatus::NoShow => {
-                        starts_at + SignedDuration::from_hours(2)
-                    }
-                    _ => screened_at + SignedDuration::from_hours(24 * step as i64),
-                };
-                let from = history.last().map(|h| h.to);
-                history.push(StatusRecord {
-                    from,
-                    to: *to,
-                    at,
-                    actor: organizer.to_owned(),
-                });
-            }
+            let history = demo_history(
+                status,
+                full,
+                (proposed_at, screened_at, starts_at),
+                organizer,
+            );
             if status == DemoStatus::Presented {
                 members[pick].1.presented += 1;
             }
@@ -487,6 +543,20 @@ impl Gen {
         }
     }
 
+    /// Someone from the room to propose a demo (an index into `members`).
+    fn likely_presenter(&mut self, members: &[(usize, Person)], room: &[usize]) -> usize {
+        // Prefer people who came a few times or presented before; give first-timers a chance.
+        let mut pick = room[self.rng.usize(..room.len())];
+        for _ in 0..3 {
+            let alt = room[self.rng.usize(..room.len())];
+            let score = |m: &Person| m.attended.min(4) as f64 + 2.0 * m.presented.min(2) as f64;
+            if score(&members[alt].1) > score(&members[pick].1) && self.chance(0.6) {
+                pick = alt;
+            }
+        }
+        pick
+    }
+
     /// The next event: two demos confirmed of the three it needs, one screened but not
     /// yet under contract, one just proposed.
     fn upcoming_demos(
@@ -515,12 +585,7 @@ impl Gen {
                 return;
             };
             let proposed_at = created_at + SignedDuration::from_hours(24 * (2 + k as i64));
-            let mut history = vec![StatusRecord {
-                from: None,
-                to: DemoStatus::Proposed,
-                at: proposed_at,
-                actor: organizer.to_owned(),
-            }];
+            let mut history = proposed(proposed_at, organizer);
             let path: &[DemoStatus] = match status {
                 DemoStatus::Confirmed => &[DemoStatus::Screened, DemoStatus::Confirmed],
                 DemoStatus::Screened => &[DemoStatus::Screened],

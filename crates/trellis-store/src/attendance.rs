@@ -3,7 +3,6 @@ use crate::error::StoreError;
 use crate::events::AttendanceCounts;
 use crate::open::Store;
 use crate::row::{i64_, parse, text, u32_};
-use serde::Serialize;
 use sqlx::AnyConnection;
 use trellis_core::attendance::{CheckedIn, Rsvp};
 use trellis_core::event::EventStatus;
@@ -20,7 +19,7 @@ pub struct AttendanceInput {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AttendanceView {
     pub event: EventId,
     pub event_title: String,

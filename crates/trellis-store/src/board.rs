@@ -5,23 +5,21 @@ use crate::error::StoreError;
 use crate::gates::{last_held_event, load_cycle, settings_from_row};
 use crate::open::Store;
 use crate::row::{at, flag, i64_, parse, text};
-use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 use trellis_core::pipeline::Stage;
 use trellis_core::{CoreError, PersonId, ProgramId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Card {
     pub person: PersonId,
     pub name: String,
     pub stage: Stage,
     pub quiet_killer: bool,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub added_at: jiff::Timestamp,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Board {
     pub program: ProgramId,
     pub stages: BTreeMap<&'static str, Vec<Card>>,
@@ -34,7 +32,7 @@ pub struct Board {
     pub minimum: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Move {
     pub id: i64,
     pub person: PersonId,
@@ -43,7 +41,6 @@ pub struct Move {
     pub to: Stage,
     pub forward: bool,
     pub automatic: bool,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub at: jiff::Timestamp,
     pub actor: String,
 }
@@ -175,7 +172,7 @@ pub(crate) async fn moves_this_cycle(
     .ok_or_else(|| StoreError::not_found("program", program))?;
     let settings = settings_from_row(&prow)?;
     let open = sqlx::query(
-        "SELECT id FROM events WHERE program_id = $1 AND status = 'held' ORDER BY starts_at_us DESC, id DESC LIMIT 1",
+        "SELECT id FROM events WHERE program_id = $1 AND status = 'held' AND backfilled = 0 ORDER BY starts_at_us DESC, id DESC LIMIT 1",
     )
     .bind(program.0)
     .fetch_optional(&mut *conn)

@@ -28,106 +28,127 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<CalendarItem>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let events = sqlx::query(
-            "SELECT e.id, e.title, e.status, e.starts_at_us, e.venue, p.name AS program, p.retro_hours, p.followup_minimum, \
-               r.written_at_us, (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
-             FROM events e JOIN programs p ON p.id = e.program_id LEFT JOIN retros r ON r.event_id = e.id \
-             WHERE e.status <> 'cancelled' AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
-        )
-        .bind(program.map(|p| p.0))
-        .fetch_all(&mut *conn)
-        .await?;
         let mut items = Vec::new();
-        for r in &events {
-            let id = EventId(i64_(r, "id")?);
-            let title = text(r, "title")?;
-            let status: EventStatus = parse(r, "status")?;
-            let start = at(r, "starts_at_us")?;
-            items.push(CalendarItem {
-                uid: format!("event-{id}@trellis"),
-                summary: title.clone(),
-                description: format!("{} · {status}", text(r, "program")?),
-                location: opt_text(r, "venue")?,
-                start,
-                end: start + SignedDuration::from_hours(3),
-            });
-            if !matches!(status, EventStatus::Held | EventStatus::Closed) {
-                continue;
-            }
-            let held = held_at(&mut conn, id).await?;
-            let due = trellis_core::retro::due(held, u32_(r, "retro_hours")?);
-            let retro = match opt_at(r, "written_at_us")? {
-                Some(w) if w > due => "written late",
-                Some(_) => "written",
-                None => "not written yet",
-            };
-            items.push(CalendarItem {
-                uid: format!("retro-{id}@trellis"),
-                summary: format!("Retro due: {title}"),
-                description: format!("The 48-hour retro ({retro})."),
-                location: None,
-                start: due,
-                end: due + SignedDuration::from_mins(30),
-            });
-            let fu_due = held + SignedDuration::from_hours(24 * DUE_DAYS);
-            items.push(CalendarItem {
-                uid: format!("followup-{id}@trellis"),
-                summary: format!("Follow-ups due: {title}"),
-                description: format!(
-                    "{} of {} people asked \"what did you do next?\".",
-                    u32_(r, "sent")?,
-                    u32_(r, "followup_minimum")?
-                ),
-                location: None,
-                start: fu_due,
-                end: fu_due + SignedDuration::from_mins(30),
-            });
-        }
-        // The next review of each program: a month after the last one, in the program's
-        // zone; the next morning when there has been none.
-        let programs = sqlx::query(
-            "SELECT p.id, p.name, p.tz, (SELECT MAX(started_at_us) FROM reviews r WHERE r.program_id = p.id) AS last \
-             FROM programs p WHERE ($1 IS NULL OR p.id = $1) ORDER BY p.id",
-        )
-        .bind(program.map(|p| p.0))
-        .fetch_all(&mut *conn)
-        .await?;
-        for r in &programs {
-            let tz = trellis_core::time::zone("tz", &text(r, "tz")?)?;
-            let next = match opt_at(r, "last")? {
-                Some(last) => last
-                    .to_zoned_datetime(tz.clone())
-                    .checked_add(1.month())
-                    .map(|z| z.timestamp())
-                    .unwrap_or(last),
-                None => {
-                    let tomorrow = now
-                        .to_zoned_datetime(tz.clone())
-                        .date()
-                        .tomorrow()
-                        .unwrap_or_default();
-                    tomorrow
-                        .at(10, 0, 0, 0)
-                        .to_zoned_datetime(tz.clone())
-                        .map(|z| z.timestamp())
-                        .unwrap_or(now)
-                }
-            };
-            items.push(CalendarItem {
-                uid: format!("review-{}@trellis", i64_(r, "id")?),
-                summary: format!("Metric review: {}", text(r, "name")?),
-                description: "15 minutes, one screen, one insight.".into(),
-                location: None,
-                start: next,
-                end: next + SignedDuration::from_mins(15),
-            });
-        }
+        event_items(&mut conn, program, &mut items).await?;
+        review_items(&mut conn, program, now, &mut items).await?;
         Ok(items)
     }
 }
 
+/// Each event of `program` (every program: `None`) that is not cancelled, and once it was
+/// held, its retro's and follow-ups' due dates.
+async fn event_items(
+    conn: &mut sqlx::AnyConnection,
+    program: Option<ProgramId>,
+    items: &mut Vec<CalendarItem>,
+) -> Result<(), StoreError> {
+    let events = sqlx::query(
+        "SELECT e.id, e.title, e.status, e.starts_at_us, e.venue, p.name AS program, p.retro_hours, p.followup_minimum, \
+           r.written_at_us, (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
+         FROM events e JOIN programs p ON p.id = e.program_id LEFT JOIN retros r ON r.event_id = e.id \
+         WHERE e.status <> 'cancelled' AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
+    )
+    .bind(program.map(|p| p.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &events {
+        let id = EventId(i64_(r, "id")?);
+        let title = text(r, "title")?;
+        let status: EventStatus = parse(r, "status")?;
+        let start = at(r, "starts_at_us")?;
+        items.push(CalendarItem {
+            uid: format!("event-{id}@trellis"),
+            summary: title.clone(),
+            description: format!("{} · {status}", text(r, "program")?),
+            location: opt_text(r, "venue")?,
+            start,
+            end: start + SignedDuration::from_hours(3),
+        });
+        if !matches!(status, EventStatus::Held | EventStatus::Closed) {
+            continue;
+        }
+        let held = held_at(conn, id).await?;
+        let due = trellis_core::retro::due(held, u32_(r, "retro_hours")?);
+        let retro = match opt_at(r, "written_at_us")? {
+            Some(w) if w > due => "written late",
+            Some(_) => "written",
+            None => "not written yet",
+        };
+        items.push(CalendarItem {
+            uid: format!("retro-{id}@trellis"),
+            summary: format!("Retro due: {title}"),
+            description: format!("The 48-hour retro ({retro})."),
+            location: None,
+            start: due,
+            end: due + SignedDuration::from_mins(30),
+        });
+        let fu_due = held + SignedDuration::from_hours(24 * DUE_DAYS);
+        items.push(CalendarItem {
+            uid: format!("followup-{id}@trellis"),
+            summary: format!("Follow-ups due: {title}"),
+            description: format!(
+                "{} of {} people asked \"what did you do next?\".",
+                u32_(r, "sent")?,
+                u32_(r, "followup_minimum")?
+            ),
+            location: None,
+            start: fu_due,
+            end: fu_due + SignedDuration::from_mins(30),
+        });
+    }
+    Ok(())
+}
+
+async fn review_items(
+    conn: &mut sqlx::AnyConnection,
+    program: Option<ProgramId>,
+    now: Timestamp,
+    items: &mut Vec<CalendarItem>,
+) -> Result<(), StoreError> {
+    // The next review of each program: a month after the last one, in the program's
+    // zone; the next morning when there has been none.
+    let programs = sqlx::query(
+        "SELECT p.id, p.name, p.tz, (SELECT MAX(started_at_us) FROM reviews r WHERE r.program_id = p.id) AS last \
+         FROM programs p WHERE ($1 IS NULL OR p.id = $1) ORDER BY p.id",
+    )
+    .bind(program.map(|p| p.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &programs {
+        let tz = trellis_core::time::zone("tz", &text(r, "tz")?)?;
+        let next = match opt_at(r, "last")? {
+            Some(last) => last
+                .to_zoned_datetime(tz.clone())
+                .checked_add(1.month())
+                .map(|z| z.timestamp())
+                .unwrap_or(last),
+            None => {
+                let tomorrow = now
+                    .to_zoned_datetime(tz.clone())
+                    .date()
+                    .tomorrow()
+                    .unwrap_or_default();
+                tomorrow
+                    .at(10, 0, 0, 0)
+                    .to_zoned_datetime(tz.clone())
+                    .map(|z| z.timestamp())
+                    .unwrap_or(now)
+            }
+        };
+        items.push(CalendarItem {
+            uid: format!("review-{}@trellis", i64_(r, "id")?),
+            summary: format!("Metric review: {}", text(r, "name")?),
+            description: "15 minutes, one screen, one insight.".into(),
+            location: None,
+            start: next,
+            end: next + SignedDuration::from_mins(15),
+        });
+    }
+    Ok(())
+}
+
 /// A mechanism still to do after an event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DueItem {
     /// `retro` or `followups`.
     pub kind: &'static str,
@@ -139,7 +160,7 @@ pub struct DueItem {
 
 impl Store {
     /// What is still due for the held events whose cycle is open: missing retros, and
-    /// follow-ups below the minimum.
+    /// follow-ups below the minimum. A backfilled event owes nothing: it is history.
     pub async fn dues(&self, program: Option<ProgramId>) -> Result<Vec<DueItem>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(
@@ -147,7 +168,7 @@ impl Store {
                (SELECT COUNT(*) FROM retros r WHERE r.event_id = e.id) AS has_retro, \
                (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
              FROM events e JOIN programs p ON p.id = e.program_id \
-             WHERE e.status = 'held' AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
+             WHERE e.status = 'held' AND e.backfilled = 0 AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
         )
         .bind(program.map(|p| p.0))
         .fetch_all(&mut *conn)

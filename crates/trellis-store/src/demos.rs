@@ -3,7 +3,6 @@ use crate::error::StoreError;
 use crate::gates::{OverrideRecord, Scope, enforce, load_event_facts, lock_event, record_history};
 use crate::open::Store;
 use crate::row::{flag, flag_value, i64_, opt_at, opt_text, parse, text};
-use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use trellis_core::demo::{Checklist, DemoStatus, validate_title};
@@ -26,13 +25,13 @@ pub struct ScreeningInput {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Presenter {
     pub id: PersonId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DemoView {
     pub id: DemoId,
     pub event: EventId,
@@ -42,9 +41,7 @@ pub struct DemoView {
     pub screening_passed: bool,
     pub checklist: Vec<&'static str>,
     pub screening_note: Option<String>,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub contract_accepted_at: Option<jiff::Timestamp>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<OverrideRecord>,
 }
 

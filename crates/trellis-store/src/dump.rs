@@ -20,7 +20,6 @@ use crate::catalog::{BOOKKEEPING, Kind, Table, read_value, tables};
 use crate::dialect::Dialect;
 use crate::error::StoreError;
 use crate::open::{SCHEMA_VERSION, Store};
-use serde::Serialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as J;
 use sqlx::AnyConnection;
@@ -32,7 +31,7 @@ use trellis_core::CoreError;
 
 pub const EXPORT_FORMAT: i64 = 1;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DumpSummary {
     pub schema_version: i64,
     /// Rows per table.

@@ -8,7 +8,6 @@ use crate::gates::{
 use crate::open::Store;
 use crate::row::{at, flag, i64_, opt_i64, opt_text, parse, text, u32_};
 use jiff::Timestamp;
-use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use trellis_core::event::EventStatus;
@@ -38,14 +37,13 @@ pub struct EventEdit {
     pub capacity: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct EventSummary {
     pub id: EventId,
     pub program_id: ProgramId,
     pub program: String,
     pub title: String,
     /// The instant, RFC 3339 with the offset of the program's zone.
-    #[serde(serialize_with = "trellis_core::time::json::local")]
     pub starts_at: jiff::ZonedDateTime,
     /// The wall-clock time as typed, and its zone.
     pub starts_local: String,
@@ -57,25 +55,22 @@ pub struct EventSummary {
     pub slots_taken: u32,
     pub demos_confirmed: u32,
     pub demos_presented: u32,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub created_at: jiff::Timestamp,
     /// Entered as history after it happened: no gate was asked, no time-to-ship.
     pub backfilled: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StatusChange {
     pub event: EventId,
     pub from: Option<EventStatus>,
     pub to: EventStatus,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub at: jiff::Timestamp,
     pub actor: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<OverrideRecord>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AttendanceCounts {
     pub going: u32,
     pub waitlist: u32,

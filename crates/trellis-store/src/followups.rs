@@ -3,7 +3,6 @@ use crate::error::StoreError;
 use crate::gates::{held_at, lock_event};
 use crate::open::Store;
 use crate::row::{at, i64_, opt_at, opt_text, parse, text, u32_};
-use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 use trellis_core::event::EventStatus;
@@ -36,7 +35,7 @@ pub struct FollowupFacts {
     pub contact: HashMap<PersonId, (bool, bool, bool)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SentFollowup {
     pub id: i64,
     pub event: EventId,
@@ -47,29 +46,26 @@ pub struct SentFollowup {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FollowupView {
     pub id: i64,
     pub event: EventId,
     pub person: PersonId,
     pub name: String,
     pub channel: Channel,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub sent_at: jiff::Timestamp,
     pub answer: Option<String>,
     pub outcome: Option<Outcome>,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub answered_at: Option<jiff::Timestamp>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FollowupStatus {
     pub event: EventId,
     pub event_title: String,
     pub sent: u32,
     pub minimum: u32,
     pub answered: u32,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub due: jiff::Timestamp,
     pub followups: Vec<FollowupView>,
 }

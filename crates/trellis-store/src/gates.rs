@@ -98,6 +98,7 @@ pub(crate) async fn load_event_facts(
     }
     let event = EventFacts {
         id,
+        program,
         title: text(&row, "title")?,
         status: parse(&row, "status")?,
         slots: u32_(&row, "slots")?,
@@ -117,14 +118,17 @@ pub(crate) fn settings_from_row(row: &sqlx::any::AnyRow) -> Result<ProgramSettin
     })
 }
 
-/// The program's most recent held (or closed) event, other than `excluding`.
+/// The program's most recent held (or closed) event, other than `excluding`, that was
+/// held through the cycle: a backfilled event is history entered afterwards, and no
+/// mechanism is owed on it (gates guard the future), so the next event never waits for
+/// its retro or follow-ups.
 pub(crate) async fn last_held_event_except(
     conn: &mut AnyConnection,
     program: ProgramId,
     excluding: Option<EventId>,
 ) -> Result<Option<EventId>, StoreError> {
     let row = sqlx::query(
-        "SELECT id FROM events WHERE program_id = $1 AND status IN ('held', 'closed') AND ($2 IS NULL OR id <> $2) \
+        "SELECT id FROM events WHERE program_id = $1 AND status IN ('held', 'closed') AND backfilled = 0 AND ($2 IS NULL OR id <> $2) \
          ORDER BY starts_at_us DESC, id DESC LIMIT 1",
     )
     .bind(program.0)
@@ -327,7 +331,9 @@ pub(crate) struct Scope {
     pub demo: Option<DemoId>,
 }
 
-/// A stored override: somebody passed a blocked gate, and said why.
+/// A stored override: somebody passed a blocked gate, and said why. Serialize: a review's
+/// stored snapshot keeps the overrides since the previous review in this shape
+/// (`--json` prints `trellis_app::overrides::OverrideRecord`).
 #[derive(Debug, Clone, Serialize)]
 pub struct OverrideRecord {
     pub id: i64,

@@ -195,7 +195,7 @@ enum Change {
     Changed { table: String, row: Row },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MergeResult {
     pub merge: i64,
     pub kept: PersonId,
@@ -207,7 +207,7 @@ pub struct MergeResult {
     pub combined: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct UnmergeResult {
     pub merge: i64,
     pub kept: PersonId,
@@ -333,57 +333,20 @@ impl Store {
         let conn: &mut AnyConnection = &mut tx;
         live_person(conn, keep).await?;
         live_person(conn, other).await?;
-        let mut changes: Vec<Change> = Vec::new();
-        let mut moved: BTreeMap<String, u64> = BTreeMap::new();
-        let mut combined: BTreeMap<String, u64> = BTreeMap::new();
+        let mut work = MergeWork::default();
         for table in catalog::tables() {
             for col in table.person_refs {
                 let rows = select_rows(conn, table, &format!("{col} = $1"), &[other.0]).await?;
                 for row in rows {
-                    let mut moved_row = row.clone();
-                    moved_row.insert((*col).to_owned(), J::from(keep.0));
-                    // A unique key that contains the column may already hold the twin.
-                    let mut twin = None;
-                    for u in std::iter::once(table.key).chain(table.unique.iter().copied()) {
-                        if u.contains(col)
-                            && let Some(t) = exists_on(conn, table, u, &moved_row).await?
-                        {
-                            twin = Some(t);
-                            break;
-                        }
-                    }
-                    match twin {
-                        Some(t) => {
-                            if table.name == "attendances" {
-                                let set = combine_attendance(&t, &row);
-                                changes.push(Change::Changed {
-                                    table: table.name.into(),
-                                    row: t.clone(),
-                                });
-                                update_row(conn, table, &set, &key_of(table, &t)).await?;
-                            }
-                            delete_row(conn, table, &key_of(table, &row)).await?;
-                            changes.push(Change::Deleted {
-                                table: table.name.into(),
-                                row,
-                            });
-                            *combined.entry(table.name.into()).or_default() += 1;
-                        }
-                        None => {
-                            let mut set = Map::new();
-                            set.insert((*col).to_owned(), J::from(keep.0));
-                            update_row(conn, table, &set, &key_of(table, &row)).await?;
-                            changes.push(Change::Repointed {
-                                table: table.name.into(),
-                                column: (*col).to_owned(),
-                                key: key_of(table, &moved_row),
-                            });
-                            *moved.entry(table.name.into()).or_default() += 1;
-                        }
-                    }
+                    work.move_row(conn, table, col, row, keep).await?;
                 }
             }
         }
+        let MergeWork {
+            changes,
+            moved,
+            combined,
+        } = work;
         sqlx::query("UPDATE people SET merged_into = $1 WHERE id = $2")
             .bind(keep.0)
             .bind(other.0)
@@ -422,78 +385,8 @@ impl Store {
     ) -> Result<UnmergeResult, StoreError> {
         let mut tx = self.write_tx().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let r = sqlx::query(
-            "SELECT id, kept_id, changes FROM person_merges WHERE merged_id = $1 AND undone_at_us IS NULL ORDER BY id DESC",
-        )
-        .bind(merged.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| {
-            StoreError::from(CoreError::invalid(
-                "PERSON",
-                merged,
-                "was not merged into anyone (give the id of the person that was merged away)",
-            ))
-        })?;
-        let merge = i64_(&r, "id")?;
-        let kept = PersonId(i64_(&r, "kept_id")?);
-        let later = sqlx::query(
-            "SELECT id FROM person_merges WHERE id > $1 AND undone_at_us IS NULL AND (kept_id IN ($2, $3) OR merged_id IN ($2, $3))",
-        )
-        .bind(merge)
-        .bind(kept.0)
-        .bind(merged.0)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(l) = later {
-            return Err(CoreError::invalid(
-                "PERSON",
-                merged,
-                format!(
-                    "cannot be unmerged before the later merge {} of the same people is undone",
-                    i64_(&l, "id")?
-                ),
-            )
-            .into());
-        }
-        let Some(journal) = opt_text(&r, "changes")? else {
-            return Err(CoreError::invalid(
-                "PERSON",
-                merged,
-                "cannot be unmerged: one of the two people was forgotten since, and the merge's journal with them",
-            )
-            .into());
-        };
-        let changes: Vec<Change> = serde_json::from_str(&journal)
-            .map_err(|e| StoreError::Corrupt(format!("merge {merge}'s journal: {e}")))?;
-        let find = |name: &str| {
-            catalog::table(name)
-                .ok_or_else(|| StoreError::Corrupt(format!("merge {merge} names table {name}")))
-        };
-        let mut rows = 0;
-        for c in changes.iter().rev() {
-            match c {
-                Change::Repointed { table, column, key } => {
-                    let t = find(table)?;
-                    let mut set = Map::new();
-                    set.insert(column.clone(), J::from(merged.0));
-                    // The key holds the column when it is part of it: as it is now.
-                    rows += update_row(conn, t, &set, key).await?;
-                }
-                Change::Deleted { table, row } => {
-                    insert_row(conn, find(table)?, row).await?;
-                    rows += 1;
-                }
-                Change::Changed { table, row } => {
-                    let t = find(table)?;
-                    let mut set = row.clone();
-                    for k in t.key {
-                        set.remove(*k);
-                    }
-                    rows += update_row(conn, t, &set, &key_of(t, row)).await?;
-                }
-            }
-        }
+        let (merge, kept, changes) = merge_to_undo(conn, merged).await?;
+        let rows = undo(conn, merge, merged, &changes).await?;
         sqlx::query("UPDATE people SET merged_into = NULL WHERE id = $1")
             .bind(merged.0)
             .execute(&mut *conn)
@@ -512,4 +405,159 @@ impl Store {
             rows,
         })
     }
+}
+
+/// What a merge did: the journal to undo it, and the rows moved and combined per table.
+#[derive(Default)]
+struct MergeWork {
+    changes: Vec<Change>,
+    moved: BTreeMap<String, u64>,
+    combined: BTreeMap<String, u64>,
+}
+
+impl MergeWork {
+    /// Moves `row` of `table`, whose `col` names the merged person, to `keep`: repointed,
+    /// or combined with its twin when `keep` has one.
+    async fn move_row(
+        &mut self,
+        conn: &mut AnyConnection,
+        table: &Table,
+        col: &str,
+        row: Row,
+        keep: PersonId,
+    ) -> Result<(), StoreError> {
+        let mut moved_row = row.clone();
+        moved_row.insert(col.to_owned(), J::from(keep.0));
+        // A unique key that contains the column may already hold the twin.
+        let mut twin = None;
+        for u in std::iter::once(table.key).chain(table.unique.iter().copied()) {
+            if u.contains(&col)
+                && let Some(t) = exists_on(conn, table, u, &moved_row).await?
+            {
+                twin = Some(t);
+                break;
+            }
+        }
+        match twin {
+            Some(t) => {
+                if table.name == "attendances" {
+                    let set = combine_attendance(&t, &row);
+                    self.changes.push(Change::Changed {
+                        table: table.name.into(),
+                        row: t.clone(),
+                    });
+                    update_row(conn, table, &set, &key_of(table, &t)).await?;
+                }
+                delete_row(conn, table, &key_of(table, &row)).await?;
+                self.changes.push(Change::Deleted {
+                    table: table.name.into(),
+                    row,
+                });
+                *self.combined.entry(table.name.into()).or_default() += 1;
+            }
+            None => {
+                let mut set = Map::new();
+                set.insert(col.to_owned(), J::from(keep.0));
+                update_row(conn, table, &set, &key_of(table, &row)).await?;
+                self.changes.push(Change::Repointed {
+                    table: table.name.into(),
+                    column: col.to_owned(),
+                    key: key_of(table, &moved_row),
+                });
+                *self.moved.entry(table.name.into()).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The latest merge of `merged` not undone yet, if it can be: (its id, the kept person,
+/// its journal).
+async fn merge_to_undo(
+    conn: &mut AnyConnection,
+    merged: PersonId,
+) -> Result<(i64, PersonId, Vec<Change>), StoreError> {
+    let r = sqlx::query(
+        "SELECT id, kept_id, changes FROM person_merges WHERE merged_id = $1 AND undone_at_us IS NULL ORDER BY id DESC",
+    )
+    .bind(merged.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        StoreError::from(CoreError::invalid(
+            "PERSON",
+            merged,
+            "was not merged into anyone (give the id of the person that was merged away)",
+        ))
+    })?;
+    let merge = i64_(&r, "id")?;
+    let kept = PersonId(i64_(&r, "kept_id")?);
+    let later = sqlx::query(
+        "SELECT id FROM person_merges WHERE id > $1 AND undone_at_us IS NULL AND (kept_id IN ($2, $3) OR merged_id IN ($2, $3))",
+    )
+    .bind(merge)
+    .bind(kept.0)
+    .bind(merged.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(l) = later {
+        return Err(CoreError::invalid(
+            "PERSON",
+            merged,
+            format!(
+                "cannot be unmerged before the later merge {} of the same people is undone",
+                i64_(&l, "id")?
+            ),
+        )
+        .into());
+    }
+    let Some(journal) = opt_text(&r, "changes")? else {
+        return Err(CoreError::invalid(
+            "PERSON",
+            merged,
+            "cannot be unmerged: one of the two people was forgotten since, and the merge's journal with them",
+        )
+        .into());
+    };
+    let changes: Vec<Change> = serde_json::from_str(&journal)
+        .map_err(|e| StoreError::Corrupt(format!("merge {merge}'s journal: {e}")))?;
+    Ok((merge, kept, changes))
+}
+
+/// Replays a merge's journal backwards; the number of rows put back.
+async fn undo(
+    conn: &mut AnyConnection,
+    merge: i64,
+    merged: PersonId,
+    changes: &[Change],
+) -> Result<u64, StoreError> {
+    let find = |name: &str| {
+        catalog::table(name)
+            .ok_or_else(|| StoreError::Corrupt(format!("merge {merge} names table {name}")))
+    };
+    let mut rows = 0;
+    for c in changes.iter().rev() {
+        match c {
+            Change::Repointed { table, column, key } => {
+                let t = find(table)?;
+                let mut set = Map::new();
+                set.insert(column.clone(), J::from(merged.0));
+                // The key holds the column when it is part of it: as it is now.
+                rows += update_row(conn, t, &set, key).await?;
+            }
+            Change::Deleted { table, row } => {
+                insert_row(conn, find(table)?, row).await?;
+                rows += 1;
+            }
+            Change::Changed { table, row } => {
+                let t = find(table)?;
+                let mut set = row.clone();
+                for k in t.key {
+                    set.remove(*k);
+                }
+                rows += update_row(conn, t, &set, &key_of(t, row)).await?;
+            }
+        }
+    }
+    Ok(rows)
 }

@@ -22,7 +22,6 @@ use crate::gates::{lock_event, record_history};
 use crate::open::Store;
 use crate::row::{i64_, opt_text, parse, text};
 use futures_util::TryStreamExt;
-use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
@@ -45,7 +44,7 @@ pub struct ImportRequest {
     pub dry_run: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MatchedBy {
     pub email: u64,
     pub platform_id: u64,
@@ -53,7 +52,7 @@ pub struct MatchedBy {
 
 /// What an import read and did. The keys `rows`, `people_new`, `people_matched`,
 /// `added`, `updated` and `skipped` are a public contract of `--json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ImportReport {
     /// The recorded import's id (`None` for a dry run).
     pub import: Option<i64>,
@@ -85,7 +84,7 @@ pub struct ImportReport {
 }
 
 /// One recorded import, as `trellis imports` lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ImportRecord {
     pub id: i64,
     pub event: EventId,
@@ -100,7 +99,6 @@ pub struct ImportRecord {
     pub updated: i64,
     pub unchanged: i64,
     pub skipped: i64,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub at: jiff::Timestamp,
     pub actor: String,
 }
@@ -768,24 +766,7 @@ async fn write_guests(
     if got.guests.is_empty() {
         return Ok(());
     }
-    // Streamed, so that a large event's rows are never all held at once.
-    let mut existing: HashMap<i64, (u8, u8)> = HashMap::new();
-    let mut rows = sqlx::query(
-        "SELECT person_id, \
-           CASE rsvp WHEN 'going' THEN 0 WHEN 'waitlist' THEN 1 WHEN 'declined' THEN 2 ELSE 3 END AS r, \
-           CASE checked_in WHEN 'yes' THEN 0 WHEN 'no' THEN 1 ELSE 2 END AS c \
-         FROM attendances WHERE event_id = $1",
-    )
-    .bind(event.0)
-    .fetch(&mut *conn);
-    while let Some(r) = rows.try_next().await? {
-        use sqlx::Row;
-        let code = |i: usize| -> Result<u8, StoreError> {
-            Ok(u8::try_from(r.try_get::<i64, _>(i)?).unwrap_or(2))
-        };
-        existing.insert(r.try_get::<i64, _>(0)?, (code(1)?, code(2)?));
-    }
-    drop(rows);
+    let existing = existing_attendances(conn, event).await?;
     // No-show is only known when the file uses check-in at all.
     let uses_checkin = got.guests.values().any(|a| a.checked);
     let mut people: Vec<PersonId> = got.guests.keys().copied().collect();
@@ -848,6 +829,32 @@ async fn write_guests(
     )
     .await?;
     Ok(())
+}
+
+/// The event's attendances as they are: person → (RSVP code, check-in code).
+async fn existing_attendances(
+    conn: &mut AnyConnection,
+    event: EventId,
+) -> Result<HashMap<i64, (u8, u8)>, StoreError> {
+    // Streamed, so that a large event's rows are never all held at once.
+    let mut existing: HashMap<i64, (u8, u8)> = HashMap::new();
+    let mut rows = sqlx::query(
+        "SELECT person_id, \
+           CASE rsvp WHEN 'going' THEN 0 WHEN 'waitlist' THEN 1 WHEN 'declined' THEN 2 ELSE 3 END AS r, \
+           CASE checked_in WHEN 'yes' THEN 0 WHEN 'no' THEN 1 ELSE 2 END AS c \
+         FROM attendances WHERE event_id = $1",
+    )
+    .bind(event.0)
+    .fetch(&mut *conn);
+    while let Some(r) = rows.try_next().await? {
+        use sqlx::Row;
+        let code = |i: usize| -> Result<u8, StoreError> {
+            Ok(u8::try_from(r.try_get::<i64, _>(i)?).unwrap_or(2))
+        };
+        existing.insert(r.try_get::<i64, _>(0)?, (code(1)?, code(2)?));
+    }
+    drop(rows);
+    Ok(existing)
 }
 
 /// Writes the answers that are new or changed; returns how many.
@@ -1165,6 +1172,32 @@ async fn update_session(
             .await?;
         changed = true;
     }
+    changed |= update_status(conn, to, s, demo, current, report).await?;
+    for p in presenters {
+        let n = add_presenter(conn, demo, *p).await?;
+        report.presenters_added += n;
+        changed |= n > 0;
+    }
+    changed |= write_demo_answers(conn, demo, s, to.questions, report).await?;
+    if changed {
+        report.updated += 1;
+    } else {
+        report.unchanged += 1;
+    }
+    Ok(())
+}
+
+/// The demo's status brought up to the session's, within what Trellis allows: a status
+/// it alone decides is kept, and a slot is taken only when one is free. Returns whether
+/// it changed.
+async fn update_status(
+    conn: &mut AnyConnection,
+    to: &mut SessionTarget<'_>,
+    s: &Session,
+    demo: i64,
+    current: DemoStatus,
+    report: &mut ImportReport,
+) -> Result<bool, StoreError> {
     let mut next = wanted(s, to.event_held);
     if matches!(current, DemoStatus::Presented | DemoStatus::NoShow) && next != current {
         report.notes.push(RowNote {
@@ -1209,20 +1242,9 @@ async fn update_session(
             next.as_str(),
         )
         .await?;
-        changed = true;
+        return Ok(true);
     }
-    for p in presenters {
-        let n = add_presenter(conn, demo, *p).await?;
-        report.presenters_added += n;
-        changed |= n > 0;
-    }
-    changed |= write_demo_answers(conn, demo, s, to.questions, report).await?;
-    if changed {
-        report.updated += 1;
-    } else {
-        report.unchanged += 1;
-    }
-    Ok(())
+    Ok(false)
 }
 
 /// Returns whether an answer was new or changed.

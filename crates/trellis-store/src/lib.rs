@@ -40,7 +40,7 @@ pub use attendance::{AttendanceInput, AttendanceView};
 pub use board::{Board, Card, Move};
 pub use calendar::{CalendarItem, DueItem};
 pub use ctx::Ctx;
-pub use demos::{DemoView, NewDemo, ScreeningInput};
+pub use demos::{DemoView, NewDemo, Presenter, ScreeningInput};
 pub use dialect::Dialect;
 pub use dump::DumpSummary;
 pub use error::{Refusal, StoreError};

@@ -302,30 +302,50 @@ impl Store {
             .filter(|t| t.as_str() != "trellis_lock")
             .collect();
 
-        let current = if ours.is_empty() {
-            tx.execute("CREATE TABLE trellis_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        let current = self.recorded_version(&mut tx, &ours).await?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                target: self.target.clone(),
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        self.apply_migrations(&mut tx, current).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The version recorded in the database, once it is known to be Trellis's: a new
+    /// database gets the tables that record it, at 0. `ours` are its tables.
+    async fn recorded_version(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        ours: &[&String],
+    ) -> Result<i64, StoreError> {
+        if ours.is_empty() {
+            conn.execute("CREATE TABLE trellis_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 .await?;
-            tx.execute(
+            conn.execute(
                 "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at_us BIGINT NOT NULL)",
             )
             .await?;
             sqlx::query("INSERT INTO trellis_meta (key, value) VALUES ('application', $1)")
                 .bind(APPLICATION)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
-            0
+            Ok(0)
         } else if !ours.iter().any(|t| t.as_str() == "trellis_meta") {
             let mut names: Vec<&str> = ours.iter().map(|s| s.as_str()).collect();
             names.sort_unstable();
             names.truncate(5);
-            return Err(StoreError::NotTrellis {
+            Err(StoreError::NotTrellis {
                 target: self.target.clone(),
                 detail: format!("it holds other tables ({})", names.join(", ")),
-            });
+            })
         } else {
             let app: Option<String> =
                 sqlx::query("SELECT value FROM trellis_meta WHERE key = 'application'")
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut *conn)
                     .await?
                     .map(|r| r.try_get::<String, _>("value"))
                     .transpose()?;
@@ -336,24 +356,24 @@ impl Store {
                 });
             }
             let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?;
-            row.try_get::<i64, _>("v")?
-        };
-        if current > SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema {
-                target: self.target.clone(),
-                found: current,
-                known: SCHEMA_VERSION,
-            });
+            Ok(row.try_get::<i64, _>("v")?)
         }
+    }
+
+    async fn apply_migrations(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        current: i64,
+    ) -> Result<(), StoreError> {
         // Apply every migration not yet recorded, rather than those above the highest:
         // migrations written on two branches at once may land in either order.
         let applied: Vec<i64> = if current == 0 {
             Vec::new()
         } else {
             sqlx::query("SELECT version FROM schema_migrations")
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?
                 .iter()
                 .map(|r| r.try_get::<i64, _>("version"))
@@ -368,13 +388,12 @@ impl Store {
             .bind(m.version)
             .bind(m.name)
             .bind(wall_clock_us())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             if m.version == 8 {
-                hash_public_tokens(&mut tx).await?;
+                hash_public_tokens(tx).await?;
             }
         }
-        tx.commit().await?;
         Ok(())
     }
 

@@ -4,14 +4,13 @@ use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{at, i64_, opt_text, parse, text};
-use serde::Serialize;
 use sqlx::Row;
 use trellis_core::checkin;
 use trellis_core::event::EventStatus;
 use trellis_core::person::normalise_email;
 use trellis_core::{CoreError, EventId, ProgramId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Organizer {
     pub id: i64,
     pub name: String,
@@ -19,7 +18,7 @@ pub struct Organizer {
     pub programs: Vec<ProgramId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckinView {
     pub id: i64,
     pub event: EventId,
@@ -28,7 +27,6 @@ pub struct CheckinView {
     pub score: f64,
     pub high: bool,
     pub hours: f64,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub at: jiff::Timestamp,
 }
 
@@ -127,44 +125,8 @@ impl Store {
     ) -> Result<CheckinView, StoreError> {
         let hours = checkin::hours(hours)?;
         let mut tx = self.write_tx().await?;
-        let ev = sqlx::query(
-            "SELECT e.status, e.program_id, p.name AS program FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1",
-        )
-            .bind(event.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::not_found("event", event))?;
-        let status: EventStatus = parse(&ev, "status")?;
-        if !matches!(status, EventStatus::Held | EventStatus::Closed) {
-            return Err(CoreError::invalid(
-                "EVENT",
-                event,
-                format!("is {status}; the check-in is answered after the event"),
-            )
-            .into());
-        }
-        let key = organizer.trim();
-        let org = match key.parse::<i64>() {
-            Ok(id) => {
-                sqlx::query("SELECT id, name FROM organizers WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
-            Err(_) => {
-                sqlx::query("SELECT id, name FROM organizers WHERE lower(name) = lower($1)")
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
-        }
-        .ok_or_else(|| {
-            CoreError::invalid(
-                "organizer",
-                key,
-                "is not an organizer; add them as an organizer first",
-            )
-        })?;
+        let ev = event_after_it_was_held(&mut tx, event).await?;
+        let org = checkin_organizer(&mut tx, organizer.trim()).await?;
         let org_id = i64_(&org, "id")?;
         let name = text(&org, "name")?;
         // Only the event's own organizers: another program's answers would dilute this
@@ -286,4 +248,57 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The event being checked in for, with its program: answered once it was held.
+async fn event_after_it_was_held(
+    conn: &mut sqlx::AnyConnection,
+    event: EventId,
+) -> Result<sqlx::any::AnyRow, StoreError> {
+    let ev = sqlx::query(
+        "SELECT e.status, e.program_id, p.name AS program FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1",
+    )
+        .bind(event.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("event", event))?;
+    let status: EventStatus = parse(&ev, "status")?;
+    if !matches!(status, EventStatus::Held | EventStatus::Closed) {
+        return Err(CoreError::invalid(
+            "EVENT",
+            event,
+            format!("is {status}; the check-in is answered after the event"),
+        )
+        .into());
+    }
+    Ok(ev)
+}
+
+/// The organizer who checks in, named by id or exact name (any case).
+async fn checkin_organizer(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+) -> Result<sqlx::any::AnyRow, StoreError> {
+    let org = match key.parse::<i64>() {
+        Ok(id) => {
+            sqlx::query("SELECT id, name FROM organizers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        Err(_) => {
+            sqlx::query("SELECT id, name FROM organizers WHERE lower(name) = lower($1)")
+                .bind(key)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    }
+    .ok_or_else(|| {
+        CoreError::invalid(
+            "organizer",
+            key,
+            "is not an organizer; add them as an organizer first",
+        )
+    })?;
+    Ok(org)
 }

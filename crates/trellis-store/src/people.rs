@@ -4,7 +4,6 @@ use crate::demos::DemoView;
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{flag, i64_, text};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use trellis_core::PersonId;
 use trellis_core::person::{normalise_email, validate_display_name};
@@ -15,7 +14,7 @@ pub struct NewPerson {
     pub emails: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonView {
     pub id: PersonId,
     pub name: String,
@@ -23,9 +22,8 @@ pub struct PersonView {
     pub quiet_killer: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PersonDetail {
-    #[serde(flatten)]
     pub person: PersonView,
     pub platform_ids: BTreeMap<String, Vec<String>>,
     pub attendances: Vec<AttendanceView>,

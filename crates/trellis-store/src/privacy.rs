@@ -9,7 +9,6 @@ use crate::error::StoreError;
 use crate::identity::select_rows;
 use crate::open::Store;
 use crate::row::opt_i64;
-use serde::Serialize;
 use serde_json::{Map, Value as J};
 use sqlx::AnyConnection;
 use trellis_core::{CoreError, PersonId};
@@ -57,7 +56,7 @@ pub(crate) enum Forget {
 }
 
 /// Everything stored about one person.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PersonExport {
     pub trellis_person_export: u32,
     pub person: PersonId,
@@ -65,7 +64,7 @@ pub struct PersonExport {
     pub tables: Map<String, J>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Forgotten {
     pub person: PersonId,
     /// Rows erased or blanked, per table.
@@ -138,50 +137,8 @@ impl Store {
                     kept.insert((*name).to_owned(), J::from(n));
                     continue;
                 }
-                Forget::ChatAuthor => {
-                    // Which events their messages were related to is judged while the
-                    // text is still there.
-                    crate::listen::freeze_related_of_person(conn, self.dialect(), id).await?;
-                    let authors = sqlx::query(
-                        "SELECT id, channel_id, author_key FROM chat_authors WHERE person_id = $1 ORDER BY id",
-                    )
-                    .bind(id.0)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    for r in &authors {
-                        let key = crate::listen::forgotten_key(
-                            crate::row::i64_(r, "channel_id")?,
-                            &crate::row::text(r, "author_key")?,
-                        );
-                        sqlx::query(
-                            "UPDATE chat_authors SET name = 'forgotten person', author_key = $1 WHERE id = $2",
-                        )
-                        .bind(key)
-                        .bind(crate::row::i64_(r, "id")?)
-                        .execute(&mut *conn)
-                        .await?;
-                    }
-                }
-                Forget::Anonymise => {
-                    sqlx::query(
-                        "UPDATE people SET display_name = $1, do_not_contact = 1, forgotten_at_us = $2 WHERE id = $3",
-                    )
-                    .bind(format!("forgotten person {id}"))
-                    .bind(ctx.now_us())
-                    .bind(id.0)
-                    .execute(&mut *conn)
-                    .await?;
-                    // The merged-away people whose rows moved to this person: their
-                    // names go too.
-                    sqlx::query(
-                        "UPDATE people SET display_name = 'forgotten person ' || CAST(id AS TEXT), forgotten_at_us = $1, do_not_contact = 1 \
-                         WHERE merged_into = $2",
-                    )
-                    .bind(ctx.now_us())
-                    .bind(id.0)
-                    .execute(&mut *conn)
-                    .await?;
-                }
+                Forget::ChatAuthor => forget_chat_author(conn, self.dialect(), id).await?,
+                Forget::Anonymise => anonymise(conn, ctx, id).await?,
                 Forget::Delete => {
                     let sql = format!("DELETE FROM {name} WHERE {filter}");
                     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -210,6 +167,60 @@ impl Store {
             kept,
         })
     }
+}
+
+/// The person's chat authors lose their name and key.
+async fn forget_chat_author(
+    conn: &mut AnyConnection,
+    dialect: crate::dialect::Dialect,
+    id: PersonId,
+) -> Result<(), StoreError> {
+    // Which events their messages were related to is judged while the
+    // text is still there.
+    crate::listen::freeze_related_of_person(conn, dialect, id).await?;
+    let authors = sqlx::query(
+        "SELECT id, channel_id, author_key FROM chat_authors WHERE person_id = $1 ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &authors {
+        let key = crate::listen::forgotten_key(
+            crate::row::i64_(r, "channel_id")?,
+            &crate::row::text(r, "author_key")?,
+        );
+        sqlx::query(
+            "UPDATE chat_authors SET name = 'forgotten person', author_key = $1 WHERE id = $2",
+        )
+        .bind(key)
+        .bind(crate::row::i64_(r, "id")?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The person's row keeps its id and loses its name, and may not be contacted.
+async fn anonymise(conn: &mut AnyConnection, ctx: &Ctx, id: PersonId) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE people SET display_name = $1, do_not_contact = 1, forgotten_at_us = $2 WHERE id = $3",
+    )
+    .bind(format!("forgotten person {id}"))
+    .bind(ctx.now_us())
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    // The merged-away people whose rows moved to this person: their
+    // names go too.
+    sqlx::query(
+        "UPDATE people SET display_name = 'forgotten person ' || CAST(id AS TEXT), forgotten_at_us = $1, do_not_contact = 1 \
+         WHERE merged_into = $2",
+    )
+    .bind(ctx.now_us())
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

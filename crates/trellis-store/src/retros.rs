@@ -4,25 +4,24 @@ use crate::gates::{held_at, lock_event};
 use crate::open::Store;
 use crate::resolve;
 use crate::row::{at, i64_, text};
-use serde::Serialize;
 use trellis_core::event::EventStatus;
 use trellis_core::retro::{RetroDraft, due};
 use trellis_core::time::to_micros;
 use trellis_core::{CoreError, EventId, PersonId};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedPerson {
     pub id: PersonId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RetroPick {
     pub person: NamedPerson,
     pub why: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RetroView {
     pub event: EventId,
     pub event_title: String,
@@ -31,9 +30,7 @@ pub struct RetroView {
     pub surprised: String,
     pub invite: Vec<NamedPerson>,
     pub follow_up: Vec<RetroPick>,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub written_at: jiff::Timestamp,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub due_at: jiff::Timestamp,
     /// Written after it was due: kept, and marked.
     pub late: bool,
@@ -81,33 +78,7 @@ impl Store {
                 "event {event} '{title}' already has a retro; rewriting it must say it replaces the written one"
             )));
         }
-        let place = |line: Option<usize>, flag: &str| match line {
-            Some(n) => format!("{source}:{n}"),
-            None => flag.to_owned(),
-        };
-        let mut invite = Vec::new();
-        for r in &draft.invite {
-            let id = resolve::person_at(&mut tx, &r.text, &place(r.line, "invite")).await?;
-            if !invite.contains(&id) {
-                invite.push(id);
-            }
-        }
-        let mut picks: Vec<(PersonId, String)> = Vec::new();
-        for p in &draft.follow_up {
-            let where_ = place(p.person.line, "follow_up");
-            let id = resolve::person_at(&mut tx, &p.person.text, &where_).await?;
-            if picks.iter().any(|(x, _)| *x == id) {
-                return Err(CoreError::at(
-                    where_,
-                    format!(
-                        "{:?} is picked twice; name three different people",
-                        p.person.text
-                    ),
-                )
-                .into());
-            }
-            picks.push((id, p.why.clone()));
-        }
+        let (invite, picks) = resolve_people(&mut tx, draft, source).await?;
         let retro_hours = crate::row::u32_(&row, "retro_hours")?;
         let due_at = due(held_at(&mut tx, event).await?, retro_hours);
         if exists.is_some() {
@@ -120,18 +91,7 @@ impl Store {
                 .await?;
             }
         }
-        sqlx::query(
-            "INSERT INTO retros (event_id, worked, broke, surprised, written_at_us, due_at_us, author) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(event.0)
-        .bind(draft.worked.trim())
-        .bind(draft.broke.trim())
-        .bind(draft.surprised.trim())
-        .bind(ctx.now_us())
-        .bind(to_micros(due_at))
-        .bind(&ctx.actor)
-        .execute(&mut *tx)
-        .await?;
+        insert_retro(&mut tx, ctx, event, draft, due_at).await?;
         for id in &invite {
             sqlx::query("INSERT INTO retro_invites (event_id, person_id) VALUES ($1, $2)")
                 .bind(event.0)
@@ -204,4 +164,64 @@ impl Store {
             author: text(&row, "author")?,
         })
     }
+}
+
+/// The draft's people to invite (each once) and its follow-up picks (three different
+/// people), resolved. `source` names the file in messages; a pick given by flag has no line.
+async fn resolve_people(
+    conn: &mut sqlx::AnyConnection,
+    draft: &RetroDraft,
+    source: &str,
+) -> Result<(Vec<PersonId>, Vec<(PersonId, String)>), StoreError> {
+    let place = |line: Option<usize>, flag: &str| match line {
+        Some(n) => format!("{source}:{n}"),
+        None => flag.to_owned(),
+    };
+    let mut invite = Vec::new();
+    for r in &draft.invite {
+        let id = resolve::person_at(conn, &r.text, &place(r.line, "invite")).await?;
+        if !invite.contains(&id) {
+            invite.push(id);
+        }
+    }
+    let mut picks: Vec<(PersonId, String)> = Vec::new();
+    for p in &draft.follow_up {
+        let where_ = place(p.person.line, "follow_up");
+        let id = resolve::person_at(conn, &p.person.text, &where_).await?;
+        if picks.iter().any(|(x, _)| *x == id) {
+            return Err(CoreError::at(
+                where_,
+                format!(
+                    "{:?} is picked twice; name three different people",
+                    p.person.text
+                ),
+            )
+            .into());
+        }
+        picks.push((id, p.why.clone()));
+    }
+    Ok((invite, picks))
+}
+
+/// The retro's own row: its three answers, when it was written and was due, by whom.
+async fn insert_retro(
+    conn: &mut sqlx::AnyConnection,
+    ctx: &Ctx,
+    event: EventId,
+    draft: &RetroDraft,
+    due_at: jiff::Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO retros (event_id, worked, broke, surprised, written_at_us, due_at_us, author) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(event.0)
+    .bind(draft.worked.trim())
+    .bind(draft.broke.trim())
+    .bind(draft.surprised.trim())
+    .bind(ctx.now_us())
+    .bind(to_micros(due_at))
+    .bind(&ctx.actor)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

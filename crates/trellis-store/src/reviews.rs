@@ -19,6 +19,9 @@ pub const REVIEW_MINUTES: i64 = 15;
 /// How many events the returning-builders trend shows.
 const TREND_EVENTS: usize = 12;
 
+// The block's types keep serde: a review's block is stored as a JSON snapshot
+// (`reviews.snapshot`), so this is the storage format. What `--json` prints is
+// `trellis_app::reviews`' view of it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrendPoint {
     pub event: i64,
@@ -68,14 +71,12 @@ pub struct ReviewBlock {
     pub overrides: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReviewView {
     pub id: i64,
     pub program: Option<ProgramId>,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub started_at: jiff::Timestamp,
     pub started_by: String,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub ended_at: Option<jiff::Timestamp>,
     pub minutes: Option<i64>,
     pub long: bool,

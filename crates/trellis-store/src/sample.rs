@@ -8,12 +8,11 @@ use crate::dialect::Dialect;
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{flag_value, i64_};
-use serde::Serialize;
 use sqlx::AnyConnection;
 use trellis_core::dataset::{Dataset, StatusRecord};
 use trellis_core::time::to_micros;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleLoaded {
     pub programs: Vec<i64>,
     pub people: usize,
@@ -558,21 +557,10 @@ async fn load_events(
             "status",
             "created_at_us",
         ],
-        data.events.iter().enumerate().map(|(i, e)| {
-            vec![
-                Value::Int(idx(event0, i)),
-                Value::Int(idx(program0, e.program)),
-                Value::Text(e.title.clone()),
-                Value::Text(e.starts_local.clone()),
-                Value::Text(e.tz.clone()),
-                Value::Int(to_micros(e.starts_at)),
-                Value::OptText(e.venue.clone()),
-                Value::OptInt(e.capacity.map(i64::from)),
-                Value::Int(e.slots.into()),
-                Value::Text(e.status.as_str().to_owned()),
-                Value::Int(to_micros(e.created_at)),
-            ]
-        }),
+        data.events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| event_row(idx(event0, i), idx(program0, e.program), e)),
     )
     .await?;
     insert_many(
@@ -643,30 +631,10 @@ async fn load_demos(
             "contract_accepted_at_us",
             "created_at_us",
         ],
-        data.demos.iter().enumerate().map(|(i, d)| {
-            let screened = d.history.iter().find(|h| {
-                matches!(
-                    h.to,
-                    trellis_core::demo::DemoStatus::Screened
-                        | trellis_core::demo::DemoStatus::Rejected
-                )
-            });
-            vec![
-                Value::Int(idx(demo0, i)),
-                Value::Int(idx(event0, d.event)),
-                Value::Text(d.title.clone()),
-                Value::Text(d.status.as_str().to_owned()),
-                Value::Int(flag_value(d.screening_passed)),
-                Value::Int(flag_value(d.checklist.live_demo)),
-                Value::Int(flag_value(d.checklist.built_it)),
-                Value::Int(flag_value(d.checklist.fits_time)),
-                Value::Int(flag_value(d.checklist.wip_welcome)),
-                Value::OptText(d.screening_note.clone()),
-                Value::OptInt(screened.map(|h| to_micros(h.at))),
-                Value::OptInt(d.contract_accepted_at.map(to_micros)),
-                Value::Int(to_micros(d.created_at)),
-            ]
-        }),
+        data.demos
+            .iter()
+            .enumerate()
+            .map(|(i, d)| demo_row(idx(demo0, i), idx(event0, d.event), d)),
     )
     .await?;
     insert_many(
@@ -698,6 +666,48 @@ async fn load_demos(
     )
     .await?;
     Ok(())
+}
+
+/// An `events` row: the event `id` of program `program_id`.
+fn event_row(id: i64, program_id: i64, e: &trellis_core::dataset::EventRecord) -> Vec<Value> {
+    vec![
+        Value::Int(id),
+        Value::Int(program_id),
+        Value::Text(e.title.clone()),
+        Value::Text(e.starts_local.clone()),
+        Value::Text(e.tz.clone()),
+        Value::Int(to_micros(e.starts_at)),
+        Value::OptText(e.venue.clone()),
+        Value::OptInt(e.capacity.map(i64::from)),
+        Value::Int(e.slots.into()),
+        Value::Text(e.status.as_str().to_owned()),
+        Value::Int(to_micros(e.created_at)),
+    ]
+}
+
+/// A `demos` row: the demo `id` at event `event_id`, screened when its history says so.
+fn demo_row(id: i64, event_id: i64, d: &trellis_core::dataset::DemoRecord) -> Vec<Value> {
+    let screened = d.history.iter().find(|h| {
+        matches!(
+            h.to,
+            trellis_core::demo::DemoStatus::Screened | trellis_core::demo::DemoStatus::Rejected
+        )
+    });
+    vec![
+        Value::Int(id),
+        Value::Int(event_id),
+        Value::Text(d.title.clone()),
+        Value::Text(d.status.as_str().to_owned()),
+        Value::Int(flag_value(d.screening_passed)),
+        Value::Int(flag_value(d.checklist.live_demo)),
+        Value::Int(flag_value(d.checklist.built_it)),
+        Value::Int(flag_value(d.checklist.fits_time)),
+        Value::Int(flag_value(d.checklist.wip_welcome)),
+        Value::OptText(d.screening_note.clone()),
+        Value::OptInt(screened.map(|h| to_micros(h.at))),
+        Value::OptInt(d.contract_accepted_at.map(to_micros)),
+        Value::Int(to_micros(d.created_at)),
+    ]
 }
 
 /// A row of `event_status_history` or `demo_status_history`: the subject's id, then the

@@ -4,10 +4,9 @@ use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{at, i64_, opt_at, opt_i64, opt_text, text};
-use serde::Serialize;
 use trellis_core::{CoreError, EventId, PersonId, ProgramId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SparkView {
     pub id: i64,
     pub a: crate::retros::NamedPerson,
@@ -15,9 +14,7 @@ pub struct SparkView {
     pub event: Option<EventId>,
     pub note: Option<String>,
     pub made_by: String,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub made_at: jiff::Timestamp,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub acted_at: Option<jiff::Timestamp>,
     pub acted_note: Option<String>,
 }

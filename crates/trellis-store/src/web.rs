@@ -7,7 +7,6 @@ use crate::error::StoreError;
 use crate::followups::new_token;
 use crate::open::Store;
 use crate::row::{at, i64_, opt_at, parse, text, u32_};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use trellis_core::access::Role;
 use trellis_core::person::normalise_email;
@@ -27,38 +26,32 @@ pub fn secret() -> Result<String, StoreError> {
     new_token()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct User {
     pub id: i64,
     pub email: String,
     pub name: String,
     pub role: Role,
     /// When the user was disabled (RFC 3339); a disabled user cannot log in.
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub disabled_at: Option<jiff::Timestamp>,
     /// When the user was removed; the row stays, anonymised.
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub removed_at: Option<jiff::Timestamp>,
 }
 
 /// A live session of a user, as `trellis user sessions` lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SessionInfo {
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub created_at: jiff::Timestamp,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub expires_at: jiff::Timestamp,
 }
 
 /// An API token as listed: never the token itself, which only its digest could give.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub created_at: jiff::Timestamp,
     pub created_by: String,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub revoked_at: Option<jiff::Timestamp>,
 }
 
@@ -80,7 +73,7 @@ pub struct Session {
 }
 
 /// What the public contract page shows: only what the presenter needs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ContractPage {
     pub demo: DemoId,
     pub demo_title: String,
@@ -90,12 +83,11 @@ pub struct ContractPage {
     pub tz: String,
     pub program: String,
     pub settings: ProgramSettings,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub accepted_at: Option<jiff::Timestamp>,
 }
 
 /// What the public follow-up page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FollowupPage {
     pub first_name: String,
     pub event_title: String,

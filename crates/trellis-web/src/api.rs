@@ -72,7 +72,7 @@ pub async fn events(
     _: Bearer,
     Query(q): Query<ProgramQuery>,
 ) -> Response {
-    match state.store.list_events(q.program.map(ProgramId)).await {
+    match trellis_app::events::list(&state.store, q.program.map(ProgramId)).await {
         Ok(list) => Json(list).into_response(),
         Err(e) => json_error(e.into()),
     }

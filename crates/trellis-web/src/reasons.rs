@@ -84,6 +84,10 @@ pub fn fix(r: &Remedy, event: EventId) -> Fix {
             format!("Move {more} more on the pipeline"),
             "/#pipeline".to_owned(),
         ),
+        Remedy::AllowDemosPerPresenter { program, to } => (
+            format!("Allow {to} demos per presenter"),
+            format!("/admin#program-{program}"),
+        ),
     };
     Fix { label, href }
 }

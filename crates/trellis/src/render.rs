@@ -27,6 +27,9 @@ pub fn remedy(r: &Remedy) -> Option<String> {
             "or `trellis listen import FILE --program <ID>`, then `trellis listen report {event}`"
         ),
         Remedy::MovePeople { .. } => "move them with `trellis board forward <PERSON>`".to_owned(),
+        Remedy::AllowDemosPerPresenter { program, to } => format!(
+            "if the program means it, allow it with `trellis program edit {program} --demos-per-presenter {to}`"
+        ),
     })
 }
 

@@ -4,10 +4,9 @@ use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{i64_, opt_i64, text};
 use jiff::Timestamp;
-use serde::Serialize;
 use trellis_core::ProgramId;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ChatChannel {
     pub id: i64,
     pub program: ProgramId,
@@ -15,12 +14,9 @@ pub struct ChatChannel {
     pub format: String,
     pub messages: u64,
     pub authors: u64,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub first: Option<Timestamp>,
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub last: Option<Timestamp>,
     /// When the channel's text was purged; `None` while it is kept.
-    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub purged_at: Option<Timestamp>,
 }
 

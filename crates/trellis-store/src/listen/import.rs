@@ -12,7 +12,6 @@ use crate::row::{i64_, opt_i64, opt_text, text};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Transaction};
 use std::collections::{BTreeSet, HashMap};
@@ -40,7 +39,7 @@ pub struct ChatLine {
     pub compound: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ChatImported {
     pub channel: String,
     pub channel_id: i64,
@@ -58,7 +57,7 @@ pub struct ChatImported {
     pub last: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct LinkedAuthor {
     pub author: String,
     pub person: PersonId,
@@ -323,43 +322,8 @@ impl ChatImport {
             return Ok(None);
         }
         let (id, stored_first, person) = match rows.first() {
-            Some(r) => {
-                let id = i64_(r, "id")?;
-                let person = match opt_i64(r, "person_id")? {
-                    Some(p) => Some((p, opt_text(r, "linked_by")?.unwrap_or_default())),
-                    None => {
-                        let found = self.link(l).await?;
-                        if let Some((p, by)) = &found {
-                            sqlx::query(
-                                "UPDATE chat_authors SET person_id = $1, linked_by = $2 WHERE id = $3",
-                            )
-                            .bind(p)
-                            .bind(by)
-                            .bind(id)
-                            .execute(&mut *self.tx)
-                            .await?;
-                        }
-                        found
-                    }
-                };
-                (id, i64_(r, "first_at_us")?, person)
-            }
-            None => {
-                let person = self.link(l).await?;
-                let r = sqlx::query(
-                    "INSERT INTO chat_authors (channel_id, author_key, name, person_id, linked_by, first_at_us) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                )
-                .bind(self.channel_id)
-                .bind(&key)
-                .bind(&l.author)
-                .bind(person.as_ref().map(|p| p.0))
-                .bind(person.as_ref().map(|p| p.1.clone()))
-                .bind(at)
-                .fetch_one(&mut *self.tx)
-                .await?;
-                (i64_(&r, "id")?, at, person)
-            }
+            Some(r) => self.stored_author(l, r).await?,
+            None => self.new_author(l, &key, at).await?,
         };
         match person {
             Some((p, by)) => self.linked.push(LinkedAuthor {
@@ -378,6 +342,58 @@ impl ChatImport {
             },
         );
         Ok(Some(id))
+    }
+
+    /// An author stored by an earlier import: (its id, first message, person), linked to
+    /// a person now when it was not and is certain.
+    async fn stored_author(
+        &mut self,
+        l: &ChatLine,
+        r: &sqlx::any::AnyRow,
+    ) -> Result<(i64, i64, Option<(i64, String)>), StoreError> {
+        let id = i64_(r, "id")?;
+        let person = match opt_i64(r, "person_id")? {
+            Some(p) => Some((p, opt_text(r, "linked_by")?.unwrap_or_default())),
+            None => {
+                let found = self.link(l).await?;
+                if let Some((p, by)) = &found {
+                    sqlx::query(
+                        "UPDATE chat_authors SET person_id = $1, linked_by = $2 WHERE id = $3",
+                    )
+                    .bind(p)
+                    .bind(by)
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+                found
+            }
+        };
+        Ok((id, i64_(r, "first_at_us")?, person))
+    }
+
+    /// An author seen for the first time, stored with its first message `at`: (its id,
+    /// first message, person).
+    async fn new_author(
+        &mut self,
+        l: &ChatLine,
+        key: &str,
+        at: i64,
+    ) -> Result<(i64, i64, Option<(i64, String)>), StoreError> {
+        let person = self.link(l).await?;
+        let r = sqlx::query(
+            "INSERT INTO chat_authors (channel_id, author_key, name, person_id, linked_by, first_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(self.channel_id)
+        .bind(key)
+        .bind(&l.author)
+        .bind(person.as_ref().map(|p| p.0))
+        .bind(person.as_ref().map(|p| p.1.clone()))
+        .bind(at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok((i64_(&r, "id")?, at, person))
     }
 
     fn remember(&mut self, l: &ChatLine, seen: Seen) {

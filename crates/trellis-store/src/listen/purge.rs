@@ -12,13 +12,12 @@ use crate::error::StoreError;
 use crate::open::Store;
 use crate::row::{i64_, text};
 use futures_util::TryStreamExt;
-use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use trellis_core::listen::RelatedIndex;
 use trellis_core::{CoreError, PersonId, ProgramId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ChatPurged {
     pub channel: String,
     pub channel_id: i64,
@@ -27,7 +26,6 @@ pub struct ChatPurged {
     pub purged: u64,
     /// Messages kept as related to an event (all of them, including earlier purges').
     pub related_kept: u64,
-    #[serde(serialize_with = "trellis_core::time::json::utc")]
     pub purged_at: jiff::Timestamp,
 }
 
@@ -160,31 +158,7 @@ async fn freeze_related(
             p.0,
         ),
     };
-    let programs: Vec<i64> = sqlx::query(programs)
-        .bind(bind)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| i64_(r, "program_id"))
-        .collect::<Result<_, _>>()?;
-    let mut indexes: HashMap<i64, RelatedIndex<(i64, i64)>> = HashMap::new();
-    for p in programs {
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM events WHERE program_id = $1 ORDER BY id")
-            .bind(p)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| i64_(r, "id"))
-            .collect::<Result<_, _>>()?;
-        let keywords = program_keywords(conn, p).await?;
-        let mut matchers = Vec::with_capacity(ids.len());
-        for id in ids {
-            let f = event_facts_without_keywords(conn, id).await?;
-            let matcher = f.matcher.with_keywords(keywords.iter().map(String::as_str));
-            matchers.push(((id, f.starts_us), matcher));
-        }
-        indexes.insert(p, RelatedIndex::new(matchers));
-    }
+    let indexes = program_indexes(conn, programs, bind).await?;
 
     let mut pairs: Vec<(i64, i64)> = Vec::new();
     {
@@ -217,4 +191,39 @@ async fn freeze_related(
     )
     .await?;
     Ok(())
+}
+
+/// Each program's events, as one index of their matchers (with the program's keywords),
+/// keyed by (event, start): `programs` is the query naming the scope's programs.
+async fn program_indexes(
+    conn: &mut AnyConnection,
+    programs: &'static str,
+    bind: i64,
+) -> Result<HashMap<i64, RelatedIndex<(i64, i64)>>, StoreError> {
+    let programs: Vec<i64> = sqlx::query(programs)
+        .bind(bind)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| i64_(r, "program_id"))
+        .collect::<Result<_, _>>()?;
+    let mut indexes: HashMap<i64, RelatedIndex<(i64, i64)>> = HashMap::new();
+    for p in programs {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM events WHERE program_id = $1 ORDER BY id")
+            .bind(p)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| i64_(r, "id"))
+            .collect::<Result<_, _>>()?;
+        let keywords = program_keywords(conn, p).await?;
+        let mut matchers = Vec::with_capacity(ids.len());
+        for id in ids {
+            let f = event_facts_without_keywords(conn, id).await?;
+            let matcher = f.matcher.with_keywords(keywords.iter().map(String::as_str));
+            matchers.push(((id, f.starts_us), matcher));
+        }
+        indexes.insert(p, RelatedIndex::new(matchers));
+    }
+    Ok(indexes)
 }

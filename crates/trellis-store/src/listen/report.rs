@@ -9,7 +9,9 @@ use futures_util::TryStreamExt;
 use jiff::Timestamp;
 use sqlx::AnyConnection;
 use std::collections::BTreeSet;
-use trellis_core::listen::{BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, Verdict};
+use trellis_core::listen::{
+    BASELINE_DAYS, Matcher, NEGATIVE_E4, ToneCounts, USAGE_SAMPLE, Usage, Verdict,
+};
 use trellis_core::{CoreError, EventId, ProgramId};
 
 /// How many of the most negative messages a report lists.
@@ -60,6 +62,8 @@ pub struct ChatWindow {
     pub tone: ToneCounts,
     /// The words and names that tie a message to the event.
     pub matched_on: Vec<String>,
+    /// Title words left out because the chat uses them every day.
+    pub common_words: Vec<String>,
     /// The most negative messages of the whole window, most negative first.
     pub most_negative: Vec<NegativeLine>,
 }
@@ -111,17 +115,79 @@ pub(crate) async fn event_facts_without_keywords(
         demo_titles.push(text(r, "title")?);
         presenters.extend(opt_text(r, "display_name")?);
     }
+    let program = i64_(&ev, "program_id")?;
+    let starts_us = i64_(&ev, "starts_at_us")?;
+    let handles = presenter_handles(conn, event, program).await?;
     let matcher = Matcher::new(
         &title,
         demo_titles.iter().map(String::as_str),
         presenters.iter().map(String::as_str),
-    );
+    )
+    .with_handles(handles.iter().map(String::as_str));
+    let mut usage = matcher.usage();
+    read_usage(conn, program, starts_us, &mut usage).await?;
     Ok(EventFacts {
         title,
-        program: i64_(&ev, "program_id")?,
-        starts_us: i64_(&ev, "starts_at_us")?,
-        matcher,
+        program,
+        starts_us,
+        matcher: matcher.without_common(&usage),
     })
+}
+
+/// The names the event's presenters write under in the program's chats (their linked
+/// chat authors).
+async fn presenter_handles(
+    conn: &mut AnyConnection,
+    event: i64,
+    program: i64,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query(
+        "SELECT DISTINCT a.name FROM chat_authors a JOIN chat_channels c ON c.id = a.channel_id \
+         JOIN demo_presenters dp ON dp.person_id = a.person_id JOIN demos d ON d.id = dp.demo_id \
+         WHERE d.event_id = $1 AND c.program_id = $2 AND d.status NOT IN ('rejected', 'withdrawn') \
+         ORDER BY a.name",
+    )
+    .bind(event)
+    .bind(program)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| text(r, "name"))
+    .collect()
+}
+
+/// Feeds `usage` the latest messages (up to `USAGE_SAMPLE` per channel) of the baseline,
+/// the 28 days before the event, that still have their text: which title words the chat
+/// uses every day is the core's call.
+async fn read_usage(
+    conn: &mut AnyConnection,
+    program: i64,
+    starts_us: i64,
+    usage: &mut Usage,
+) -> Result<(), StoreError> {
+    let channels: Vec<i64> =
+        sqlx::query("SELECT id FROM chat_channels WHERE program_id = $1 ORDER BY id")
+            .bind(program)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| i64_(r, "id"))
+            .collect::<Result<_, _>>()?;
+    for channel in channels {
+        let mut rows = sqlx::query(
+            "SELECT text FROM chat_messages WHERE channel_id = $1 AND at_us >= $2 AND at_us < $3 \
+             AND text IS NOT NULL ORDER BY at_us DESC LIMIT $4",
+        )
+        .bind(channel)
+        .bind(starts_us.saturating_sub(BASELINE_DAYS * US_PER_DAY))
+        .bind(starts_us)
+        .bind(USAGE_SAMPLE as i64)
+        .fetch(&mut *conn);
+        while let Some(r) = rows.try_next().await? {
+            usage.add(&text(&r, "text")?);
+        }
+    }
+    Ok(())
 }
 
 /// The program's own keywords, sorted.
@@ -257,25 +323,7 @@ async fn read_window(
     let to = from.saturating_add(days.saturating_mul(US_PER_DAY));
     let base_from = from.saturating_sub(BASELINE_DAYS * US_PER_DAY);
 
-    let chans = sqlx::query(
-        "SELECT c.id, c.name, c.purged_at_us, \
-                (SELECT MIN(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS first_us, \
-                (SELECT MAX(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS last_us \
-         FROM chat_channels c WHERE c.program_id = $1 ORDER BY c.name",
-    )
-    .bind(program)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut channels = Vec::new();
-    for r in &chans {
-        channels.push(ChannelSpan {
-            name: text(r, "name")?,
-            first: opt_i64(r, "first_us")?.map(instant).transpose()?,
-            last: opt_i64(r, "last_us")?.map(instant).transpose()?,
-            purged_at: opt_i64(r, "purged_at_us")?.map(instant).transpose()?,
-        });
-    }
-
+    let channels = channel_spans(conn, program).await?;
     let base = sqlx::query(
         "SELECT COUNT(*) AS n FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id \
          WHERE c.program_id = $1 AND m.at_us >= $2 AND m.at_us < $3",
@@ -300,9 +348,69 @@ async fn read_window(
     .await?;
     let new_voices = i64_(&new, "n")? as u64;
 
-    // The window's messages, streamed: a long window over a busy chat holds hundreds
-    // of thousands. A message whose text is gone (purged, or its author forgotten) is
-    // related when it was found so before its text went (`chat_related`).
+    let read = read_messages(conn, event, program, (from, to), &facts.matcher).await?;
+    Ok(ChatWindow {
+        event,
+        title: facts.title,
+        days,
+        from: instant(from)?,
+        to: instant(to)?,
+        channels,
+        baseline_messages,
+        messages: read.messages,
+        voices: read.voices,
+        new_voices,
+        matched_on: facts.matcher.words(),
+        common_words: facts.matcher.common(),
+        tone: read.tone,
+        most_negative: read.most_negative,
+    })
+}
+
+/// Each of the program's channels, with the span of its messages.
+async fn channel_spans(
+    conn: &mut AnyConnection,
+    program: i64,
+) -> Result<Vec<ChannelSpan>, StoreError> {
+    let chans = sqlx::query(
+        "SELECT c.id, c.name, c.purged_at_us, \
+                (SELECT MIN(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS first_us, \
+                (SELECT MAX(m.at_us) FROM chat_messages m WHERE m.channel_id = c.id) AS last_us \
+         FROM chat_channels c WHERE c.program_id = $1 ORDER BY c.name",
+    )
+    .bind(program)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut channels = Vec::new();
+    for r in &chans {
+        channels.push(ChannelSpan {
+            name: text(r, "name")?,
+            first: opt_i64(r, "first_us")?.map(instant).transpose()?,
+            last: opt_i64(r, "last_us")?.map(instant).transpose()?,
+            purged_at: opt_i64(r, "purged_at_us")?.map(instant).transpose()?,
+        });
+    }
+    Ok(channels)
+}
+
+/// What the window's messages add up to.
+struct WindowMessages {
+    messages: u64,
+    voices: u64,
+    tone: ToneCounts,
+    most_negative: Vec<NegativeLine>,
+}
+
+/// The window's messages, streamed: a long window over a busy chat holds hundreds
+/// of thousands. A message whose text is gone (purged, or its author forgotten) is
+/// related when it was found so before its text went (`chat_related`).
+async fn read_messages(
+    conn: &mut AnyConnection,
+    event: EventId,
+    program: i64,
+    (from, to): (i64, i64),
+    matcher: &Matcher,
+) -> Result<WindowMessages, StoreError> {
     let mut voices = BTreeSet::new();
     let mut tone = ToneCounts::default();
     let mut messages = 0u64;
@@ -329,7 +437,7 @@ async fn read_window(
             let score = i64_(&r, "compound_e4")?;
             voices.insert(text(&r, "author_key")?);
             let related = match body.as_deref() {
-                Some(b) => facts.matcher.is_related(b),
+                Some(b) => matcher.is_related(b),
                 None => flag(&r, "frozen")?,
             };
             if related {
@@ -356,18 +464,9 @@ async fn read_window(
             })
         })
         .collect::<Result<_, StoreError>>()?;
-    Ok(ChatWindow {
-        event,
-        title: facts.title,
-        days,
-        from: instant(from)?,
-        to: instant(to)?,
-        channels,
-        baseline_messages,
+    Ok(WindowMessages {
         messages,
         voices: voices.len() as u64,
-        new_voices,
-        matched_on: facts.matcher.words(),
         tone,
         most_negative,
     })

@@ -9,12 +9,13 @@ use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use trellis_app::demos::DemoView;
 use trellis_app::event_page::{EventDetail, GateCheck};
 use trellis_core::EventId;
 use trellis_core::attendance::CheckedIn;
 use trellis_core::demo::DemoStatus;
 use trellis_core::event::EventStatus;
-use trellis_store::{DemoView, StoreError};
+use trellis_store::StoreError;
 
 pub struct Slot {
     pub label: String,

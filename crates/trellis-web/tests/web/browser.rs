@@ -165,10 +165,10 @@ fn an_organizer_logs_in_sees_one_screen_is_refused_and_confirms_a_demo() {
         c.find(Locator::XPath(&format!("//div[@id='demo-{id}']//button[contains(., 'Record contract accepted')]"))).await.unwrap().click().await.unwrap();
         wait_for(&c, "· contract accepted").await;
         c.find(Locator::Id(&format!("confirm-{id}"))).await.unwrap().click().await.unwrap();
-        wait_for(&c, "3 of 3 demos confirmed").await;
+        wait_for(&c, "3 of 3 presenters confirmed").await;
         let page = c.source().await.unwrap();
         std::fs::write(shots().join("confirmed.png"), c.screenshot().await.unwrap()).unwrap();
-        assert!(page.contains("3 of 3 demos confirmed to announce") || page.contains("3 of 4 slots taken"), "the demo took a slot");
+        assert!(page.contains("3 of 3 presenters confirmed to announce") || page.contains("3 of 4 slots taken"), "the demo took a slot");
 
         // The discussion after the last held event, read and recorded.
         let ctx = trellis_store::Ctx::new("test", crate::client::now());

@@ -1,5 +1,6 @@
 use super::{Env, parse_id};
 use crate::cli::{AttendArgs, RsvpArg};
+use trellis_app::people::AttendanceView;
 use trellis_core::attendance::{CheckedIn, Rsvp};
 use trellis_core::{EventId, PersonId};
 use trellis_store::AttendanceInput;
@@ -25,7 +26,7 @@ pub async fn run(env: &Env, a: AttendArgs) -> anyhow::Result<()> {
         checked_in,
         source: "cli".into(),
     };
-    let v = env.store.attend(&env.ctx, &input).await?;
+    let v = AttendanceView::from(env.store.attend(&env.ctx, &input).await?);
     env.out.emit(&v, || {
         format!(
             "{} at event {} '{}': rsvp {}, checked in {}",

@@ -1,9 +1,10 @@
 use super::{Env, parse_id};
 use crate::cli::DemoCmd;
 use crate::output::table;
+use trellis_app::demos::DemoView;
 use trellis_core::demo::{Checklist, DemoStatus};
 use trellis_core::{DemoId, EventId, PersonId};
-use trellis_store::{DemoView, NewDemo, ScreeningInput};
+use trellis_store::{NewDemo, ScreeningInput};
 
 fn demo_text(d: &DemoView) -> String {
     let presenters: Vec<String> = d
@@ -92,28 +93,9 @@ pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
             event,
             persons,
             title,
-        } => {
-            let presenters = persons
-                .iter()
-                .map(|p| parse_id("--person", p).map(PersonId))
-                .collect::<Result<Vec<_>, _>>()?;
-            let d = store
-                .propose_demo(
-                    ctx,
-                    &NewDemo {
-                        event: EventId(parse_id("--event", &event)?),
-                        presenters,
-                        title,
-                    },
-                )
-                .await?;
-            return env.out.emit(&serde_json::json!({ "id": d.id, "demo": d }), || {
-                format!(
-                    "demo {} proposed for event {}: {}\nnext: `trellis demo screen {} --pass` and `trellis demo contract {}`",
-                    d.id, d.event, d.title, d.id, d.id
-                )
-            });
-        }
+        } => return propose(env, &event, &persons, title).await,
+        DemoCmd::Link { id, public_url } => return link(env, &id, &public_url).await,
+        DemoCmd::List { event } => return list(env, &event).await,
         DemoCmd::Screen {
             id,
             pass,
@@ -121,18 +103,12 @@ pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
             checklist,
             note,
         } => {
-            let checklist = checklist.as_deref().map(Checklist::parse).transpose()?;
-            store
-                .screen_demo(
-                    ctx,
-                    demo_id(&id)?,
-                    &ScreeningInput {
-                        passed: pass,
-                        checklist,
-                        note,
-                    },
-                )
-                .await?
+            let input = ScreeningInput {
+                passed: pass,
+                checklist: checklist.as_deref().map(Checklist::parse).transpose()?,
+                note,
+            };
+            store.screen_demo(ctx, demo_id(&id)?, &input).await?
         }
         DemoCmd::Contract { id } => store.accept_contract(ctx, demo_id(&id)?).await?,
         DemoCmd::Confirm {
@@ -143,40 +119,66 @@ pub async fn run(env: &Env, cmd: DemoCmd) -> anyhow::Result<()> {
                 .confirm_demo(ctx, demo_id(&id)?, override_reason.as_deref())
                 .await?
         }
-        DemoCmd::Presented { id } => {
-            store
-                .set_demo_outcome(ctx, demo_id(&id)?, DemoStatus::Presented)
-                .await?
-        }
-        DemoCmd::NoShow { id } => {
-            store
-                .set_demo_outcome(ctx, demo_id(&id)?, DemoStatus::NoShow)
-                .await?
-        }
-        DemoCmd::Withdraw { id } => {
-            store
-                .set_demo_outcome(ctx, demo_id(&id)?, DemoStatus::Withdrawn)
-                .await?
-        }
+        DemoCmd::Presented { id } => outcome(env, &id, DemoStatus::Presented).await?,
+        DemoCmd::NoShow { id } => outcome(env, &id, DemoStatus::NoShow).await?,
+        DemoCmd::Withdraw { id } => outcome(env, &id, DemoStatus::Withdrawn).await?,
         DemoCmd::Show { id } => store.demo(demo_id(&id)?).await?,
-        DemoCmd::Link { id, public_url } => {
-            let token = store.contract_link(ctx, demo_id(&id)?).await?;
-            let link = format!("{}/c/{token}", public_url.trim_end_matches('/'));
-            return env
-                .out
-                .emit(&serde_json::json!({ "link": link, "token": token }), || {
-                    link.clone()
-                });
-        }
-        DemoCmd::List { event } => {
-            let d = super::event::detail(env, EventId(parse_id("--event", &event)?)).await?;
-            return env.out.emit(&d.demos, || {
-                if d.demos.is_empty() {
-                    return format!("no demos for event {} yet", d.event.id);
-                }
-                demos_table(&d.demos)
-            });
-        }
     };
+    let view = DemoView::from(view);
     env.out.emit(&view, || demo_text(&view))
+}
+
+async fn outcome(
+    env: &Env,
+    id: &str,
+    status: DemoStatus,
+) -> anyhow::Result<trellis_store::DemoView> {
+    Ok(env
+        .store
+        .set_demo_outcome(&env.ctx, demo_id(id)?, status)
+        .await?)
+}
+
+async fn propose(env: &Env, event: &str, persons: &[String], title: String) -> anyhow::Result<()> {
+    let presenters = persons
+        .iter()
+        .map(|p| parse_id("--person", p).map(PersonId))
+        .collect::<Result<Vec<_>, _>>()?;
+    let d = DemoView::from(
+        env.store
+            .propose_demo(
+                &env.ctx,
+                &NewDemo {
+                    event: EventId(parse_id("--event", event)?),
+                    presenters,
+                    title,
+                },
+            )
+            .await?,
+    );
+    env.out.emit(&serde_json::json!({ "id": d.id, "demo": d }), || {
+        format!(
+            "demo {} proposed for event {}: {}\nnext: `trellis demo screen {} --pass` and `trellis demo contract {}`",
+            d.id, d.event, d.title, d.id, d.id
+        )
+    })
+}
+
+async fn link(env: &Env, id: &str, public_url: &str) -> anyhow::Result<()> {
+    let token = env.store.contract_link(&env.ctx, demo_id(id)?).await?;
+    let link = format!("{}/c/{token}", public_url.trim_end_matches('/'));
+    env.out
+        .emit(&serde_json::json!({ "link": link, "token": token }), || {
+            link.clone()
+        })
+}
+
+async fn list(env: &Env, event: &str) -> anyhow::Result<()> {
+    let d = super::event::detail(env, EventId(parse_id("--event", event)?)).await?;
+    env.out.emit(&d.demos, || {
+        if d.demos.is_empty() {
+            return format!("no demos for event {} yet", d.event.id);
+        }
+        demos_table(&d.demos)
+    })
 }

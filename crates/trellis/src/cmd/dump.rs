@@ -4,7 +4,7 @@ use super::Env;
 use anyhow::Context as _;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-use trellis_store::DumpSummary;
+use trellis_app::dump::DumpSummary;
 
 fn summary_text(verb: &str, s: &DumpSummary) -> String {
     let rows: u64 = s.tables.values().sum();
@@ -21,7 +21,7 @@ pub async fn export(env: &Env, output: Option<PathBuf>) -> anyhow::Result<()> {
             // The document itself is the one JSON value on stdout.
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-            let s = env.store.export_all(&mut out).await?;
+            let s = DumpSummary::from(env.store.export_all(&mut out).await?);
             out.flush()?;
             eprintln!("{}", summary_text("exported", &s));
             Ok(())
@@ -35,7 +35,7 @@ pub async fn export(env: &Env, output: Option<PathBuf>) -> anyhow::Result<()> {
             let mut out = BufWriter::with_capacity(1 << 20, file);
             let result = env.store.export_all(&mut out).await;
             let s = match result {
-                Ok(s) => s,
+                Ok(s) => DumpSummary::from(s),
                 Err(e) => {
                     drop(out);
                     let _ = std::fs::remove_file(&tmp);
@@ -59,7 +59,7 @@ pub async fn restore(env: &Env, file: String) -> anyhow::Result<()> {
     } else {
         Box::new(std::fs::File::open(&file).with_context(|| format!("{file}: cannot open"))?)
     };
-    let s = env.store.restore_all(file.clone(), input).await?;
+    let s = DumpSummary::from(env.store.restore_all(file.clone(), input).await?);
     env.out.emit(&s, || {
         format!(
             "{} into {}",

@@ -2,9 +2,10 @@ use super::{Env, parse_id};
 use crate::cli::EventCmd;
 use crate::output::{mark, or_dash, table};
 use trellis_app::event_page::{EventDetail, GateCheck};
+use trellis_app::events::{EventSummary, StatusChange};
 use trellis_core::EventId;
 use trellis_core::event::EventStatus;
-use trellis_store::{EventEdit, EventSummary, NewEvent, StatusChange};
+use trellis_store::{EventEdit, NewEvent};
 
 pub fn events_table(events: &[EventSummary], with_program: bool) -> String {
     let rows = events
@@ -81,8 +82,8 @@ fn detail_text(d: &EventDetail) -> String {
     ));
     s.push_str(&format!("venue       {}\n", or_dash(e.venue.as_deref())));
     s.push_str(&format!(
-        "slots       {} of {} taken, {} free; {} confirmed of the {} needed to announce\n",
-        e.slots_taken, e.slots, d.slots_free, e.demos_confirmed, d.demo_target
+        "slots       {} of {} taken, {} free; {} presenters confirmed of the {} needed to announce\n",
+        e.slots_taken, e.slots, d.slots_free, d.presenters_confirmed, d.demo_target
     ));
     let by: Vec<String> = d
         .demos_by_status
@@ -163,10 +164,11 @@ async fn transition(
     override_reason: Option<&str>,
 ) -> anyhow::Result<()> {
     let id = EventId(parse_id("ID", id)?);
-    let c = env
-        .store
-        .set_event_status(&env.ctx, id, to, override_reason)
-        .await?;
+    let c = StatusChange::from(
+        env.store
+            .set_event_status(&env.ctx, id, to, override_reason)
+            .await?,
+    );
     let title = env.store.event(id).await?.title;
     env.out.emit(&c, || change_text(&c, &title))
 }
@@ -193,43 +195,12 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
                 capacity,
             };
             if backfill {
-                let e = env.store.backfill_event(&env.ctx, &new).await?;
-                return env
-                    .out
-                    .emit(&serde_json::json!({ "id": e.id, "event": e }), || {
-                        format!(
-                            "event {} backfilled as held: {} on {} {} (history: no gate asked, no time-to-ship)",
-                            e.id, e.title, e.starts_local, e.tz
-                        )
-                    });
+                backfill_event(env, &new).await
+            } else {
+                new_event(env, &new, program.settings.demo_target, override_reason).await
             }
-            let e = trellis_app::plan::plan_event(
-                &env.store,
-                &env.ctx,
-                &new,
-                override_reason.as_deref(),
-            )
-            .await?;
-            env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
-                format!(
-                    "event {} created as draft: {} on {} {} ({} slots; announce once {} demos are confirmed)",
-                    e.id, e.title, e.starts_local, e.tz, e.slots, program.settings.demo_target
-                )
-            })
         }
-        EventCmd::List { program } => {
-            let program = match program {
-                Some(p) => Some(env.store.find_program(&p).await?.id),
-                None => None,
-            };
-            let events = env.store.list_events(program).await?;
-            env.out.emit(&events, || {
-                if events.is_empty() {
-                    return "no events yet: `trellis event new --program <ID> --title <TITLE> --at \"YYYY-MM-DD HH:MM\"`".into();
-                }
-                events_table(&events, program.is_none())
-            })
-        }
+        EventCmd::List { program } => list(env, program).await,
         EventCmd::Show { id } => {
             let d = detail(env, EventId(parse_id("ID", &id)?)).await?;
             env.out.emit(&d, || detail_text(&d))
@@ -242,27 +213,14 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
             venue,
             capacity,
         } => {
-            let id = EventId(parse_id("ID", &id)?);
-            let e = env
-                .store
-                .edit_event(
-                    &env.ctx,
-                    id,
-                    &EventEdit {
-                        title,
-                        at,
-                        slots,
-                        venue,
-                        capacity,
-                    },
-                )
-                .await?;
-            env.out.emit(&e, || {
-                format!(
-                    "event {} updated: {} on {} {}, {} slots",
-                    e.id, e.title, e.starts_local, e.tz, e.slots
-                )
-            })
+            let edit = EventEdit {
+                title,
+                at,
+                slots,
+                venue,
+                capacity,
+            };
+            edit_event(env, &id, &edit).await
         }
         EventCmd::Announce {
             id,
@@ -275,4 +233,55 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
         } => transition(env, &id, EventStatus::Closed, override_reason.as_deref()).await,
         EventCmd::Cancel { id } => transition(env, &id, EventStatus::Cancelled, None).await,
     }
+}
+
+async fn backfill_event(env: &Env, new: &NewEvent) -> anyhow::Result<()> {
+    let e = EventSummary::from(env.store.backfill_event(&env.ctx, new).await?);
+    env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
+        format!(
+            "event {} backfilled as held: {} on {} {} (history: no gate asked, no time-to-ship)",
+            e.id, e.title, e.starts_local, e.tz
+        )
+    })
+}
+
+async fn new_event(
+    env: &Env,
+    new: &NewEvent,
+    demo_target: u32,
+    override_reason: Option<String>,
+) -> anyhow::Result<()> {
+    let e = trellis_app::plan::plan_event(&env.store, &env.ctx, new, override_reason.as_deref())
+        .await?;
+    env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
+        format!(
+            "event {} created as draft: {} on {} {} ({} slots; announce once {} demos are confirmed)",
+            e.id, e.title, e.starts_local, e.tz, e.slots, demo_target
+        )
+    })
+}
+
+async fn list(env: &Env, program: Option<String>) -> anyhow::Result<()> {
+    let program = match program {
+        Some(p) => Some(env.store.find_program(&p).await?.id),
+        None => None,
+    };
+    let events = trellis_app::events::list(&env.store, program).await?;
+    env.out.emit(&events, || {
+        if events.is_empty() {
+            return "no events yet: `trellis event new --program <ID> --title <TITLE> --at \"YYYY-MM-DD HH:MM\"`".into();
+        }
+        events_table(&events, program.is_none())
+    })
+}
+
+async fn edit_event(env: &Env, id: &str, edit: &EventEdit) -> anyhow::Result<()> {
+    let id = EventId(parse_id("ID", id)?);
+    let e = EventSummary::from(env.store.edit_event(&env.ctx, id, edit).await?);
+    env.out.emit(&e, || {
+        format!(
+            "event {} updated: {} on {} {}, {} slots",
+            e.id, e.title, e.starts_local, e.tz, e.slots
+        )
+    })
 }

@@ -9,11 +9,11 @@ use clap::error::ErrorKind;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
-use trellis_app::import::{ImportFile, import_file};
+use trellis_app::import::{ImportFile, ImportReport, import_file};
 use trellis_core::EventId;
 use trellis_core::import::Platform;
 use trellis_import::Progress;
-use trellis_store::{ImportReport, ImportRequest};
+use trellis_store::ImportRequest;
 
 fn usage(msg: &str) -> ! {
     Cli::command()
@@ -170,7 +170,7 @@ pub async fn list(env: &Env, event: Option<String>) -> anyhow::Result<()> {
         Some(e) => Some(EventId(parse_id("--event", &e)?)),
         None => None,
     };
-    let list = env.store.imports(event).await?;
+    let list = trellis_app::import::recorded(&env.store, event).await?;
     env.out.emit(&list, || {
         if list.is_empty() {
             return "no imports yet: `trellis import luma FILE --event ID`".into();

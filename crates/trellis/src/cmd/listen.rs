@@ -5,10 +5,10 @@ use super::{Env, parse_id};
 use crate::cli::{ChatReadArgs, ListenCmd};
 use crate::output::instant;
 use std::path::Path;
-use trellis_app::chat::{Source, import_chat};
+use trellis_app::channels::{ChatChannel, ChatPurged};
+use trellis_app::chat::{ChatImported, Source, import_chat};
 use trellis_app::listen::ChatReport;
 use trellis_core::{EventId, ProgramId};
-use trellis_store::{ChatChannel, ChatImported, ChatPurged};
 
 pub async fn run(env: &Env, cmd: ListenCmd) -> anyhow::Result<()> {
     match cmd {
@@ -147,6 +147,12 @@ fn report_text(r: &ChatReport) -> String {
         "  matched on: {}\n",
         r.related.matched_on.join(", ")
     ));
+    if !r.related.not_matched.is_empty() {
+        s.push_str(&format!(
+            "  not matched, common in this chat: {}\n",
+            r.related.not_matched.join(", ")
+        ));
+    }
     if !r.most_negative.is_empty() {
         s.push_str("most negative:\n");
         for m in &r.most_negative {
@@ -169,7 +175,7 @@ async fn channels(env: &Env, program: Option<&str>) -> anyhow::Result<()> {
     let program = program
         .map(|p| parse_id("--program", p).map(ProgramId))
         .transpose()?;
-    let list = env.store.chat_channels(program).await?;
+    let list = trellis_app::channels::list(&env.store, program).await?;
     env.out.emit(&list, || channels_text(&list))
 }
 
@@ -202,7 +208,7 @@ async fn purge(env: &Env, channel: &str, program: Option<&str>) -> anyhow::Resul
     let program = program
         .map(|p| parse_id("--program", p).map(ProgramId))
         .transpose()?;
-    let r = env.store.purge_chat(&env.ctx, program, channel).await?;
+    let r = ChatPurged::from(env.store.purge_chat(&env.ctx, program, channel).await?);
     env.out.emit(&r, || purge_text(&r))
 }
 

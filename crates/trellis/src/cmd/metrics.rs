@@ -3,7 +3,7 @@ use crate::cli::{MetricsArgs, MetricsCmd};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use trellis_app::metrics::Explanation;
-use trellis_core::metrics::Period;
+use trellis_core::metrics::{Figures, Period};
 use trellis_core::{CoreError, ProgramId};
 
 fn day(field: &str, raw: &str, tz: &TimeZone, end: bool) -> Result<Timestamp, CoreError> {
@@ -110,16 +110,7 @@ fn screen_text(
     report: &trellis_app::metrics::MetricsReport,
     gates: &[trellis_app::event_page::GateCheck],
 ) -> String {
-    let (pipeline, followups, next_event) =
-        (&report.pipeline, &report.followups, &report.next_event);
     let f = &report.figures;
-    let r = &f.returning_builder_rate;
-    let rates: Vec<Option<f64>> = r.per_event.iter().map(|p| p.rate).collect();
-    let (att, ret): (u32, u32) = r
-        .per_event
-        .iter()
-        .fold((0, 0), |(a, b), p| (a + p.attended, b + p.returning));
-    let estimated = r.per_event.iter().filter(|p| p.estimated).count();
     let mut lines = vec![
         format!(
             "Trellis · {} · {} → {}",
@@ -128,17 +119,43 @@ fn screen_text(
             date(sc.period.to)
         ),
         String::new(),
-        format!(
-            "Returning builders    {:>4}  {}  {ret} of {att} attendances{}",
-            pct(r.value),
-            crate::cmd::review::sparkline(&rates[rates.len().saturating_sub(24)..]),
-            if estimated > 0 {
-                format!(" (estimated: {estimated} events by RSVP)")
-            } else {
-                String::new()
-            }
-        ),
+        returning_line(f),
     ];
+    lines.extend(figure_lines(f));
+    lines.extend(block_lines(report, gates));
+    for w in &f.fragility.warnings {
+        lines.push(format!("⚠ {w}"));
+    }
+    lines.push(String::new());
+    lines.push("Each figure: trellis metrics explain <metric>".into());
+    lines.truncate(24);
+    lines.into_iter().map(fit).collect::<Vec<_>>().join("\n")
+}
+
+/// The returning builders' rate, with its sparkline over the last 24 events.
+fn returning_line(f: &Figures) -> String {
+    let r = &f.returning_builder_rate;
+    let rates: Vec<Option<f64>> = r.per_event.iter().map(|p| p.rate).collect();
+    let (att, ret): (u32, u32) = r
+        .per_event
+        .iter()
+        .fold((0, 0), |(a, b), p| (a + p.attended, b + p.returning));
+    let estimated = r.per_event.iter().filter(|p| p.estimated).count();
+    format!(
+        "Returning builders    {:>4}  {}  {ret} of {att} attendances{}",
+        pct(r.value),
+        crate::cmd::review::sparkline(&rates[rates.len().saturating_sub(24)..]),
+        if estimated > 0 {
+            format!(" (estimated: {estimated} events by RSVP)")
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The other figures, one line each.
+fn figure_lines(f: &Figures) -> Vec<String> {
+    let mut lines = Vec::new();
     let c = &f.first_time_demo_conversion;
     lines.push(format!(
         "First-time → demo     {:>4}  {} of {} first-timers presented within 180 days{}",
@@ -186,6 +203,17 @@ fn screen_text(
         pct(fr.top_event_share),
         pct(fr.top_organizer_share)
     ));
+    lines
+}
+
+/// The review block's lines: the pipeline, the follow-ups, the next event and its gates.
+fn block_lines(
+    report: &trellis_app::metrics::MetricsReport,
+    gates: &[trellis_app::event_page::GateCheck],
+) -> Vec<String> {
+    let (pipeline, followups, next_event) =
+        (&report.pipeline, &report.followups, &report.next_event);
+    let mut lines = Vec::new();
     let st = &pipeline.stages;
     let g = |k: &str| st.get(k).copied().unwrap_or(0);
     lines.push(format!(
@@ -216,13 +244,7 @@ fn screen_text(
         }
         None => lines.push("Next event            none planned".into()),
     }
-    for w in &fr.warnings {
-        lines.push(format!("⚠ {w}"));
-    }
-    lines.push(String::new());
-    lines.push("Each figure: trellis metrics explain <metric>".into());
-    lines.truncate(24);
-    lines.into_iter().map(fit).collect::<Vec<_>>().join("\n")
+    lines
 }
 
 fn explain_text(sc: &Scope, ex: &Explanation) -> String {

@@ -106,7 +106,7 @@ async fn overrides(env: &Env, program: Option<String>) -> anyhow::Result<()> {
         Some(p) => Some(env.store.find_program(&p).await?.id),
         None => None,
     };
-    let list = env.store.overrides(program).await?;
+    let list = trellis_app::overrides::list(&env.store, program).await?;
     env.out.emit(&list, || {
         if list.is_empty() {
             return "no overrides: every gate was passed by doing the work".into();

@@ -2,6 +2,7 @@ use super::{Env, parse_id};
 use crate::cli::{CheckinArgs, OrganizerCmd};
 use crate::output::table;
 use std::io::{BufRead, IsTerminal, Write};
+use trellis_app::organizers::{CheckinView, Organizer};
 use trellis_core::checkin::{ITEMS, parse_answers};
 use trellis_core::{CoreError, EventId};
 
@@ -16,17 +17,18 @@ pub async fn run(env: &Env, cmd: OrganizerCmd) -> anyhow::Result<()> {
             for p in &programs {
                 ids.push(env.store.find_program(p).await?.id);
             }
-            let o = env
-                .store
-                .add_organizer(&env.ctx, &name, email.as_deref(), &ids)
-                .await?;
+            let o = Organizer::from(
+                env.store
+                    .add_organizer(&env.ctx, &name, email.as_deref(), &ids)
+                    .await?,
+            );
             env.out
                 .emit(&serde_json::json!({ "id": o.id, "organizer": o }), || {
                     format!("organizer {} added: {}", o.id, o.name)
                 })
         }
         OrganizerCmd::List => {
-            let list = env.store.organizers().await?;
+            let list = trellis_app::organizers::list(&env.store).await?;
             env.out.emit(&list, || {
                 let rows = list
                     .iter()
@@ -85,7 +87,7 @@ fn ask() -> anyhow::Result<String> {
 
 pub async fn checkin(env: &Env, a: CheckinArgs) -> anyhow::Result<()> {
     if let Some(crate::cli::CheckinCmd::Show { organizer }) = a.show {
-        let list = env.store.organizer_checkins(&organizer).await?;
+        let list = trellis_app::organizers::checkins(&env.store, &organizer).await?;
         return env.out.emit(&list, || {
             if list.is_empty() {
                 return format!("no check-ins by {organizer} yet");
@@ -120,16 +122,17 @@ pub async fn checkin(env: &Env, a: CheckinArgs) -> anyhow::Result<()> {
         }
     };
     let answers = parse_answers(&raw)?;
-    let c = env
-        .store
-        .checkin(
-            &env.ctx,
-            EventId(parse_id("EVENT", &event)?),
-            &organizer,
-            answers,
-            hours,
-        )
-        .await?;
+    let c = CheckinView::from(
+        env.store
+            .checkin(
+                &env.ctx,
+                EventId(parse_id("EVENT", &event)?),
+                &organizer,
+                answers,
+                hours,
+            )
+            .await?,
+    );
     env.out.emit(&c, || {
         format!(
             "check-in of {} for event {}: burnout score {:.0} of 100{}, {} hours",

@@ -1,16 +1,8 @@
 use super::Env;
 use crate::cli::ProgramCmd;
 use crate::output::table;
-use serde::Serialize;
 use trellis_core::program::Program;
-use trellis_store::{EventSummary, NewProgram};
-
-#[derive(Serialize)]
-struct ProgramShow<'a> {
-    #[serde(flatten)]
-    program: &'a Program,
-    events: &'a [EventSummary],
-}
+use trellis_store::NewProgram;
 
 fn settings_line(p: &Program) -> String {
     let s = &p.settings;
@@ -59,56 +51,54 @@ pub async fn run(env: &Env, cmd: ProgramCmd) -> anyhow::Result<()> {
                     )
                 })
         }
-        ProgramCmd::List => {
-            let programs = env.store.list_programs().await?;
-            env.out.emit(&programs, || {
-                if programs.is_empty() {
-                    return "no programs yet: `trellis program add <NAME> --tz <ZONE>`, or `trellis sample`".into();
-                }
-                let rows = programs
-                    .iter()
-                    .map(|p| {
-                        let s = &p.settings;
-                        vec![
-                            p.id.to_string(),
-                            p.name.clone(),
-                            p.tz.clone(),
-                            s.demo_target.to_string(),
-                            s.default_slots.to_string(),
-                            s.followup_minimum.to_string(),
-                            s.retro_hours.to_string(),
-                            s.moves_per_event.to_string(),
-                        ]
-                    })
-                    .collect();
-                table(&["ID", "NAME", "TIME ZONE", "DEMO TARGET", "SLOTS", "FOLLOW-UPS", "RETRO H", "MOVES"], rows)
-            })
-        }
-        ProgramCmd::Show { id } => {
-            let p = env.store.find_program(&id).await?;
-            let events = env.store.list_events(Some(p.id)).await?;
-            env.out.emit(
-                &ProgramShow {
-                    program: &p,
-                    events: &events,
-                },
-                || {
-                    let mut s = format!(
-                        "program {}: {} ({})\n{}\n",
-                        p.id,
-                        p.name,
-                        p.tz,
-                        settings_line(&p)
-                    );
-                    if events.is_empty() {
-                        s.push_str("no events yet");
-                    } else {
-                        s.push('\n');
-                        s.push_str(&super::event::events_table(&events, false));
-                    }
-                    s
-                },
-            )
-        }
+        ProgramCmd::List => list(env).await,
+        ProgramCmd::Show { id } => show(env, &id).await,
     }
+}
+
+async fn list(env: &Env) -> anyhow::Result<()> {
+    let programs = env.store.list_programs().await?;
+    env.out.emit(&programs, || {
+        if programs.is_empty() {
+            return "no programs yet: `trellis program add <NAME> --tz <ZONE>`, or `trellis sample`".into();
+        }
+        let rows = programs
+            .iter()
+            .map(|p| {
+                let s = &p.settings;
+                vec![
+                    p.id.to_string(),
+                    p.name.clone(),
+                    p.tz.clone(),
+                    s.demo_target.to_string(),
+                    s.default_slots.to_string(),
+                    s.followup_minimum.to_string(),
+                    s.retro_hours.to_string(),
+                    s.moves_per_event.to_string(),
+                ]
+            })
+            .collect();
+        table(&["ID", "NAME", "TIME ZONE", "DEMO TARGET", "SLOTS", "FOLLOW-UPS", "RETRO H", "MOVES"], rows)
+    })
+}
+
+async fn show(env: &Env, id: &str) -> anyhow::Result<()> {
+    let page = trellis_app::programs::show(&env.store, id).await?;
+    env.out.emit(&page, || {
+        let p = &page.program;
+        let mut s = format!(
+            "program {}: {} ({})\n{}\n",
+            p.id,
+            p.name,
+            p.tz,
+            settings_line(p)
+        );
+        if page.events.is_empty() {
+            s.push_str("no events yet");
+        } else {
+            s.push('\n');
+            s.push_str(&super::event::events_table(&page.events, false));
+        }
+        s
+    })
 }

@@ -1,8 +1,8 @@
 use super::{Env, parse_id};
 use crate::cli::RetroCmd;
+use trellis_app::retros::RetroView;
 use trellis_core::retro::{PersonRef, Pick, RetroDraft, split_pick, template};
 use trellis_core::{CoreError, EventId};
-use trellis_store::RetroView;
 
 fn retro_text(r: &RetroView) -> String {
     let mut s = format!("retro of event {} '{}'", r.event, r.event_title);
@@ -98,36 +98,8 @@ pub async fn run(env: &Env, cmd: RetroCmd) -> anyhow::Result<()> {
         } => {
             let event = EventId(parse_id("EVENT", &event)?);
             let (draft, source) = match file {
-                Some(path) => {
-                    let text = read_source(&path)?;
-                    let name = if path == "-" {
-                        "stdin".to_owned()
-                    } else {
-                        path.clone()
-                    };
-                    (trellis_core::retro::parse(&name, &text)?, name)
-                }
+                Some(path) => from_file(&path)?,
                 None => {
-                    let mut picks = Vec::new();
-                    for raw in &follow_up {
-                        let Some((person, why)) =
-                            split_pick(raw).filter(|(p, w)| !p.is_empty() && !w.is_empty())
-                        else {
-                            return Err(CoreError::invalid(
-                                "--follow-up",
-                                raw,
-                                "is not PERSON=WHY",
-                            )
-                            .into());
-                        };
-                        picks.push(Pick {
-                            person: PersonRef {
-                                text: person.to_owned(),
-                                line: None,
-                            },
-                            why: why.to_owned(),
-                        });
-                    }
                     let draft = RetroDraft {
                         worked: worked.unwrap_or_default(),
                         broke: broke.unwrap_or_default(),
@@ -136,36 +108,78 @@ pub async fn run(env: &Env, cmd: RetroCmd) -> anyhow::Result<()> {
                             .into_iter()
                             .map(|text| PersonRef { text, line: None })
                             .collect(),
-                        follow_up: picks,
+                        follow_up: picks(&follow_up)?,
                     };
                     (draft, "retro".to_owned())
                 }
             };
-            let r = env
-                .store
-                .write_retro(&env.ctx, event, &draft, &source, replace)
-                .await?;
-            env.out.emit(&r, || {
-                format!(
-                    "retro of event {} '{}' recorded{}; follow up with {}",
-                    r.event,
-                    r.event_title,
-                    if r.late {
-                        format!(" (late: it was due {})", crate::output::instant(r.due_at))
-                    } else {
-                        String::new()
-                    },
-                    r.follow_up
-                        .iter()
-                        .map(|p| p.person.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
+            write(env, event, &draft, &source, replace).await
         }
         RetroCmd::Show { event } => {
-            let r = env.store.retro(EventId(parse_id("EVENT", &event)?)).await?;
+            let r =
+                trellis_app::retros::show(&env.store, EventId(parse_id("EVENT", &event)?)).await?;
             env.out.emit(&r, || retro_text(&r))
         }
     }
+}
+
+/// The filled template, from a file or `-` (standard input), and the name it is known by.
+fn from_file(path: &str) -> anyhow::Result<(RetroDraft, String)> {
+    let text = read_source(path)?;
+    let name = if path == "-" {
+        "stdin".to_owned()
+    } else {
+        path.to_owned()
+    };
+    Ok((trellis_core::retro::parse(&name, &text)?, name))
+}
+
+/// The `--follow-up PERSON=WHY` flags.
+fn picks(follow_up: &[String]) -> Result<Vec<Pick>, CoreError> {
+    let mut picks = Vec::new();
+    for raw in follow_up {
+        let Some((person, why)) = split_pick(raw).filter(|(p, w)| !p.is_empty() && !w.is_empty())
+        else {
+            return Err(CoreError::invalid("--follow-up", raw, "is not PERSON=WHY"));
+        };
+        picks.push(Pick {
+            person: PersonRef {
+                text: person.to_owned(),
+                line: None,
+            },
+            why: why.to_owned(),
+        });
+    }
+    Ok(picks)
+}
+
+async fn write(
+    env: &Env,
+    event: EventId,
+    draft: &RetroDraft,
+    source: &str,
+    replace: bool,
+) -> anyhow::Result<()> {
+    let r = RetroView::from(
+        env.store
+            .write_retro(&env.ctx, event, draft, source, replace)
+            .await?,
+    );
+    env.out.emit(&r, || {
+        format!(
+            "retro of event {} '{}' recorded{}; follow up with {}",
+            r.event,
+            r.event_title,
+            if r.late {
+                format!(" (late: it was due {})", crate::output::instant(r.due_at))
+            } else {
+                String::new()
+            },
+            r.follow_up
+                .iter()
+                .map(|p| p.person.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }

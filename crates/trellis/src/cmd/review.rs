@@ -1,7 +1,7 @@
 use super::{Env, parse_id};
 use crate::cli::ReviewCmd;
 use crate::output::table;
-use trellis_store::{ReviewBlock, ReviewView};
+use trellis_app::reviews::{ReviewBlock, ReviewView};
 
 /// A sparkline of rates: one block per event, blank where there is no figure.
 pub fn sparkline(rates: &[Option<f64>]) -> String {
@@ -107,10 +107,11 @@ async fn program(env: &Env, p: Option<String>) -> anyhow::Result<Option<trellis_
 pub async fn run(env: &Env, cmd: ReviewCmd) -> anyhow::Result<()> {
     match cmd {
         ReviewCmd::Start { program: p } => {
-            let r = env
-                .store
-                .start_review(&env.ctx, program(env, p).await?)
-                .await?;
+            let r = ReviewView::from(
+                env.store
+                    .start_review(&env.ctx, program(env, p).await?)
+                    .await?,
+            );
             env.out.emit(&r, || {
                 format!(
                     "{}\nend it with: trellis review close --insight \"<one insight>\"",
@@ -122,46 +123,52 @@ pub async fn run(env: &Env, cmd: ReviewCmd) -> anyhow::Result<()> {
             insight,
             program: p,
         } => {
-            let r = env
-                .store
-                .close_review(&env.ctx, program(env, p).await?, &insight)
-                .await?;
+            let r = ReviewView::from(
+                env.store
+                    .close_review(&env.ctx, program(env, p).await?, &insight)
+                    .await?,
+            );
             env.out.emit(&r, || review_text(&r))
         }
-        ReviewCmd::List { program: p } => {
-            let list = env.store.reviews(program(env, p).await?).await?;
-            env.out.emit(&list, || {
-                let rows = list
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            r.id.to_string(),
-                            crate::output::instant(r.started_at),
-                            r.minutes
-                                .map(|m| format!("{m} min{}", if r.long { " (long)" } else { "" }))
-                                .unwrap_or_else(|| "open".into()),
-                            r.insight.clone().unwrap_or_default(),
-                        ]
-                    })
-                    .collect();
-                table(&["ID", "STARTED", "LENGTH", "INSIGHT"], rows)
-            })
-        }
-        ReviewCmd::Show { id } => {
-            let r = match id {
-                Some(id) => env.store.review(parse_id("ID", &id)?).await?,
-                None => match env.store.reviews(None).await?.pop() {
-                    Some(r) => r,
-                    None => {
-                        return Err(trellis_core::CoreError::at(
-                            "review",
-                            "none yet: `trellis review start`",
-                        )
-                        .into());
-                    }
-                },
-            };
-            env.out.emit(&r, || review_text(&r))
-        }
+        ReviewCmd::List { program: p } => list(env, program(env, p).await?).await,
+        ReviewCmd::Show { id } => show(env, id).await,
     }
+}
+
+async fn list(env: &Env, program: Option<trellis_core::ProgramId>) -> anyhow::Result<()> {
+    let list = trellis_app::reviews::list(&env.store, program).await?;
+    env.out.emit(&list, || {
+        let rows = list
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.to_string(),
+                    crate::output::instant(r.started_at),
+                    r.minutes
+                        .map(|m| format!("{m} min{}", if r.long { " (long)" } else { "" }))
+                        .unwrap_or_else(|| "open".into()),
+                    r.insight.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        table(&["ID", "STARTED", "LENGTH", "INSIGHT"], rows)
+    })
+}
+
+/// A review by id, or the latest one.
+async fn show(env: &Env, id: Option<String>) -> anyhow::Result<()> {
+    let r = match id {
+        Some(id) => trellis_app::reviews::show(&env.store, parse_id("ID", &id)?).await?,
+        None => match trellis_app::reviews::list(&env.store, None).await?.pop() {
+            Some(r) => r,
+            None => {
+                return Err(trellis_core::CoreError::at(
+                    "review",
+                    "none yet: `trellis review start`",
+                )
+                .into());
+            }
+        },
+    };
+    env.out.emit(&r, || review_text(&r))
 }

@@ -1,26 +1,16 @@
 use super::Env;
 use crate::cli::{SampleArgs, SampleSize};
 use anyhow::Context;
-use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
 use trellis_app::chat::Source;
+use trellis_app::sample::{Loaded, SampleLoaded};
 use trellis_core::ProgramId;
 use trellis_core::event::EventStatus;
 use trellis_sample::{Size, community_chat, generate};
-use trellis_store::{ChatImported, SampleLoaded};
 
 /// The name of the sample's community chat channel.
 const CHAT_CHANNEL: &str = "community";
-
-/// What `trellis sample` (and `serve --sample`) loads.
-#[derive(Debug, Serialize)]
-pub(crate) struct Loaded {
-    #[serde(flatten)]
-    pub data: SampleLoaded,
-    /// The first program's community chat.
-    pub chat: Option<ChatImported>,
-}
 
 /// Loads the sample community and the first program's community chat (a WhatsApp
 /// export, imported the way `trellis listen import` does). With `chat_file`, the export
@@ -32,7 +22,7 @@ pub(crate) async fn load(
     chat_file: Option<&Path>,
 ) -> anyhow::Result<Loaded> {
     let data = generate(size, seed, env.ctx.now);
-    let loaded = env.store.load_dataset(&env.ctx, &data).await?;
+    let loaded = SampleLoaded::from(env.store.load_dataset(&env.ctx, &data).await?);
     let text = community_chat(&data, 0, seed, env.ctx.now);
     if let Some(path) = chat_file {
         std::fs::write(path, &text)
@@ -92,7 +82,7 @@ pub async fn run(env: &Env, args: SampleArgs) -> anyhow::Result<()> {
     let mut last_held = None;
     if let Some(&first) = loaded.programs.first() {
         let program = env.store.program(trellis_core::ProgramId(first)).await?;
-        let events = env.store.list_events(Some(program.id)).await?;
+        let events = trellis_app::events::list(&env.store, Some(program.id)).await?;
         last_held = events
             .iter()
             .rev()

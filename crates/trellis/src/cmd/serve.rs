@@ -4,6 +4,7 @@ use crate::output::instant;
 use crate::output::table;
 use anyhow::Context as _;
 use std::io::{IsTerminal, Read, Write};
+use trellis_app::accounts::{ApiToken, SessionInfo, User};
 use trellis_core::CoreError;
 use trellis_core::access::Role;
 
@@ -115,29 +116,14 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
             name,
             role,
             password_stdin,
-        } => {
-            let role = match role {
-                RoleArg::Admin => Role::Admin,
-                RoleArg::Organizer => Role::Organizer,
-                RoleArg::Viewer => Role::Viewer,
-            };
-            let pw = read_password(password_stdin, "the new user")?;
-            let hash = trellis_web::hash_password(&pw).map_err(|e| CoreError::at("password", e))?;
-            let u = env
-                .store
-                .create_user(&env.ctx, &email, &name, role, &hash)
-                .await?;
-            env.out
-                .emit(&serde_json::json!({ "id": u.id, "user": u }), || {
-                    format!("user {} added: {} <{}> ({})", u.id, u.name, u.email, u.role)
-                })
-        }
+        } => add_user(env, &email, &name, role, password_stdin).await,
         UserCmd::Disable { user } => {
             let (u, ended) = env.store.set_user_disabled(&env.ctx, &user, true).await?;
-            changed(env, &u, ended, "disabled: cannot log in")
+            changed(env, u.into(), ended, "disabled: cannot log in")
         }
         UserCmd::Enable { user } => {
             let (u, _) = env.store.set_user_disabled(&env.ctx, &user, false).await?;
+            let u = User::from(u);
             env.out.emit(&serde_json::json!({ "user": u }), || {
                 format!("user {} ({}) enabled: may log in again", u.id, u.email)
             })
@@ -151,44 +137,15 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
             let pw = read_password(password_stdin, &found.email)?;
             let hash = trellis_web::hash_password(&pw).map_err(|e| CoreError::at("password", e))?;
             let (u, ended) = env.store.set_user_password(&user, &hash).await?;
-            changed(env, &u, ended, "password set")
+            changed(env, u.into(), ended, "password set")
         }
         UserCmd::Remove { user } => {
             let (u, ended) = env.store.remove_user(&env.ctx, &user).await?;
-            changed(env, &u, ended, "removed: kept anonymised")
+            changed(env, u.into(), ended, "removed: kept anonymised")
         }
-        UserCmd::Sessions { user, revoke } => {
-            let (u, sessions) = env.store.user_sessions(&user, env.ctx.now).await?;
-            let ended = if revoke {
-                env.store.end_user_sessions(&user).await?.1
-            } else {
-                0
-            };
-            let value = serde_json::json!({
-                "user": u,
-                "sessions": sessions,
-                "revoked": ended,
-            });
-            env.out.emit(&value, || {
-                let mut s = if sessions.is_empty() {
-                    format!("{} has no live session", u.email)
-                } else {
-                    table(
-                        &["CREATED", "EXPIRES"],
-                        sessions
-                            .iter()
-                            .map(|x| vec![instant(x.created_at), instant(x.expires_at)])
-                            .collect(),
-                    )
-                };
-                if revoke {
-                    s.push_str(&format!("\n{ended} session(s) ended"));
-                }
-                s
-            })
-        }
+        UserCmd::Sessions { user, revoke } => sessions(env, &user, revoke).await,
         UserCmd::List => {
-            let users = env.store.users().await?;
+            let users = trellis_app::accounts::users(&env.store).await?;
             env.out.emit(&users, || {
                 table(
                     &["ID", "NAME", "E-MAIL", "ROLE"],
@@ -209,8 +166,66 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
     }
 }
 
+async fn add_user(
+    env: &Env,
+    email: &str,
+    name: &str,
+    role: RoleArg,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let role = match role {
+        RoleArg::Admin => Role::Admin,
+        RoleArg::Organizer => Role::Organizer,
+        RoleArg::Viewer => Role::Viewer,
+    };
+    let pw = read_password(password_stdin, "the new user")?;
+    let hash = trellis_web::hash_password(&pw).map_err(|e| CoreError::at("password", e))?;
+    let u = User::from(
+        env.store
+            .create_user(&env.ctx, email, name, role, &hash)
+            .await?,
+    );
+    env.out
+        .emit(&serde_json::json!({ "id": u.id, "user": u }), || {
+            format!("user {} added: {} <{}> ({})", u.id, u.name, u.email, u.role)
+        })
+}
+
+async fn sessions(env: &Env, user: &str, revoke: bool) -> anyhow::Result<()> {
+    let (u, sessions) = env.store.user_sessions(user, env.ctx.now).await?;
+    let u = User::from(u);
+    let sessions: Vec<SessionInfo> = trellis_app::views(sessions);
+    let ended = if revoke {
+        env.store.end_user_sessions(user).await?.1
+    } else {
+        0
+    };
+    let value = serde_json::json!({
+        "user": u,
+        "sessions": sessions,
+        "revoked": ended,
+    });
+    env.out.emit(&value, || {
+        let mut s = if sessions.is_empty() {
+            format!("{} has no live session", u.email)
+        } else {
+            table(
+                &["CREATED", "EXPIRES"],
+                sessions
+                    .iter()
+                    .map(|x| vec![instant(x.created_at), instant(x.expires_at)])
+                    .collect(),
+            )
+        };
+        if revoke {
+            s.push_str(&format!("\n{ended} session(s) ended"));
+        }
+        s
+    })
+}
+
 /// What a change to a user that ends their sessions prints: `{"user", "sessions_ended"}`.
-fn changed(env: &Env, u: &trellis_store::web::User, ended: u64, what: &str) -> anyhow::Result<()> {
+fn changed(env: &Env, u: User, ended: u64, what: &str) -> anyhow::Result<()> {
     let value = serde_json::json!({ "user": u, "sessions_ended": ended });
     env.out.emit(&value, || {
         format!(
@@ -229,7 +244,7 @@ pub async fn token(env: &Env, cmd: TokenCmd) -> anyhow::Result<()> {
             })
         }
         TokenCmd::List => {
-            let tokens = env.store.api_tokens().await?;
+            let tokens = trellis_app::accounts::tokens(&env.store).await?;
             env.out.emit(&tokens, || {
                 if tokens.is_empty() {
                     return "no API tokens: `trellis token create --name <NAME>`".to_owned();
@@ -253,7 +268,7 @@ pub async fn token(env: &Env, cmd: TokenCmd) -> anyhow::Result<()> {
         }
         TokenCmd::Revoke { id } => {
             let id = super::parse_id("ID", &id)?;
-            let t = env.store.revoke_api_token(&env.ctx, id).await?;
+            let t = ApiToken::from(env.store.revoke_api_token(&env.ctx, id).await?);
             env.out.emit(&t, || {
                 format!(
                     "API token {} ({}) revoked: it no longer works",

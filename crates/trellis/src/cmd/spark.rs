@@ -1,8 +1,8 @@
 use super::{Env, parse_id};
 use crate::cli::SparkCmd;
 use crate::output::table;
+use trellis_app::sparks::SparkView;
 use trellis_core::{EventId, PersonId};
-use trellis_store::SparkView;
 
 fn line(s: &SparkView) -> String {
     format!(
@@ -33,6 +33,7 @@ pub async fn run(env: &Env, cmd: SparkCmd) -> anyhow::Result<()> {
                     note.as_deref(),
                 )
                 .await?;
+            let s = SparkView::from(s);
             env.out
                 .emit(&serde_json::json!({ "id": s.id, "spark": s }), || line(&s))
         }
@@ -41,6 +42,7 @@ pub async fn run(env: &Env, cmd: SparkCmd) -> anyhow::Result<()> {
                 .store
                 .spark_acted(&env.ctx, parse_id("ID", &id)?, &note)
                 .await?;
+            let s = SparkView::from(s);
             env.out.emit(&s, || line(&s))
         }
         SparkCmd::List { program } => {
@@ -48,7 +50,7 @@ pub async fn run(env: &Env, cmd: SparkCmd) -> anyhow::Result<()> {
                 Some(p) => Some(env.store.find_program(&p).await?.id),
                 None => None,
             };
-            let list = env.store.sparks(program).await?;
+            let list = trellis_app::sparks::list(&env.store, program).await?;
             env.out.emit(&list, || {
                 let acted = list.iter().filter(|s| s.acted_at.is_some()).count();
                 let rows = list

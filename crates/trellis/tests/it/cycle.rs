@@ -795,6 +795,14 @@ fn fatigue_cannot_be_diluted(cli: Cli) {
         2,
         "Olaf wrote nothing"
     );
+    // The shared screen names no one beside a burnout score.
+    assert!(!f.to_string().contains("Nils Berg"), "{f}");
+    assert_eq!(f["organizers"][0]["name"], "organizer 1", "{f}");
+    let explained = cli
+        .run(&["metrics", "explain", "fatigue_index", "--program", &p])
+        .ok()
+        .stdout;
+    assert!(!explained.contains("Nils Berg"), "{explained}");
     let screen = cli.run(&["metrics", "--program", &p]).ok().stdout;
     assert!(screen.contains("1 of 2 organizers high"), "{screen}");
     // An organizer sees their own trend.

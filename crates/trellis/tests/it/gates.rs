@@ -193,7 +193,13 @@ fn one_presenter_cannot_fill_the_stage(cli: Cli) {
     assert_eq!(j["refused"][0]["gate"], "slot_inventory");
     assert_eq!(
         j["refused"][0]["reasons"][0],
-        "Max Power already holds 1 of 1 confirmed slot at 'Dec demo night' (confirmed demos per presenter: 1); the contract counts people, not demos"
+        format!(
+            "Max Power already holds 1 of 1 confirmed slot at 'Dec demo night' (confirmed demos per presenter: 1); the contract counts people, not demos; if the program means it, allow it with `trellis program edit {p} --demos-per-presenter 2`"
+        )
+    );
+    assert_eq!(
+        j["refused"][0]["causes"][0]["clears"][0],
+        serde_json::json!({"action": "allow_demos_per_presenter", "program": p.parse::<i64>().unwrap(), "to": 2})
     );
     assert_eq!(
         cli.json(&["event", "show", &e])["demos_by_status"]["confirmed"],

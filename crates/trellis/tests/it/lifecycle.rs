@@ -157,6 +157,15 @@ fn backfilled_history(cli: Cli) {
         "a backfilled event has no time-to-ship: {}",
         m["time_to_ship"]
     );
+    // History owes nothing: the next event is planned and announced without waiting for
+    // a retro or follow-ups of the backfilled one.
+    let next = cli.event(&p, "Dec demo night", "2026-12-10 18:30");
+    let shown = cli.json(&["event", "show", &next]);
+    for g in shown["gates"].as_array().unwrap() {
+        if g["gate"] == "retro" || g["gate"] == "followup_minimum" {
+            assert_eq!(g["allowed"], true, "{g}");
+        }
+    }
 }
 
 fn lists_print_the_ids_that_commands_take(cli: Cli) {

@@ -625,7 +625,99 @@ fn related_messages_that_mean_it(cli: Cli) {
     );
 }
 
+/// A title word the chat uses every day ("robots" in a robotics chat) ties nothing; a rare
+/// one ("kinematics") still does, and a presenter's chat handle does, once the chat author
+/// is linked to them (here through a merge), while a first name never does. The report
+/// says which rule matched and which words were left out as common.
+fn common_title_words_and_chat_handles(cli: Cli) {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, e) = setup(&cli);
+    let priya = cli.person("Priya Shah").to_string();
+    let pshah = cli.person("pshah").to_string();
+    cli.json(&[
+        "demo",
+        "propose",
+        "--event",
+        &e,
+        "--person",
+        &priya,
+        "--title",
+        "Arm kinematics",
+    ]);
+    // 240 messages in the 28 days before the event (10 a day from 16/10), one in ten
+    // about robots: everyday talk here.
+    let mut lines: Vec<(String, &str, &str)> = Vec::new();
+    for day in 0..24 {
+        let date = jiff::civil::date(2026, 10, 16) + jiff::Span::new().days(day);
+        for i in 0..10 {
+            let text = if i == 0 {
+                "my robots are charging"
+            } else {
+                "lunch anyone?"
+            };
+            lines.push((
+                format!(
+                    "{:02}/{:02}/{}, {:02}:00",
+                    date.day(),
+                    date.month(),
+                    date.year(),
+                    8 + i
+                ),
+                "Old Timer",
+                text,
+            ));
+        }
+    }
+    for (at, who, text) in [
+        ("12/11/2026, 21:00", "Bea", "robots robots robots"),
+        (
+            "12/11/2026, 21:30",
+            "Cem",
+            "the kinematics bit blew my mind",
+        ),
+        ("13/11/2026, 09:00", "pshah", "thanks all, slides soon"),
+        ("13/11/2026, 10:00", "Dana", "great stuff @pshah"),
+        ("13/11/2026, 11:00", "Eli", "priya, lunch?"),
+        ("25/11/2026, 10:00", "Old Timer", "anyone up for lunch?"),
+    ] {
+        lines.push((at.to_owned(), who, text));
+    }
+    let borrowed: Vec<(&str, &str, &str)> =
+        lines.iter().map(|(a, w, t)| (a.as_str(), *w, *t)).collect();
+    let f = export(&dir, "chat.txt", &borrowed);
+    import(&cli, &p, &f);
+    // The chat author "pshah" was linked by exact name; the merge moves it to Priya.
+    cli.json(&["person", "merge", &priya, &pshah]);
+    let r = report(&cli, &e);
+    // kinematics; "slides" (the event named generically); "@pshah" (her handle).
+    assert_eq!(r["related"]["count"], 3, "{r}");
+    let matched = r["related"]["matched_on"].to_string();
+    assert!(
+        matched.contains("kinematics (title word)")
+            && matched.contains("pshah (presenter's chat handle)")
+            && matched.contains("priya shah (presenter's full name)")
+            && !matched.contains("\"robots"),
+        "{matched}"
+    );
+    assert_eq!(
+        r["related"]["not_matched"],
+        json!(["robots (title word, in 10.0% of the chat's messages before the event)"])
+    );
+    let text = cli.run(&["listen", "report", &e]).ok().stdout;
+    assert!(
+        text.contains("not matched, common in this chat: robots"),
+        "{text}"
+    );
+    // A purge freezes relatedness as judged with the chat's words still readable: the
+    // figures stay (what later messages would be matched on is read from what is left).
+    cli.json(&["listen", "purge", "community"]);
+    let after = report(&cli, &e);
+    assert_eq!(after["related"]["count"], r["related"]["count"], "{after}");
+    assert_eq!(after["tone"], r["tone"]);
+}
+
 on_both!(
+    common_title_words_and_chat_handles,
     a_zip_bomb_is_refused_and_writes_nothing,
     related_messages_that_mean_it,
     program_keywords_tie_messages_to_the_event,

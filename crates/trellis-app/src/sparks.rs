@@ -1,0 +1,35 @@
+//! Collaboration sparks, as `--json` shows them.
+
+use crate::people::NamedPerson;
+use crate::{AppError, views};
+use serde::Serialize;
+use trellis_core::EventId;
+use trellis_core::ProgramId;
+use trellis_store::Store;
+
+/// A collaboration spark: `spark add`, `spark acted`, `spark list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SparkView {
+    pub id: i64,
+    pub a: NamedPerson,
+    pub b: NamedPerson,
+    pub event: Option<EventId>,
+    pub note: Option<String>,
+    pub made_by: String,
+    #[serde(serialize_with = "trellis_core::time::json::utc")]
+    pub made_at: jiff::Timestamp,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub acted_at: Option<jiff::Timestamp>,
+    pub acted_note: Option<String>,
+}
+
+from_fact!(trellis_store::SparkView => SparkView {
+    id, event, note, made_by, made_at, acted_at, acted_note
+} into {
+    a, b
+});
+
+/// Sparks, oldest first: one program's, or all.
+pub async fn list(store: &Store, program: Option<ProgramId>) -> Result<Vec<SparkView>, AppError> {
+    Ok(views(store.sparks(program).await?))
+}
