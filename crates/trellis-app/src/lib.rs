@@ -44,6 +44,7 @@ pub mod metrics;
 pub mod organizers;
 pub mod overrides;
 pub mod people;
+pub mod plan;
 pub mod programs;
 pub mod retros;
 pub mod review;

@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Response};
 pub const CSS: &str = include_str!("../assets/app.css");
 
 /// Changes whenever the CSS changes (checked by a test), so browsers never keep a stale copy.
-pub const CSS_PATH: &str = "/static/app-v2.css";
+pub const CSS_PATH: &str = "/static/app-v3.css";
 
 /// The first 16 hex digits of the SHA-256 of the CSS that `CSS_PATH` names.
 #[cfg(test)]
-const CSS_DIGEST: &str = "f6e839b026dca8e1";
+const CSS_DIGEST: &str = "6a6e5054a655db50";
 
 pub async fn css() -> Response {
     (
@@ -80,5 +80,77 @@ mod tests {
             digest, CSS_DIGEST,
             "app.css changed: bump the version in CSS_PATH (cached for a year) and set CSS_DIGEST to {digest}"
         );
+    }
+
+    /// WCAG's relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// Text on its background, as the CSS pairs them (each declaration must be in the CSS,
+    /// so a changed colour is checked here again): at least 4.5:1.
+    #[test]
+    fn text_has_enough_contrast() {
+        assert!(CSS.contains("--muted: #5d6679;"));
+        let pairs = [
+            (
+                "#5d6679",
+                "#eef1f6",
+                ".status { display: inline-block; font-size: 12px; padding: 0 6px; border-radius: 999px; background: #eef1f6; color: var(--muted); }",
+            ),
+            ("#5d6679", "#f7f8fa", "--bg: #f7f8fa;"),
+            ("#5d6679", "#ffffff", ".panel { background: #fff;"),
+            (
+                "#b54708",
+                "#fef0c7",
+                ".status.draft { background: #fef0c7; color: var(--warn); }",
+            ),
+            (
+                "#067647",
+                "#d1fadf",
+                ".status.announced, .status.confirmed { background: #d1fadf; color: var(--ok); }",
+            ),
+            (
+                "#175cd3",
+                "#d1e9ff",
+                ".status.held, .status.presented { background: #d1e9ff; color: #175cd3; }",
+            ),
+            (
+                "#b42318",
+                "#fee4e2",
+                "background: #fee4e2; color: var(--no); }",
+            ),
+            (
+                "#ffffff",
+                "#3a5bd9",
+                "background: var(--accent); color: #fff;",
+            ),
+            (
+                "#ffffff",
+                "#b42318",
+                "button.danger { background: var(--no); border-color: var(--no); }",
+            ),
+        ];
+        for (fg, bg, declared) in pairs {
+            assert!(
+                CSS.contains(declared),
+                "the CSS no longer says {declared:?}"
+            );
+            let c = contrast(fg, bg);
+            assert!(c >= 4.5, "{fg} on {bg}: {c:.2}:1");
+        }
     }
 }

@@ -182,17 +182,27 @@ pub fn router(state: AppState) -> Router {
 /// browser or a proxy, so Back after logging out shows nothing.
 fn signed_in() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::dashboard))
+        .route("/", get(pages::dashboard::dashboard))
         .route("/logout", post(auth::logout))
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/programs/{id}", post(admin::settings))
-        .route("/events", get(pages::events))
-        .route("/events/{id}", get(pages::event))
-        .route("/events/{id}/step", post(pages::event_step))
-        .route("/events/{id}/listened", post(pages::event_listened))
-        .route("/events/{id}/attend/{person}", post(pages::check_in))
-        .route("/demos/{id}/{action}", post(pages::demo_action))
+        .route("/events", get(pages::events::events))
+        .route(
+            "/events/new",
+            get(pages::plan::plan_form).post(pages::plan::plan),
+        )
+        .route("/events/{id}", get(pages::event::event))
+        .route(
+            "/events/{id}/step",
+            get(pages::step::confirm_step).post(pages::step::event_step),
+        )
+        .route("/events/{id}/listened", post(pages::chat::event_listened))
+        .route(
+            "/events/{id}/attend/{person}",
+            post(pages::attend::check_in),
+        )
+        .route("/demos/{id}/{action}", post(pages::demo::demo_action))
         .route("/api/events", get(api::events))
         .route("/api/events/{id}", get(api::event))
         .route("/api/metrics", get(api::metrics))

@@ -2,6 +2,7 @@
 //! chart library and no script.
 
 /// A polyline of rates (0–1) across a 300×60 box; gaps (events without data) break the line.
+/// Its accessible name says the same in words: each rate as a percentage, in order.
 pub fn sparkline(rates: &[Option<f64>]) -> String {
     const W: f64 = 300.0;
     const H: f64 = 60.0;
@@ -30,8 +31,18 @@ pub fn sparkline(rates: &[Option<f64>]) -> String {
             None => segments.push(Vec::new()),
         }
     }
+    let words: Vec<String> = rates
+        .iter()
+        .map(|r| r.map_or("no data".to_owned(), |r| format!("{:.0}%", r * 100.0)))
+        .collect();
+    // Only numbers go into the name: nothing here needs escaping.
+    let name = format!(
+        "Returning builders at the last {} held events, oldest first: {}",
+        rates.len(),
+        words.join(", ")
+    );
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" preserveAspectRatio=\"none\" role=\"img\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{name}\"><title>{name}</title>"
     );
     for seg in segments.iter().filter(|s| !s.is_empty()) {
         let pts: Vec<String> = seg.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
@@ -54,6 +65,10 @@ mod tests {
         assert_eq!(s.matches("<polyline").count(), 2);
         assert!(s.contains("points=\"4.0,56.0 101.3,4.0\""), "{s}");
         assert!(s.contains("<circle cx=\"296.0\" cy=\"30.0\""), "{s}");
+        assert!(
+            s.contains("aria-label=\"Returning builders at the last 4 held events, oldest first: 0%, 100%, no data, 50%\""),
+            "{s}"
+        );
         assert_eq!(sparkline(&[]), "");
     }
 }

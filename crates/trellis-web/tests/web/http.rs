@@ -5,17 +5,6 @@ use trellis_core::EventId;
 use trellis_store::{Ctx, NewDemo, NewPerson};
 use trellis_testkit::TestDb;
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() { super::$name(trellis_testkit::TestDb::sqlite()); }
-            #[test]
-            fn postgres() { if let Some(db) = trellis_testkit::TestDb::postgres() { super::$name(db); } }
-        }
-    )*};
-}
-
 /// The sample's next event (a draft, 2 of 3 demos confirmed).
 const NEXT: i64 = 18;
 
@@ -673,6 +662,12 @@ fn the_public_contract_page(db: TestDb) {
     let page = app.get(&format!("/c/{token}"), None);
     assert_eq!(page.status, 200, "no login needed");
     assert!(page.body.contains("live demo") && page.body.contains("Work in progress is welcome"));
+    // What the presenter commits to, and that the slot is theirs only once confirmed.
+    assert!(page.body.contains("By accepting, you commit to"));
+    assert!(
+        page.body
+            .contains("The slot is yours once an organizer confirms")
+    );
     assert!(
         !page.body.contains("@"),
         "no e-mail addresses on a public page"
@@ -688,6 +683,15 @@ fn the_public_contract_page(db: TestDb) {
     let ok = app.post(&format!("/c/{token}"), Some(&cookie), &[("csrf", &form)]);
     assert_eq!(ok.status, 200);
     assert!(ok.body.contains("Thank you"));
+    assert!(
+        ok.body.contains("Your slot is not confirmed yet"),
+        "{}",
+        ok.body
+    );
+    assert!(
+        !ok.body.contains("You have a demo slot"),
+        "only screened, not confirmed"
+    );
     assert!(
         app.block_on(app.store.demo(demo))
             .unwrap()

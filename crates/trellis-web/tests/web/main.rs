@@ -4,6 +4,19 @@
 // A test that cannot unwrap what it set up has failed; panicking says so.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+/// Runs a test on SQLite, and on PostgreSQL when TRELLIS_TEST_POSTGRES is set.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() { super::$name(trellis_testkit::TestDb::sqlite()); }
+            #[test]
+            fn postgres() { if let Some(db) = trellis_testkit::TestDb::postgres() { super::$name(db); } }
+        }
+    )*};
+}
+
 mod browser;
 mod client;
 mod http;
+mod pages;

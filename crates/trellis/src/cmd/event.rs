@@ -251,11 +251,8 @@ async fn new_event(
     demo_target: u32,
     override_reason: Option<String>,
 ) -> anyhow::Result<()> {
-    let e = EventSummary::from(
-        env.store
-            .create_event(&env.ctx, new, override_reason.as_deref())
-            .await?,
-    );
+    let e = trellis_app::plan::plan_event(&env.store, &env.ctx, new, override_reason.as_deref())
+        .await?;
     env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
         format!(
             "event {} created as draft: {} on {} {} ({} slots; announce once {} demos are confirmed)",

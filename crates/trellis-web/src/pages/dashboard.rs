@@ -1,0 +1,246 @@
+//! The one-screen dashboard: the review block of a program (or of all), the next event's
+//! gates and what is due.
+
+use super::{Chrome, chrome, hours_left};
+use crate::auth::SignedIn;
+use crate::reasons::{self, GateView};
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use trellis_core::{EventId, ProgramId};
+use trellis_store::ReviewBlock;
+
+/// Everything the dashboard shows of a scope, read in one go and cached briefly: the
+/// application layer's review snapshot.
+pub(crate) type DashData = trellis_app::review::ReviewSnapshot;
+
+/// Reads the dashboard's snapshot of a scope.
+pub(crate) async fn read_dash(
+    state: &AppState,
+    program: Option<ProgramId>,
+) -> Result<DashData, WebError> {
+    Ok(trellis_app::review::snapshot(&state.store, program, state.now()).await?)
+}
+
+pub struct ProgramChoice {
+    pub value: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+pub struct Tile {
+    /// The tile's anchor (`/#pipeline`, where a reason's link lands).
+    pub anchor: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub note: String,
+    pub warn: bool,
+    /// Where the figure is worked on.
+    pub href: Option<String>,
+}
+
+pub struct Due {
+    pub what: String,
+    pub when: String,
+    pub late: bool,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct Dashboard {
+    pub chrome: Chrome,
+    pub programs: Vec<ProgramChoice>,
+    pub scope: String,
+    pub sparkline: String,
+    pub returning: String,
+    pub returning_note: String,
+    pub tiles: Vec<Tile>,
+    pub insight: Option<String>,
+    pub next_title: Option<String>,
+    pub next_href: String,
+    pub gates: Vec<GateView>,
+    pub dues: Vec<Due>,
+    /// Whether the signed-in user may plan an event (the "plan one" link).
+    pub may_plan: bool,
+}
+
+#[derive(Deserialize)]
+pub struct DashQuery {
+    program: Option<String>,
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("–".to_owned(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// The program the dashboard shows (`None`: all), its name and the switcher's choices. The
+/// default is the first program: the one screen of a chapter; "all" is the DevRel lead's
+/// view across chapters.
+async fn scope(
+    state: &AppState,
+    asked: Option<&str>,
+) -> Result<(Option<ProgramId>, String, Vec<ProgramChoice>), WebError> {
+    let programs = state.store.list_programs().await?;
+    let selected: Option<ProgramId> = match asked {
+        Some("all") => None,
+        Some(p) => Some(ProgramId(p.parse().map_err(|_| {
+            WebError::BadRequest(format!("program {p:?} is not an id"))
+        })?)),
+        None => programs.first().map(|p| p.id),
+    };
+    let name = match selected {
+        Some(id) => programs
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .ok_or(WebError::NotFound)?,
+        None => "All programs".to_owned(),
+    };
+    let mut choices: Vec<ProgramChoice> = programs
+        .iter()
+        .map(|p| ProgramChoice {
+            value: p.id.to_string(),
+            name: p.name.clone(),
+            selected: selected == Some(p.id),
+        })
+        .collect();
+    choices.push(ProgramChoice {
+        value: "all".into(),
+        name: "All programs".into(),
+        selected: selected.is_none(),
+    });
+    Ok((selected, name, choices))
+}
+
+/// The figures of the review block, each a tile.
+fn tiles(block: &ReviewBlock) -> Vec<Tile> {
+    let p = &block.pipeline;
+    let stage = |s: &str| p.stages.get(s).copied().unwrap_or(0);
+    let mut tiles = vec![Tile {
+        anchor: "pipeline",
+        label: "Speaker pipeline",
+        value: p.stages.values().sum::<u32>().to_string(),
+        note: format!(
+            "{} candidates · {} speakers · ★{} · moves {} of {}",
+            stage("candidate"),
+            stage("speaker") + stage("repeat"),
+            p.quiet_killers,
+            p.moves_this_cycle,
+            p.minimum
+        ),
+        warn: p.moves_this_cycle < p.minimum,
+        href: None,
+    }];
+    tiles.push(match &block.next_event {
+        Some(n) => Tile {
+            anchor: "demos",
+            label: "Demos confirmed",
+            value: format!("{} / {}", n.demos_confirmed, n.demo_target),
+            note: n.title.clone(),
+            warn: n.demos_confirmed < n.demo_target,
+            href: Some(format!("/events/{}#slots", n.event)),
+        },
+        None => Tile {
+            anchor: "demos",
+            label: "Demos confirmed",
+            value: "–".into(),
+            note: "no event planned".into(),
+            warn: false,
+            href: Some("/events/new".into()),
+        },
+    });
+    tiles.push(match &block.followups {
+        Some(f) => Tile {
+            anchor: "followups",
+            label: "Follow-ups",
+            value: format!("{} / {}", f.sent, f.minimum),
+            note: format!("{} answered · {}", f.answered, f.title),
+            warn: f.sent < f.minimum,
+            href: Some(format!("/events/{}#followups", f.event)),
+        },
+        None => Tile {
+            anchor: "followups",
+            label: "Follow-ups",
+            value: "–".into(),
+            note: "no held event yet".into(),
+            warn: false,
+            href: None,
+        },
+    });
+    tiles.push(Tile {
+        anchor: "overrides",
+        label: "Overrides",
+        value: block.overrides.len().to_string(),
+        note: "gates passed by override since the last review".into(),
+        warn: !block.overrides.is_empty(),
+        href: None,
+    });
+    tiles
+}
+
+/// The five nearest deadlines, each linking to where it is done (`#retro`, `#followups`).
+fn dues(data: &DashData, now: jiff::Timestamp) -> Vec<Due> {
+    data.dues
+        .iter()
+        .take(5)
+        .map(|d| {
+            let (when, late) = hours_left(d.due_at, now);
+            Due {
+                what: format!("{}: {}", d.detail, d.title),
+                when,
+                late,
+                // The section of the event page where it is done.
+                href: format!("/events/{}#{}", d.event, d.kind),
+            }
+        })
+        .collect()
+}
+
+/// "3 of 9 at Demo Night 17", or why there is no figure.
+fn returning_note(block: &ReviewBlock) -> String {
+    match block.returning_builders.last() {
+        Some(p) => format!(
+            "{} of {} at {}{}",
+            p.returning,
+            p.attended,
+            p.title,
+            if p.estimated {
+                " (estimated from RSVPs)"
+            } else {
+                ""
+            }
+        ),
+        None => "no held event yet".into(),
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<DashQuery>,
+) -> Result<Html<String>, WebError> {
+    let (selected, scope, programs) = scope(&state, q.program.as_deref()).await?;
+    let data = state.dashboard_data(selected).await?;
+    let block = &data.block;
+    let rates: Vec<Option<f64>> = block.returning_builders.iter().map(|p| p.rate).collect();
+    let next = block.next_event.as_ref();
+    let page = Dashboard {
+        chrome: chrome(&me),
+        programs,
+        scope,
+        sparkline: crate::svg::sparkline(&rates),
+        returning: pct(block.returning_builders.last().and_then(|p| p.rate)),
+        returning_note: returning_note(block),
+        tiles: tiles(block),
+        insight: data.insight.clone(),
+        next_title: next.map(|n| n.title.clone()),
+        next_href: next.map_or(String::new(), |n| format!("/events/{}", n.event)),
+        gates: reasons::gates(&data.gates, EventId(next.map_or(0, |n| n.event))),
+        dues: dues(&data, state.now()),
+        may_plan: me.may_act(),
+    };
+    Ok(Html(page.render()?))
+}
