@@ -5,6 +5,7 @@
 //! The view types here are the `--json` contract of the CLI and the JSON API's bodies.
 
 pub mod chat;
+pub mod door;
 mod error;
 pub mod event_page;
 pub mod followups;

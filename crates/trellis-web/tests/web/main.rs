@@ -18,5 +18,6 @@ macro_rules! on_both {
 
 mod browser;
 mod client;
+mod door;
 mod http;
 mod pages;
