@@ -17,6 +17,7 @@ macro_rules! on_both {
 }
 
 mod browser;
+mod browser_door;
 mod client;
 mod door;
 mod http;
