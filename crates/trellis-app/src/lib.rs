@@ -33,6 +33,7 @@ pub mod board;
 pub mod channels;
 pub mod chat;
 pub mod demos;
+pub mod door;
 pub mod dump;
 mod error;
 pub mod event_page;

@@ -62,74 +62,9 @@ impl Store {
         input: &AttendanceInput,
     ) -> Result<AttendanceView, StoreError> {
         let mut tx = self.write_tx().await?;
-        let ev = sqlx::query("SELECT title, status FROM events WHERE id = $1")
-            .bind(input.event.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::not_found("event", input.event))?;
-        let status: EventStatus = parse(&ev, "status")?;
-        let event_title = text(&ev, "title")?;
-        let person = sqlx::query("SELECT display_name FROM people WHERE id = $1")
-            .bind(input.person.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::not_found("person", input.person))?;
-        if status == EventStatus::Cancelled {
-            return Err(CoreError::invalid(
-                "EVENT",
-                input.event,
-                "is cancelled; nobody can attend it",
-            )
-            .into());
-        }
-        if matches!(input.checked_in, Some(CheckedIn::Yes | CheckedIn::No))
-            && status == EventStatus::Draft
-        {
-            return Err(CoreError::invalid(
-                "checked_in",
-                input.event,
-                "is a draft event; check-in is recorded on the night (announce the event first)",
-            )
-            .into());
-        }
-        let existing = sqlx::query(
-            "SELECT rsvp, checked_in FROM attendances WHERE event_id = $1 AND person_id = $2",
-        )
-        .bind(input.event.0)
-        .bind(input.person.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (old_rsvp, old_checked): (Option<Rsvp>, Option<CheckedIn>) = match &existing {
-            Some(r) => (Some(parse(r, "rsvp")?), Some(parse(r, "checked_in")?)),
-            None => (None, None),
-        };
-        // Someone checked in at the door came, whatever they had said.
-        let rsvp = input.rsvp.or(old_rsvp).unwrap_or(Rsvp::Going);
-        let checked_in = input
-            .checked_in
-            .or(old_checked)
-            .unwrap_or(CheckedIn::Unknown);
-        sqlx::query(
-            "INSERT INTO attendances (event_id, person_id, rsvp, checked_in, source, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (event_id, person_id) DO UPDATE SET rsvp = $3, checked_in = $4, updated_at_us = $6",
-        )
-        .bind(input.event.0)
-        .bind(input.person.0)
-        .bind(rsvp.as_str())
-        .bind(checked_in.as_str())
-        .bind(&input.source)
-        .bind(ctx.now_us())
-        .execute(&mut *tx)
-        .await?;
+        let view = record_attendance(&mut tx, ctx, input).await?;
         tx.commit().await?;
-        Ok(AttendanceView {
-            event: input.event,
-            event_title,
-            person: input.person,
-            person_name: text(&person, "display_name")?,
-            rsvp,
-            checked_in,
-        })
+        Ok(view)
     }
 
     pub async fn attendances_of_event(
@@ -173,4 +108,77 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Records (or updates) a person's attendance in the caller's transaction: a cancelled
+/// event takes nobody, a draft no check-in.
+pub(crate) async fn record_attendance(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    input: &AttendanceInput,
+) -> Result<AttendanceView, StoreError> {
+    let ev = sqlx::query("SELECT title, status FROM events WHERE id = $1")
+        .bind(input.event.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("event", input.event))?;
+    let status: EventStatus = parse(&ev, "status")?;
+    let event_title = text(&ev, "title")?;
+    let person = sqlx::query("SELECT display_name FROM people WHERE id = $1")
+        .bind(input.person.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("person", input.person))?;
+    if status == EventStatus::Cancelled {
+        return Err(
+            CoreError::invalid("EVENT", input.event, "is cancelled; nobody can attend it").into(),
+        );
+    }
+    if matches!(input.checked_in, Some(CheckedIn::Yes | CheckedIn::No))
+        && status == EventStatus::Draft
+    {
+        return Err(CoreError::invalid(
+            "checked_in",
+            input.event,
+            "is a draft event; check-in is recorded on the night (announce the event first)",
+        )
+        .into());
+    }
+    let existing = sqlx::query(
+        "SELECT rsvp, checked_in FROM attendances WHERE event_id = $1 AND person_id = $2",
+    )
+    .bind(input.event.0)
+    .bind(input.person.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (old_rsvp, old_checked): (Option<Rsvp>, Option<CheckedIn>) = match &existing {
+        Some(r) => (Some(parse(r, "rsvp")?), Some(parse(r, "checked_in")?)),
+        None => (None, None),
+    };
+    // Someone checked in at the door came, whatever they had said.
+    let rsvp = input.rsvp.or(old_rsvp).unwrap_or(Rsvp::Going);
+    let checked_in = input
+        .checked_in
+        .or(old_checked)
+        .unwrap_or(CheckedIn::Unknown);
+    sqlx::query(
+        "INSERT INTO attendances (event_id, person_id, rsvp, checked_in, source, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (event_id, person_id) DO UPDATE SET rsvp = $3, checked_in = $4, updated_at_us = $6",
+    )
+    .bind(input.event.0)
+    .bind(input.person.0)
+    .bind(rsvp.as_str())
+    .bind(checked_in.as_str())
+    .bind(&input.source)
+    .bind(ctx.now_us())
+    .execute(&mut *conn)
+    .await?;
+    Ok(AttendanceView {
+        event: input.event,
+        event_title,
+        person: input.person,
+        person_name: text(&person, "display_name")?,
+        rsvp,
+        checked_in,
+    })
 }

@@ -36,52 +36,10 @@ impl Store {
         ctx: &Ctx,
         new: &NewPerson,
     ) -> Result<PersonView, StoreError> {
-        let name = validate_display_name(&new.name)?;
-        let mut emails = Vec::new();
-        for e in &new.emails {
-            let e = normalise_email(e)?;
-            if !emails.contains(&e) {
-                emails.push(e);
-            }
-        }
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
-            "INSERT INTO people (display_name, created_at_us) VALUES ($1, $2) RETURNING id",
-        )
-        .bind(&name)
-        .bind(ctx.now_us())
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = PersonId(i64_(&row, "id")?);
-        for e in &emails {
-            let owner = sqlx::query("SELECT person_id FROM person_emails WHERE email = $1")
-                .bind(e)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(owner) = owner {
-                return Err(StoreError::Conflict(format!(
-                    "email: {e:?} already belongs to person {}",
-                    i64_(&owner, "person_id")?
-                )));
-            }
-            sqlx::query("INSERT INTO person_emails (email, person_id) VALUES ($1, $2)")
-                .bind(e)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(|err| {
-                    crate::bulk::conflict_or(err, || {
-                        format!("email: {e:?} already belongs to another person")
-                    })
-                })?;
-        }
+        let person = insert_person(&mut tx, ctx, new).await?;
         tx.commit().await?;
-        Ok(PersonView {
-            id,
-            name,
-            emails,
-            quiet_killer: false,
-        })
+        Ok(person)
     }
 
     pub async fn list_people(&self) -> Result<Vec<PersonView>, StoreError> {
@@ -158,4 +116,57 @@ impl Store {
             demos,
         })
     }
+}
+
+/// Writes a new person with their e-mails in the caller's transaction (an e-mail that
+/// belongs to someone else is a conflict, naming them).
+pub(crate) async fn insert_person(
+    conn: &mut sqlx::AnyConnection,
+    ctx: &Ctx,
+    new: &NewPerson,
+) -> Result<PersonView, StoreError> {
+    let name = validate_display_name(&new.name)?;
+    let mut emails = Vec::new();
+    for e in &new.emails {
+        let e = normalise_email(e)?;
+        if !emails.contains(&e) {
+            emails.push(e);
+        }
+    }
+    let row = sqlx::query(
+        "INSERT INTO people (display_name, created_at_us) VALUES ($1, $2) RETURNING id",
+    )
+    .bind(&name)
+    .bind(ctx.now_us())
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = PersonId(i64_(&row, "id")?);
+    for e in &emails {
+        let owner = sqlx::query("SELECT person_id FROM person_emails WHERE email = $1")
+            .bind(e)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(owner) = owner {
+            return Err(StoreError::Conflict(format!(
+                "email: {e:?} already belongs to person {}",
+                i64_(&owner, "person_id")?
+            )));
+        }
+        sqlx::query("INSERT INTO person_emails (email, person_id) VALUES ($1, $2)")
+            .bind(e)
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await
+            .map_err(|err| {
+                crate::bulk::conflict_or(err, || {
+                    format!("email: {e:?} already belongs to another person")
+                })
+            })?;
+    }
+    Ok(PersonView {
+        id,
+        name,
+        emails,
+        quiet_killer: false,
+    })
 }

@@ -193,6 +193,13 @@ fn signed_in() -> Router<AppState> {
             get(pages::plan::plan_form).post(pages::plan::plan),
         )
         .route("/events/{id}", get(pages::event::event))
+        .route("/events/{id}/door", get(pages::door::door))
+        .route("/events/{id}/door/walk-in", post(pages::door::walk_in))
+        .route(
+            "/events/{id}/door/{person}/check-in",
+            get(pages::door::confirm_declined).post(pages::door::check_in),
+        )
+        .route("/events/{id}/door/{person}/undo", post(pages::door::undo))
         .route(
             "/events/{id}/step",
             get(pages::step::confirm_step).post(pages::step::event_step),

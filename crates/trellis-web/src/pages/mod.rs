@@ -6,6 +6,7 @@ pub(crate) mod attend;
 pub(crate) mod chat;
 pub(crate) mod dashboard;
 pub(crate) mod demo;
+pub(crate) mod door;
 pub(crate) mod event;
 pub(crate) mod events;
 pub(crate) mod plan;

@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -18,7 +18,7 @@ impl Drop for Driver {
     }
 }
 
-fn browser() -> Option<String> {
+pub(crate) fn browser() -> Option<String> {
     let path = std::env::var("TRELLIS_TEST_BROWSER")
         .ok()
         .filter(|p| !p.trim().is_empty());
@@ -43,14 +43,14 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn shots() -> std::path::PathBuf {
+pub(crate) fn shots() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 /// Waits for the page that a click navigated to.
-async fn wait_for(c: &fantoccini::Client, text: &str) {
+pub(crate) async fn wait_for(c: &fantoccini::Client, text: &str) {
     for _ in 0..100 {
         if c.source().await.is_ok_and(|s| s.contains(text)) {
             return;
@@ -61,7 +61,11 @@ async fn wait_for(c: &fantoccini::Client, text: &str) {
 }
 
 /// A browser session through chromedriver on `port`, its profile in `profile`.
-async fn session(chromium: &str, port: u16, profile: &std::path::Path) -> fantoccini::Client {
+pub(crate) async fn session(
+    chromium: &str,
+    port: u16,
+    profile: &std::path::Path,
+) -> fantoccini::Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -86,7 +90,7 @@ async fn session(chromium: &str, port: u16, profile: &std::path::Path) -> fantoc
 }
 
 /// chromedriver on a free port.
-fn driver() -> (Driver, u16) {
+pub(crate) fn driver() -> (Driver, u16) {
     let port = free_port();
     let d = Driver(
         Command::new(chromedriver())
@@ -100,7 +104,7 @@ fn driver() -> (Driver, u16) {
 }
 
 /// Logs the test organizer in.
-async fn log_in(c: &fantoccini::Client, base: &str) {
+pub(crate) async fn log_in(c: &fantoccini::Client, base: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=email]"))
         .await
@@ -189,7 +193,7 @@ fn an_organizer_logs_in_sees_one_screen_is_refused_and_confirms_a_demo() {
 
 /// Sets a form field's value as the browser's own widget would (a date or time input
 /// takes keys in the locale's order, which a test should not depend on).
-async fn set(c: &fantoccini::Client, id: &str, value: &str) {
+pub(crate) async fn set(c: &fantoccini::Client, id: &str, value: &str) {
     c.execute(
         "document.getElementById(arguments[0]).value = arguments[1];",
         vec![id.into(), value.into()],
@@ -199,7 +203,7 @@ async fn set(c: &fantoccini::Client, id: &str, value: &str) {
 }
 
 /// The page's width against the viewport's: (scrollWidth, innerWidth).
-async fn widths(c: &fantoccini::Client) -> (i64, i64) {
+pub(crate) async fn widths(c: &fantoccini::Client) -> (i64, i64) {
     let v = c
         .execute(
             "return [document.documentElement.scrollWidth, window.innerWidth];",

@@ -17,6 +17,8 @@ macro_rules! on_both {
 }
 
 mod browser;
+mod browser_door;
 mod client;
+mod door;
 mod http;
 mod pages;
