@@ -25,9 +25,9 @@ pub async fn plan_event(
 
 /// Plans `times` events: `new` itself, then one a month on the same weekday of the month
 /// (the 2nd Tuesday stays the 2nd Tuesday; a 5th one the month lacks becomes its last).
-/// A title ending in a number counts on ("Demo Night 7", "Demo Night 8", …). Every start
-/// is checked before anything is written; each event then passes the retro gate on its
-/// own, so an override is recorded once per event it lets through.
+/// A title ending in a number counts on ("Demo Night 7", "Demo Night 8", …). The series is
+/// written in one transaction through the retro gate once: all of it or none, and an
+/// override is recorded once for the whole series.
 pub async fn plan_series(
     store: &Store,
     ctx: &Ctx,
@@ -49,16 +49,17 @@ pub async fn plan_series(
     for at in &starts {
         trellis_core::time::local_start("at", at, &tz)?;
     }
-    let mut planned = Vec::with_capacity(starts.len());
-    for (i, at) in starts.into_iter().enumerate() {
-        let one = NewEvent {
+    let series: Vec<NewEvent> = starts
+        .into_iter()
+        .enumerate()
+        .map(|(i, at)| NewEvent {
             title: numbered(&new.title, i),
             at,
             ..new.clone()
-        };
-        planned.push(plan_event(store, ctx, &one, override_reason).await?);
-    }
-    Ok(planned)
+        })
+        .collect();
+    let planned = store.create_events(ctx, &series, override_reason).await?;
+    Ok(planned.into_iter().map(EventSummary::from).collect())
 }
 
 /// The local starts (`YYYY-MM-DD HH:MM`) of a monthly series beginning at `first`.

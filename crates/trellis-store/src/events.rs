@@ -236,14 +236,47 @@ impl Store {
         new: &NewEvent,
         override_reason: Option<&str>,
     ) -> Result<EventSummary, StoreError> {
-        let (checked, settings) = self.check_new_event(new).await?;
+        let mut planned = self
+            .create_events(ctx, std::slice::from_ref(new), override_reason)
+            .await?;
+        planned
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("an event planned and not read back".into()))
+    }
+
+    /// Plans several events of one program (a series) in one transaction, through the
+    /// retro gate once: all of them, or none (an override is recorded once, for all).
+    pub async fn create_events(
+        &self,
+        ctx: &Ctx,
+        news: &[NewEvent],
+        override_reason: Option<&str>,
+    ) -> Result<Vec<EventSummary>, StoreError> {
+        let mut checked = Vec::with_capacity(news.len());
+        let mut settings = None;
+        for new in news {
+            let (c, s) = self.check_new_event(new).await?;
+            checked.push(c);
+            settings = Some(s);
+        }
+        let (Some(program), Some(settings)) = (checked.first().map(|c| c.program), settings) else {
+            return Ok(Vec::new());
+        };
+        if checked.iter().any(|c| c.program != program) {
+            return Err(trellis_core::CoreError::invalid(
+                "program",
+                program,
+                "differs between the events of one series",
+            )
+            .into());
+        }
         let mut tx = self.write_tx().await?;
         // Planning is a program-level action: lock the program row first.
         sqlx::query("UPDATE programs SET tz = tz WHERE id = $1")
-            .bind(checked.program.0)
+            .bind(program.0)
             .execute(&mut *tx)
             .await?;
-        let cycle = match last_held_event(&mut tx, checked.program).await? {
+        let cycle = match last_held_event(&mut tx, program).await? {
             Some(e) => Some(load_cycle(&mut tx, &settings, e).await?),
             None => None,
         };
@@ -254,21 +287,22 @@ impl Store {
             cycle,
         };
         let decision = evaluate(Action::PlanEvent, &snapshot);
-        enforce(
-            &mut tx,
-            ctx,
-            &decision,
-            override_reason,
-            Scope {
-                program: checked.program,
-                event: None,
-                demo: None,
-            },
-        )
-        .await?;
-        let id = insert_event(&mut tx, ctx, &checked, false).await?;
+        let scope = Scope {
+            program,
+            event: None,
+            demo: None,
+        };
+        enforce(&mut tx, ctx, &decision, override_reason, scope).await?;
+        let mut ids = Vec::with_capacity(checked.len());
+        for c in &checked {
+            ids.push(insert_event(&mut tx, ctx, c, false).await?);
+        }
         tx.commit().await?;
-        self.event(id).await
+        let mut planned = Vec::with_capacity(ids.len());
+        for id in ids {
+            planned.push(self.event(id).await?);
+        }
+        Ok(planned)
     }
 
     /// Enters an event that already happened as history: created directly as held and

@@ -167,6 +167,11 @@ fn a_refused_plan_keeps_the_form_and_takes_an_override(db: TestDb) {
 fn a_series_repeats_monthly_on_the_same_weekday(db: TestDb) {
     let app = App::start(db, None);
     let (cookie, csrf) = app.login("org@x.example");
+    let overrides = app.block_on(app.store.overrides(None)).unwrap().len();
+    // Refused by the retro gate: no event of the series is written.
+    let refused = plan_form(&csrf, &[("repeat", "1"), ("times", "3")]);
+    assert_eq!(app.post("/events/new", Some(&cookie), &refused).status, 409);
+    assert_eq!(app.block_on(app.store.list_events(None)).unwrap().len(), 18);
     // 2027-01-14 is the 2nd Thursday of January.
     let form = plan_form(
         &csrf,
@@ -200,6 +205,11 @@ fn a_series_repeats_monthly_on_the_same_weekday(db: TestDb) {
                 "2027-03-11 18:30".to_owned()
             ),
         ]
+    );
+    assert_eq!(
+        app.block_on(app.store.overrides(None)).unwrap().len(),
+        overrides + 1,
+        "one override, for the whole series"
     );
 }
 
