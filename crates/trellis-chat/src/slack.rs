@@ -323,21 +323,7 @@ fn read_days(
                     .is_some_and(|s| SYSTEM_SUBTYPES.contains(&s))
                     || m.user.is_none();
                 let author = match (&m.user, system) {
-                    (Some(id), false) => {
-                        let name = users.get(id).map(String::as_str).or_else(|| {
-                            unknown_users += 1;
-                            m.user_profile.as_ref().and_then(|p| {
-                                [p.display_name.as_deref(), p.real_name.as_deref()]
-                                    .into_iter()
-                                    .flatten()
-                                    .find(|n| !n.trim().is_empty())
-                            })
-                        });
-                        Some(AuthorRef {
-                            name: name.unwrap_or(id),
-                            id: Some(id.as_str()),
-                        })
-                    }
+                    (Some(id), false) => Some(author_of(m, id, users, &mut unknown_users)),
                     _ => None,
                 };
                 let media = m.files.as_ref().is_some_and(|f| !f.is_empty()) || m.file.is_some();
@@ -369,6 +355,39 @@ fn read_days(
             Ok(())
         })?;
     }
+    Ok(Summary {
+        format: Format::Slack,
+        messages: emitted,
+        day_first: None,
+        warnings: warnings(have_users, unknown_users, bad_ts),
+    })
+}
+
+/// The author of a message by user `id`: the name users.json gives, else the message's
+/// own profile (counted in `unknown`), else the id.
+fn author_of<'m>(
+    m: &'m Msg,
+    id: &'m str,
+    users: &'m HashMap<String, String>,
+    unknown: &mut u64,
+) -> AuthorRef<'m> {
+    let name = users.get(id).map(String::as_str).or_else(|| {
+        *unknown += 1;
+        m.user_profile.as_ref().and_then(|p| {
+            [p.display_name.as_deref(), p.real_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .find(|n| !n.trim().is_empty())
+        })
+    });
+    AuthorRef {
+        name: name.unwrap_or(id),
+        id: Some(id),
+    }
+}
+
+/// What the summary says about missing users and unreadable times.
+fn warnings(have_users: bool, unknown_users: u64, bad_ts: u64) -> Vec<String> {
     let mut warnings = Vec::new();
     if !have_users {
         warnings.push("no users.json: authors are shown by their Slack user id".to_owned());
@@ -380,12 +399,7 @@ fn read_days(
     if bad_ts > 0 {
         warnings.push(format!("{bad_ts} message(s) have no readable `ts`"));
     }
-    Ok(Summary {
-        format: Format::Slack,
-        messages: emitted,
-        day_first: None,
-        warnings,
-    })
+    warnings
 }
 
 /// `"1516454537.000093"`: seconds and microseconds since the epoch, UTC.

@@ -106,6 +106,17 @@ fn meridiem(b: &[u8]) -> Option<(bool, usize)> {
     Some((pm, i))
 }
 
+/// The three date parts as written, each with its width in digits.
+type DateParts = [(u16, usize); 3];
+
+/// The time of day as written: hour (before AM/PM), minute, second, and AM/PM if given.
+struct Clock {
+    hour: u16,
+    minute: u16,
+    second: u16,
+    pm: Option<bool>,
+}
+
 /// Parses the header at the start of `b`, or `None` if the line does not start with one.
 pub fn parse(b: &[u8]) -> Option<Header> {
     // Fast reject: every header starts with a digit, '[' or a direction mark.
@@ -119,69 +130,100 @@ pub fn parse(b: &[u8]) -> Option<Header> {
     }
     let bracket = b.get(i) == Some(&b'[');
     i += usize::from(bracket);
+    let date = date(b, &mut i)?;
+    let clock = clock(b, &mut i)?;
+    let frame = frame(b, &mut i, bracket)?;
+    match space_len(b, i) {
+        0 if i < b.len() => return None,
+        s => i += s,
+    }
+    finish(date, &clock, frame, i)
+}
 
-    let (p1, w1) = number(b, &mut i, 4)?;
-    let sep = *b.get(i)?;
+// The phases of `parse`, inlined by force: it is the hottest function of the WhatsApp
+// reader, and as separate calls they would cost instructions on every line.
+
+/// `d/m/y` (or `.`/`-`, any order) then the space before the time, and the words some
+/// locales put between date and time (Finnish "klo").
+#[inline(always)]
+fn date(b: &[u8], i: &mut usize) -> Option<DateParts> {
+    let p1 = number(b, i, 4)?;
+    let sep = *b.get(*i)?;
     if !matches!(sep, b'/' | b'.' | b'-') {
         return None;
     }
-    i += 1;
-    i += usize::from(b.get(i) == Some(&b' '));
-    let (p2, w2) = number(b, &mut i, 4)?;
-    if b.get(i) != Some(&sep) {
+    *i += 1;
+    *i += usize::from(b.get(*i) == Some(&b' '));
+    let p2 = number(b, i, 4)?;
+    if b.get(*i) != Some(&sep) {
         return None;
     }
-    i += 1;
-    i += usize::from(b.get(i) == Some(&b' '));
-    let (p3, w3) = number(b, &mut i, 4)?;
-    i += usize::from(b.get(i) == Some(&b'.'));
-    i += usize::from(b.get(i) == Some(&b','));
-    let s = space_len(b, i);
+    *i += 1;
+    *i += usize::from(b.get(*i) == Some(&b' '));
+    let p3 = number(b, i, 4)?;
+    *i += usize::from(b.get(*i) == Some(&b'.'));
+    *i += usize::from(b.get(*i) == Some(&b','));
+    let s = space_len(b, *i);
     if s == 0 {
         return None;
     }
-    i += s;
-    // Words between date and time, such as Finnish "klo".
-    let words = i;
-    while !b.get(i)?.is_ascii_digit() {
-        if i - words >= 12 {
+    *i += s;
+    let words = *i;
+    while !b.get(*i)?.is_ascii_digit() {
+        if *i - words >= 12 {
             return None;
         }
-        i += 1;
+        *i += 1;
     }
+    Some([p1, p2, p3])
+}
 
-    let (hour, _) = number(b, &mut i, 2)?;
-    let tsep = *b.get(i)?;
+/// `h:mm`, `hh.mm.ss`, then an AM/PM marker if there is one.
+#[inline(always)]
+fn clock(b: &[u8], i: &mut usize) -> Option<Clock> {
+    let (hour, _) = number(b, i, 2)?;
+    let tsep = *b.get(*i)?;
     if tsep != b':' && tsep != b'.' {
         return None;
     }
-    i += 1;
-    let (minute, _) = number(b, &mut i, 2)?;
+    *i += 1;
+    let (minute, _) = number(b, i, 2)?;
     let mut second = 0;
-    if b.get(i) == Some(&tsep) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-        second = number(b, &mut i, 2)?.0;
+    if b.get(*i) == Some(&tsep) && b.get(*i + 1).is_some_and(u8::is_ascii_digit) {
+        *i += 1;
+        second = number(b, i, 2)?.0;
     }
     let mut pm = None;
-    let s = space_len(b, i);
+    let s = space_len(b, *i);
     if s > 0
-        && let Some((is_pm, n)) = meridiem(&b[i + s..])
+        && let Some((is_pm, n)) = meridiem(&b[*i + s..])
     {
         pm = Some(is_pm);
-        i += s + n;
+        *i += s + n;
     }
+    Some(Clock {
+        hour,
+        minute,
+        second,
+        pm,
+    })
+}
+
+/// What closes the date and time: `]`, ` -`, `:`, or (bare) only a space.
+#[inline(always)]
+fn frame(b: &[u8], i: &mut usize, bracket: bool) -> Option<Frame> {
     if bracket {
-        if b.get(i) != Some(&b']') {
+        if b.get(*i) != Some(&b']') {
             return None;
         }
-        i += 1;
+        *i += 1;
     }
-    let s = space_len(b, i);
-    let frame = if s > 0 && b.get(i + s) == Some(&b'-') {
-        i += s + 1;
+    let s = space_len(b, *i);
+    Some(if s > 0 && b.get(*i + s) == Some(&b'-') {
+        *i += s + 1;
         Frame::Dash
-    } else if b.get(i) == Some(&b':') {
-        i += 1;
+    } else if b.get(*i) == Some(&b':') {
+        *i += 1;
         Frame::Colon
     } else if bracket {
         Frame::Bracket
@@ -189,13 +231,14 @@ pub fn parse(b: &[u8]) -> Option<Header> {
         Frame::Bare
     } else {
         return None;
-    };
-    match space_len(b, i) {
-        0 if i < b.len() => return None,
-        s => i += s,
-    }
+    })
+}
 
-    let (hour, clock_clash) = match pm {
+/// The header from its parts: the 24-hour clock, and which part is the year.
+#[inline(always)]
+fn finish(date: DateParts, clock: &Clock, frame: Frame, rest: usize) -> Option<Header> {
+    let hour = clock.hour;
+    let (hour, clock_clash) = match clock.pm {
         // 12 AM is midnight, 12 PM noon; chat-miner's fixture also writes "00:08 a. m.".
         Some(is_pm) if hour <= 12 => ((hour % 12) as u8 + if is_pm { 12 } else { 0 }, false),
         // "23:59 PM" (a hand-edited file, a buggy exporter): the hour can only be the
@@ -204,10 +247,11 @@ pub fn parse(b: &[u8]) -> Option<Header> {
         None if hour < 24 => (hour as u8, false),
         _ => return None,
     };
-    if minute > 59 || second > 59 {
+    if clock.minute > 59 || clock.second > 59 {
         return None;
     }
     // The year is the widest part (4 digits), else the last one; two digits mean 20yy.
+    let [(p1, w1), (p2, w2), (p3, w3)] = date;
     let (x, y, year, wy) = if w1 >= 3 {
         (p2, p3, p1, w1)
     } else if w2 >= 3 {
@@ -221,11 +265,11 @@ pub fn parse(b: &[u8]) -> Option<Header> {
         y,
         year,
         hour,
-        minute: minute as u8,
-        second: second as u8,
+        minute: clock.minute as u8,
+        second: clock.second as u8,
         frame,
         clock_clash,
-        rest: i,
+        rest,
     })
 }
 

@@ -9,9 +9,14 @@
 //! `<Anhang: 00000042-PHOTO-….jpg>`, `IMG-20210428-WA0001.jpg (fichier joint)`), and the
 //! iOS placeholder after a direction mark (`report.pdf • 3 pages ‎document omitted`).
 //!
-//! Speed: [`classify`] runs on every message. A line is compared with the table only if
-//! a placeholder of exactly its length ends in its last byte ([`CANDIDATE`], built at
-//! compile time), so ordinary text leaves after two array loads.
+//! Speed: [`classify`] runs on every message, so every rule has a cheap necessary
+//! condition built at compile time. A line that needs no trimming and does not end in
+//! `.`, `>` or `)` ([`EDGE_FIRST`], [`EDGE_LAST`]) is compared with the table only if a
+//! wording of exactly its length starts in its first byte and ends in its last
+//! ([`CANDIDATE`]), and looked at for a document placeholder only if a direction mark
+//! stands where one would ([`DOCUMENT_MARK_AT`]): ordinary text leaves after a few array
+//! loads, without scanning. [`is_notice`] and [`strip_edited`] likewise test a length and
+//! a byte inline before any comparison.
 
 use crate::message::Kind;
 
@@ -336,22 +341,23 @@ const MAX_CANDIDATE: usize = 256;
 const LEN_CAP: usize = 127;
 
 /// For each last byte (ASCII letters folded to lower case), the lengths of the
-/// whole-line wordings that end in it, as a bit set over 0..=127.
-static CANDIDATE: [u128; 256] = candidates(true);
+/// whole-line wordings that end in it, as a bit set over 0..=127 (two words, so a test
+/// is one shift).
+static CANDIDATE: [[u64; 2]; 256] = candidates(true);
 
 /// The same by first byte: with both, a line of a placeholder's length is compared only
 /// if it also starts and ends as one does.
-static CANDIDATE_FIRST: [u128; 256] = candidates(false);
+static CANDIDATE_FIRST: [[u64; 2]; 256] = candidates(false);
 
-const fn candidates(by_last: bool) -> [u128; 256] {
-    let mut set = [0u128; 256];
+const fn candidates(by_last: bool) -> [[u64; 2]; 256] {
+    let mut set = [[0u64; 2]; 256];
     let mut i = 0;
     while i < WORDINGS.len() {
         let w = &WORDINGS[i];
         let b = w.text.as_bytes();
         if !matches!(w.what, What::Edited | What::Notice) && b.len() <= LEN_CAP {
             let at = if by_last { b.len() - 1 } else { 0 };
-            set[b[at].to_ascii_lowercase() as usize] |= 1u128 << b.len();
+            set[b[at].to_ascii_lowercase() as usize][b.len() / 64] |= 1u64 << (b.len() % 64);
         }
         i += 1;
     }
@@ -389,9 +395,9 @@ const fn by_len() -> ([u16; WORDINGS.len()], [u16; LEN_CAP + 2]) {
 fn candidate(b: &[u8]) -> bool {
     match (b.first(), b.last()) {
         (Some(&first), Some(&last)) if b.len() <= LEN_CAP => {
-            let bit = 1u128 << b.len();
-            CANDIDATE[usize::from(last.to_ascii_lowercase())] & bit != 0
-                && CANDIDATE_FIRST[usize::from(first.to_ascii_lowercase())] & bit != 0
+            let (word, bit) = (b.len() / 64, 1u64 << (b.len() % 64));
+            CANDIDATE[usize::from(last.to_ascii_lowercase())][word] & bit != 0
+                && CANDIDATE_FIRST[usize::from(first.to_ascii_lowercase())][word] & bit != 0
         }
         _ => false,
     }
@@ -411,12 +417,13 @@ fn lookup(text: &str) -> Option<Kind> {
     same_len
         .iter()
         .filter_map(|&i| WORDINGS.get(usize::from(i)))
-        .find(|w| w.text.as_bytes().eq_ignore_ascii_case(b))
+        // The exact compare first: WhatsApp's own case is by far the common one.
+        .find(|w| w.text.as_bytes() == b || w.text.as_bytes().eq_ignore_ascii_case(b))
         .and_then(|w| w.what.kind())
 }
 
-/// For each last byte, the lengths of the document placeholders that end in it (as
-/// [`CANDIDATE`]): iOS writes a document's name, then a direction mark and the
+/// For each last byte, the lengths of the document placeholders that end in it, as a
+/// bit set over 0..=127: iOS writes a document's name, then a direction mark and the
 /// placeholder, on one line.
 static DOCUMENT_END: [u128; 256] = {
     let mut set = [0u128; 256];
@@ -490,7 +497,7 @@ const NOTICE_COUNT: usize = count(What::Notice);
 static NOTICES: [&str; NOTICE_COUNT] = gather(What::Notice);
 static EDITED: [&str; count(What::Edited)] = gather(What::Edited);
 
-/// First bytes of the notices.
+/// First bytes of the notices, and 0xE2, which starts the direction mark before one.
 static NOTICE_FIRST: [bool; 256] = {
     let mut set = [false; 256];
     let mut i = 0;
@@ -498,16 +505,27 @@ static NOTICE_FIRST: [bool; 256] = {
         set[NOTICES[i].as_bytes()[0] as usize] = true;
         i += 1;
     }
+    set[0xE2] = true;
     set
 };
 
+/// Every notice is longer than this, direction marks aside.
+const NOTICE_MIN: usize = 40;
+
 /// True if `text` (a message's first line) starts with a notice WhatsApp writes with the
 /// chat's name as the author.
+#[inline]
 pub fn is_notice(text: &str) -> bool {
-    let text = text.trim_start_matches(LRM);
-    // Every notice is over 40 bytes; most messages are shorter, or start otherwise.
+    // Most messages are shorter, or start otherwise: two compares, inlined.
     let b = text.as_bytes();
-    b.len() >= 40
+    b.len() >= NOTICE_MIN && NOTICE_FIRST[usize::from(b[0])] && starts_with_notice(text)
+}
+
+#[inline(never)]
+fn starts_with_notice(text: &str) -> bool {
+    let text = text.trim_start_matches(LRM);
+    let b = text.as_bytes();
+    b.len() >= NOTICE_MIN
         && NOTICE_FIRST[usize::from(b[0])]
         && NOTICES
             .iter()
@@ -576,11 +594,119 @@ fn is_attached_suffix(text: &str) -> bool {
         .is_some_and(|(name, _)| is_whatsapp_file(name.trim_start_matches(LRM)))
 }
 
+/// [`classify`] by the first and last byte of a line: 0 for nearly every line a person
+/// writes, which is then compared with nothing unless its length, first and last byte
+/// fit a wording.
+const GENERAL: u8 = 1;
+/// The last byte may end a non-ASCII whitespace character (and often ends an emoji).
+const MAYBE_SPACE: u8 = 2;
+
+/// Every character `str::trim_end` removes (`char::is_whitespace`; a test checks).
+const WHITESPACE: [char; 25] = [
+    '\u{9}', '\u{A}', '\u{B}', '\u{C}', '\u{D}', ' ', '\u{85}', '\u{A0}', '\u{1680}', '\u{2000}',
+    '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}',
+    '\u{2009}', '\u{200A}', '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}',
+];
+
+/// A line that starts with a space or a direction mark (0xE2 starts U+200E) is trimmed
+/// first: the general path.
+static EDGE_FIRST: [u8; 256] = {
+    let mut set = [0u8; 256];
+    set[b' ' as usize] = GENERAL;
+    set[0xE2] = GENERAL;
+    set
+};
+
+/// A line that ends in `.`, `>` or `)`, or in ASCII whitespace, takes the general path;
+/// one that ends in the last byte of another whitespace character is trimmed to tell.
+static EDGE_LAST: [u8; 256] = {
+    let mut set = [0u8; 256];
+    let mut i = 0;
+    while i < WHITESPACE.len() {
+        let c = WHITESPACE[i] as u32;
+        if c < 0x80 {
+            set[c as usize] = GENERAL;
+        } else {
+            // The last byte of a multi-byte character: 10xxxxxx with its low six bits.
+            set[(0x80 | (c & 0x3F)) as usize] = MAYBE_SPACE;
+        }
+        i += 1;
+    }
+    set[b'.' as usize] = GENERAL;
+    set[b'>' as usize] = GENERAL;
+    set[b')' as usize] = GENERAL;
+    set
+};
+
+/// For each last byte (either ASCII case), where the direction mark before a document
+/// placeholder ending in it starts, counted from the end of the line (the placeholder's
+/// length + 3); 0 ends the list.
+static DOCUMENT_MARK_AT: [[u8; 4]; 256] = {
+    let mut at = [[0u8; 4]; 256];
+    let mut i = 0;
+    while i < WORDINGS.len() {
+        let b = WORDINGS[i].text.as_bytes();
+        if matches!(WORDINGS[i].what, What::Document) && b.len() <= LEN_CAP {
+            let last = b[b.len() - 1];
+            let mut k = 0;
+            while at[last.to_ascii_lowercase() as usize][k] != 0 {
+                k += 1; // more than four would fail to compile: index out of bounds
+            }
+            at[last.to_ascii_lowercase() as usize][k] = (b.len() + 3) as u8;
+            at[last.to_ascii_uppercase() as usize][k] = (b.len() + 3) as u8;
+        }
+        i += 1;
+    }
+    at
+};
+
+/// Whether a direction mark stands where one would before a document placeholder that
+/// ends `b` (a few byte compares, no scan); [`document_after_mark`] then decides.
+#[inline]
+fn document_mark_may_precede(b: &[u8], last: u8) -> bool {
+    for &d in &DOCUMENT_MARK_AT[usize::from(last)] {
+        if d == 0 {
+            return false;
+        }
+        if let Some(at) = b.len().checked_sub(usize::from(d))
+            && b[at] == 0xE2
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// The kind of a message from its first line, which has had any leading LRM removed.
 pub fn classify(first_line: &str) -> Kind {
-    if first_line.len() > MAX_CANDIDATE {
+    let b = first_line.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return Kind::Message;
+    };
+    if b.len() > MAX_CANDIDATE {
         return Kind::Message;
     }
+    match EDGE_FIRST[usize::from(first)] | EDGE_LAST[usize::from(last)] {
+        0 => {}
+        MAYBE_SPACE if first_line.trim_end().len() == b.len() => {}
+        _ => return classify_general(first_line),
+    }
+    // Nothing to trim, no final '.', and not an attachment rule's last byte: the line is
+    // a whole wording, a document after a direction mark, or a message.
+    if candidate(b)
+        && let Some(kind) = lookup(first_line)
+    {
+        return kind;
+    }
+    if document_mark_may_precede(b, last) && document_after_mark(first_line) {
+        return Kind::Media;
+    }
+    Kind::Message
+}
+
+/// [`classify`] for a line that may need trimming, or ends in `.`, `>` or `)`.
+#[inline(never)]
+fn classify_general(first_line: &str) -> Kind {
     let mut text = first_line.trim_end();
     // Padding and direction marks are rare; most lines skip the trim.
     if matches!(text.as_bytes().first(), Some(b' ' | 0xE2)) {
@@ -612,11 +738,29 @@ pub fn classify(first_line: &str) -> Kind {
     }
 }
 
-/// Removes a trailing edited marker from `text`; true if there was one.
-pub fn strip_edited(text: &mut String) -> bool {
-    if !text.ends_with('>') {
-        return false;
+/// The shortest edited marker, in bytes.
+const EDITED_MIN: usize = {
+    let mut min = usize::MAX;
+    let mut i = 0;
+    while i < WORDINGS.len() {
+        let w = &WORDINGS[i];
+        if matches!(w.what, What::Edited) && w.text.len() < min {
+            min = w.text.len();
+        }
+        i += 1;
     }
+    min
+};
+
+/// Removes a trailing edited marker from `text`; true if there was one.
+#[inline]
+pub fn strip_edited(text: &mut String) -> bool {
+    // Every marker ends in '>'; Android's `<Media omitted>` does too, but is shorter.
+    text.len() >= EDITED_MIN && text.ends_with('>') && strip_edited_marker(text)
+}
+
+#[inline(never)]
+fn strip_edited_marker(text: &mut String) -> bool {
     for marker in EDITED {
         if let Some(rest) = text.strip_suffix(marker) {
             let keep = rest.trim_end_matches([' ', LRM]).len();
@@ -735,6 +879,91 @@ mod tests {
         let mut t = "a <b>".to_owned();
         assert!(!strip_edited(&mut t));
         assert_eq!(t, "a <b>");
+    }
+
+    #[test]
+    fn the_whitespace_list_is_what_trim_end_removes() {
+        let all: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert_eq!(all, WHITESPACE);
+    }
+
+    /// Lines built from pieces of every wording and of the rules' edges: the inlined
+    /// gates of [`classify`], [`is_notice`] and [`strip_edited`] never decide otherwise
+    /// than the full comparisons behind them.
+    #[test]
+    fn the_fast_paths_decide_as_the_full_rules() {
+        let mut pieces: Vec<String> = WORDINGS.iter().map(|w| w.text.to_owned()).collect();
+        pieces.extend(WORDINGS.iter().map(|w| w.text.to_uppercase()));
+        pieces.extend(
+            WORDINGS
+                .iter()
+                .map(|w| w.text.chars().skip(1).collect::<String>()),
+        );
+        pieces.extend(ATTACHED_SUFFIX.iter().map(|(_, s, _)| (*s).to_owned()));
+        for p in [
+            "",
+            " ",
+            ".",
+            ">",
+            ")",
+            "<",
+            "\u{200e}",
+            "\u{200e}\u{200e}",
+            "\u{202f}",
+            "\u{3000}",
+            "\u{a0}",
+            "\u{2029}",
+            "\t",
+            "\r",
+            "🎉",
+            "🚀",
+            "😂",
+            "café",
+            "x",
+            "report.pdf • 3 pages ",
+            "IMG-20210428-WA0001.jpg ",
+            "<attached: 00000001-PHOTO-2019-06-20-16-00-15.jpg>",
+        ] {
+            pieces.push(p.to_owned());
+        }
+        let n = pieces.len();
+        let mut lines = pieces.clone();
+        for (i, a) in pieces.iter().enumerate() {
+            for b in [0, 1, 2, 3, 5, 8, 13].map(|k| &pieces[(i * 7 + k * 31) % n]) {
+                for c in ["", " ", ".", "\u{200e}", "🎉", "\u{2009}"] {
+                    lines.push(format!("{a}{b}{c}"));
+                    lines.push(format!("{c}{b}{a}"));
+                    lines.push(format!("{b}\u{200e}{a}{c}"));
+                }
+            }
+        }
+        let mut fast_hits = [0; 2];
+        for line in &lines {
+            if line.len() <= MAX_CANDIDATE {
+                let kind = classify(line);
+                assert_eq!(kind, classify_general(line), "{line:?}");
+                let (first, last) = (line.as_bytes().first(), line.as_bytes().last());
+                if let (Some(&f), Some(&l)) = (first, last)
+                    && EDGE_FIRST[usize::from(f)] | EDGE_LAST[usize::from(l)] == 0
+                {
+                    fast_hits[usize::from(line.contains(LRM))] +=
+                        usize::from(kind != Kind::Message);
+                }
+            }
+            assert_eq!(is_notice(line), starts_with_notice(line), "{line:?}");
+            let (mut fast, mut full) = (line.clone(), line.clone());
+            assert_eq!(
+                strip_edited(&mut fast),
+                strip_edited_marker(&mut full),
+                "{line:?}"
+            );
+            assert_eq!(fast, full);
+        }
+        // The fast path itself finds whole wordings, and documents after a mark.
+        assert!(fast_hits[0] > 100 && fast_hits[1] > 10, "{fast_hits:?}");
     }
 
     #[test]

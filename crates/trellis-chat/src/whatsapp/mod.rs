@@ -150,15 +150,20 @@ fn body<'a>(line: &Line<'a>) -> (&'a str, bool) {
 pub(crate) fn header_of(text: &str) -> Option<(Header, &str)> {
     let h = header::parse(text.as_bytes())?;
     let rest = text.get(h.rest..)?;
-    if h.frame == Frame::Bare
-        && !matches!(
-            split(rest.trim_start_matches(['\u{200E}', '\u{200F}'])),
-            Split::Author(..)
-        )
-    {
+    if h.frame == Frame::Bare && !author_follows(rest) {
         return None;
     }
     Some((h, rest))
+}
+
+/// Whether `Author: ` starts `rest`. Out of line: bare headers are rare, and [`split`]
+/// is then inlined only where every message needs it.
+#[inline(never)]
+fn author_follows(rest: &str) -> bool {
+    matches!(
+        split(rest.trim_start_matches(['\u{200E}', '\u{200F}'])),
+        Split::Author(..)
+    )
 }
 
 /// Builds messages from lines; holds the one message still open.
@@ -451,20 +456,38 @@ impl Notes {
 }
 
 /// Splits `Author: text` at the first `": "` (names rarely hold a colon; Pustur's lazy
-/// regex does the same). No such colon means a system line.
+/// regex does the same). A name with a quote in it (`"`, `“`, `”`) is not an author. No
+/// such colon means a system line.
+///
+/// One `memchr3` finds the colons and the bytes that can start a quote (`"`, and 0xE2,
+/// the lead byte of `“` and `”`) in order, so the name is never scanned a second time.
+/// Inlined by force into [`Assembler::start`], its one hot caller: as a call it cost
+/// 4.6M of 177M instructions on a 100k-message export (callgrind).
+#[inline(always)]
 fn split(rest: &str) -> Split<'_> {
     let b = rest.as_bytes();
+    let mut quoted = false;
     let mut from = 0;
-    while let Some(i) = memchr::memchr(b':', &b[from..]) {
+    while let Some(i) = memchr::memchr3(b':', b'"', 0xE2, &b[from..]) {
         let at = from + i;
-        let name = &rest[..at];
-        let plausible = at <= MAX_AUTHOR && !name.contains(['"', '“', '”']);
-        match b.get(at + 1) {
-            Some(b' ') if plausible => return Split::Author(name, &rest[at + 2..]),
-            None if plausible => return Split::Author(name, ""),
-            Some(b'.') if plausible && at + 2 == b.len() => return Split::ViewOnce(name),
-            _ if at > MAX_AUTHOR => return Split::System,
-            _ => from = at + 1,
+        from = at + 1;
+        match b[at] {
+            b'"' => quoted = true,
+            // `“` is E2 80 9C, `”` E2 80 9D; other characters start with 0xE2 too (U+202F).
+            0xE2 => {
+                quoted |= b.get(at + 1) == Some(&0x80) && matches!(b.get(at + 2), Some(0x9C | 0x9D))
+            }
+            _ => {
+                let name = &rest[..at];
+                let plausible = at <= MAX_AUTHOR && !quoted;
+                match b.get(at + 1) {
+                    Some(b' ') if plausible => return Split::Author(name, &rest[at + 2..]),
+                    None if plausible => return Split::Author(name, ""),
+                    Some(b'.') if plausible && at + 2 == b.len() => return Split::ViewOnce(name),
+                    _ if at > MAX_AUTHOR => return Split::System,
+                    _ => {}
+                }
+            }
         }
     }
     Split::System
@@ -624,6 +647,45 @@ mod tests {
         assert_eq!(m[1].author.as_ref().unwrap().name, "b");
         assert_eq!(m[1].text, "y\nmore");
         assert!(o.warnings[0].contains("2 line(s) start with a stray byte-order mark"));
+    }
+
+    /// A name holding a quote is not an author; other characters that start with the
+    /// quotes' lead byte (U+202F before a name) do not count.
+    #[test]
+    fn split_names_and_quotes() {
+        let author = |r: &str| match split(r) {
+            Split::Author(a, t) => Some((a.to_owned(), t.to_owned())),
+            Split::ViewOnce(a) => Some((a.to_owned(), ".".to_owned())),
+            Split::System => None,
+        };
+        let some = |a: &str, t: &str| Some((a.to_owned(), t.to_owned()));
+        assert_eq!(author("Ana: hi: there"), some("Ana", "hi: there"));
+        assert_eq!(author("~\u{202f}Ana: hi"), some("~\u{202f}Ana", "hi"));
+        assert_eq!(author("a:b: c"), some("a:b", "c"));
+        assert_eq!(author("Ana:"), some("Ana", ""));
+        assert_eq!(author("Ana:."), some("Ana", "."));
+        assert_eq!(author("X changed the subject to \"Plans: Friday\""), None);
+        assert_eq!(author("X changed the subject to “Plans: Friday”"), None);
+        assert_eq!(author("X said ”odd: order"), None);
+        assert_eq!(author("no colon at all"), None);
+        assert_eq!(
+            author(&format!("{}: x", "n".repeat(MAX_AUTHOR))),
+            some(&"n".repeat(MAX_AUTHOR), "x")
+        );
+        assert_eq!(author(&format!("{}: x", "n".repeat(MAX_AUTHOR + 1))), None);
+        for r in [
+            "“a”: b",
+            "a\u{2019}b: c",
+            "\u{2013}: x",
+            "a\"b:",
+            "\u{200e}a: b",
+        ] {
+            let quoted = r
+                .split(':')
+                .next()
+                .is_some_and(|n| n.contains(['"', '“', '”']));
+            assert_eq!(author(r).is_none(), quoted, "{r}");
+        }
     }
 
     #[test]
