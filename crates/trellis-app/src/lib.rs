@@ -45,6 +45,7 @@ pub mod metrics;
 pub mod organizers;
 pub mod overrides;
 pub mod people;
+pub mod person_page;
 pub mod plan;
 pub mod programs;
 pub mod retros;

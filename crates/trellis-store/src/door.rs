@@ -133,7 +133,7 @@ fn door_person(r: &sqlx::any::AnyRow) -> Result<DoorPerson, StoreError> {
 
 /// A search as a `LIKE` pattern: lower case, its own `%` and `_` taken literally; `%`
 /// (everything) when blank.
-fn like_pattern(search: &str) -> String {
+pub(crate) fn like_pattern(search: &str) -> String {
     let mut p = String::from("%");
     for c in search.trim().to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

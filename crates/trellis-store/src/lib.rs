@@ -27,6 +27,7 @@ mod metrics;
 mod open;
 mod organizers;
 mod people;
+mod person_story;
 mod privacy;
 mod programs;
 mod resolve;
@@ -58,6 +59,7 @@ pub use listen::{
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};
 pub use people::{NewPerson, PersonDetail, PersonView};
+pub use person_story::{FollowupOf, MoveOf, PersonHit, PersonStory, SparkOf, StageOf};
 pub use privacy::{Forgotten, PersonExport};
 pub use programs::NewProgram;
 pub use retros::{NamedPerson, RetroPick, RetroView};

@@ -193,6 +193,9 @@ fn signed_in() -> Router<AppState> {
             get(pages::plan::plan_form).post(pages::plan::plan),
         )
         .route("/events/{id}", get(pages::event::event))
+        .route("/people", get(pages::people::people))
+        .route("/people/{id}", get(pages::people::person))
+        .route("/people/{id}/export.json", get(pages::people::export))
         .route("/events/{id}/door", get(pages::door::door))
         .route("/events/{id}/door/walk-in", post(pages::door::walk_in))
         .route(

@@ -22,3 +22,4 @@ mod client;
 mod door;
 mod http;
 mod pages;
+mod people;
