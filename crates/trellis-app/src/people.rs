@@ -126,3 +126,36 @@ pub async fn detail(store: &Store, id: PersonId) -> Result<PersonDetail, AppErro
 pub async fn export(store: &Store, id: PersonId) -> Result<PersonExport, AppError> {
     Ok(store.person_export(id).await?.into())
 }
+
+/// Likely duplicates, likeliest first, each with its evidence.
+pub async fn duplicates(store: &Store) -> Result<Vec<trellis_core::identity::Duplicate>, AppError> {
+    Ok(store.duplicates().await?)
+}
+
+/// Merges `other` into `keep` (undone by [`unmerge`]).
+pub async fn merge(
+    store: &Store,
+    ctx: &trellis_store::Ctx,
+    keep: PersonId,
+    other: PersonId,
+) -> Result<MergeResult, AppError> {
+    Ok(store.merge_people(ctx, keep, other).await?.into())
+}
+
+/// Undoes the latest merge of `merged`.
+pub async fn unmerge(
+    store: &Store,
+    ctx: &trellis_store::Ctx,
+    merged: PersonId,
+) -> Result<UnmergeResult, AppError> {
+    Ok(store.unmerge_person(ctx, merged).await?.into())
+}
+
+/// Forgets a person: what identifies or quotes them goes, the anonymous facts stay.
+pub async fn forget(
+    store: &Store,
+    ctx: &trellis_store::Ctx,
+    id: PersonId,
+) -> Result<Forgotten, AppError> {
+    Ok(store.forget_person(ctx, id).await?.into())
+}

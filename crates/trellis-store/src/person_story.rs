@@ -57,6 +57,12 @@ pub struct PersonStory {
     pub moves: Vec<MoveOf>,
     pub followups: Vec<FollowupOf>,
     pub sparks: Vec<SparkOf>,
+    /// People merged into this one (each merge can be undone).
+    pub merged_in: Vec<(PersonId, String)>,
+    /// The person this one was merged into, if so.
+    pub merged_into: Option<PersonId>,
+    /// Whether the person was forgotten.
+    pub forgotten: bool,
 }
 
 /// A person found by `/people`'s search.
@@ -72,6 +78,7 @@ impl Store {
     pub async fn person_story(&self, id: PersonId) -> Result<PersonStory, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let mut story = PersonStory::default();
+        read_identity(&mut conn, id, &mut story).await?;
         for r in &sqlx::query(
             "SELECT c.program_id, p.name, c.stage, c.quiet_killer FROM pipeline_cards c \
              JOIN programs p ON p.id = c.program_id WHERE c.person_id = $1 ORDER BY p.name",
@@ -172,4 +179,29 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Who was merged into the person, whom they were merged into, whether forgotten.
+async fn read_identity(
+    conn: &mut sqlx::AnyConnection,
+    id: PersonId,
+    story: &mut PersonStory,
+) -> Result<(), StoreError> {
+    let me = sqlx::query("SELECT merged_into, forgotten_at_us FROM people WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("person", id))?;
+    story.merged_into = crate::row::opt_i64(&me, "merged_into")?.map(PersonId);
+    story.forgotten = crate::row::opt_i64(&me, "forgotten_at_us")?.is_some();
+    for r in &sqlx::query("SELECT id, display_name FROM people WHERE merged_into = $1 ORDER BY id")
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        story
+            .merged_in
+            .push((PersonId(i64_(r, "id")?), text(r, "display_name")?));
+    }
+    Ok(())
 }

@@ -194,6 +194,16 @@ fn signed_in() -> Router<AppState> {
         )
         .route("/events/{id}", get(pages::event::event))
         .route("/people", get(pages::people::people))
+        .route("/people/duplicates", get(pages::identity::duplicates))
+        .route(
+            "/people/merge",
+            get(pages::identity::confirm_merge).post(pages::identity::merge),
+        )
+        .route("/people/{id}/unmerge", post(pages::identity::unmerge))
+        .route(
+            "/people/{id}/forget",
+            get(pages::identity::confirm_forget).post(pages::identity::forget),
+        )
         .route("/people/{id}", get(pages::people::person))
         .route("/people/{id}/export.json", get(pages::people::export))
         .route("/events/{id}/door", get(pages::door::door))

@@ -9,6 +9,7 @@ pub(crate) mod demo;
 pub(crate) mod door;
 pub(crate) mod event;
 pub(crate) mod events;
+pub(crate) mod identity;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod step;

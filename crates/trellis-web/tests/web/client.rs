@@ -332,3 +332,15 @@ pub fn chat_lines() -> Vec<trellis_store::ChatLine> {
         line(20, 11, 10, "Old Timer", "lunch friday?", 0.0),
     ]
 }
+
+/// A person written straight to the store, with one e-mail.
+pub fn new_person(app: &App, name: &str, email: &str) -> trellis_core::PersonId {
+    let ctx = trellis_store::Ctx::new("test", now());
+    let new = trellis_store::NewPerson {
+        name: name.into(),
+        emails: vec![email.into()],
+    };
+    app.block_on(app.store.create_person(&ctx, &new))
+        .unwrap()
+        .id
+}

@@ -5,7 +5,7 @@
 use crate::client::App;
 use trellis_core::attendance::{CheckedIn, Rsvp};
 use trellis_core::{EventId, PersonId};
-use trellis_store::{AttendanceInput, Ctx, NewPerson};
+use trellis_store::{AttendanceInput, Ctx};
 use trellis_testkit::TestDb;
 
 /// The sample's last held event.
@@ -20,14 +20,7 @@ fn checked_in(app: &App, person: PersonId) -> Option<CheckedIn> {
 }
 
 fn person(app: &App, name: &str, email: &str) -> PersonId {
-    let ctx = Ctx::new("test", crate::client::now());
-    let new = NewPerson {
-        name: name.into(),
-        emails: vec![email.into()],
-    };
-    app.block_on(app.store.create_person(&ctx, &new))
-        .unwrap()
-        .id
+    crate::client::new_person(app, name, email)
 }
 
 fn the_door_checks_in_finds_and_undoes(db: TestDb) {

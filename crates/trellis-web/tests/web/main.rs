@@ -21,5 +21,6 @@ mod browser_door;
 mod client;
 mod door;
 mod http;
+mod identity;
 mod pages;
 mod people;

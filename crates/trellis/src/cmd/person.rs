@@ -1,7 +1,7 @@
 use super::{Env, parse_id};
 use crate::cli::PersonCmd;
 use crate::output::table;
-use trellis_app::people::{Forgotten, MergeResult, PersonDetail, PersonView, UnmergeResult};
+use trellis_app::people::{PersonDetail, PersonView};
 use trellis_core::PersonId;
 use trellis_store::NewPerson;
 
@@ -13,7 +13,7 @@ pub async fn run(env: &Env, cmd: PersonCmd) -> anyhow::Result<()> {
         PersonCmd::Merge { keep, other } => {
             let keep = PersonId(parse_id("KEEP", &keep)?);
             let other = PersonId(parse_id("OTHER", &other)?);
-            let m = MergeResult::from(env.store.merge_people(&env.ctx, keep, other).await?);
+            let m = trellis_app::people::merge(&env.store, &env.ctx, keep, other).await?;
             env.out.emit(&m, || {
                 let moved: u64 = m.moved.values().sum();
                 let combined: u64 = m.combined.values().sum();
@@ -25,7 +25,7 @@ pub async fn run(env: &Env, cmd: PersonCmd) -> anyhow::Result<()> {
         }
         PersonCmd::Unmerge { id } => {
             let id = PersonId(parse_id("ID", &id)?);
-            let u = UnmergeResult::from(env.store.unmerge_person(&env.ctx, id).await?);
+            let u = trellis_app::people::unmerge(&env.store, &env.ctx, id).await?;
             env.out.emit(&u, || {
                 format!(
                     "merge {} undone: person {} is separate from person {} again ({} records restored)",
@@ -80,7 +80,7 @@ async fn list(env: &Env) -> anyhow::Result<()> {
 }
 
 async fn duplicates(env: &Env) -> anyhow::Result<()> {
-    let list = env.store.duplicates().await?;
+    let list = trellis_app::people::duplicates(&env.store).await?;
     env.out.emit(&list, || {
         if list.is_empty() {
             return "no likely duplicates".into();
@@ -102,7 +102,7 @@ async fn duplicates(env: &Env) -> anyhow::Result<()> {
 }
 
 async fn forget(env: &Env, id: PersonId) -> anyhow::Result<()> {
-    let f = Forgotten::from(env.store.forget_person(&env.ctx, id).await?);
+    let f = trellis_app::people::forget(&env.store, &env.ctx, id).await?;
     env.out.emit(&f, || {
         let list = |m: &serde_json::Map<String, serde_json::Value>| {
             m.iter()
