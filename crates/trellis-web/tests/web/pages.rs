@@ -572,6 +572,22 @@ fn pages_are_accessible(db: TestDb) {
                 .body,
         ),
         ("/admin", app.get("/admin", Some(&cookie)).body),
+        (
+            "door",
+            app.get(&format!("/events/{HELD}/door?q=a"), Some(&cookie))
+                .body,
+        ),
+        ("/people", app.get("/people", Some(&cookie)).body),
+        ("person", app.get("/people/1", Some(&cookie)).body),
+        (
+            "/people/duplicates",
+            app.get("/people/duplicates", Some(&cookie)).body,
+        ),
+        (
+            "merge",
+            app.get("/people/merge?keep=1&other=2", Some(&cookie)).body,
+        ),
+        ("forget", app.get("/people/1/forget", Some(&cookie)).body),
         ("/login", app.get("/login", None).body),
     ];
     for (name, body) in &pages {
