@@ -23,8 +23,10 @@ mod identity;
 mod imports;
 mod listen;
 mod metrics;
+mod notify_facts;
 mod open;
 mod organizers;
+mod outbox;
 mod people;
 mod privacy;
 mod programs;
@@ -53,8 +55,10 @@ pub use listen::{
     ChannelSpan, ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime, ChatWindow,
     LinkedAuthor, NegativeLine, RecordedReport,
 };
+pub use notify_facts::{ContractPending, MailableOrganizer, MailablePresenter, RetroPending};
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};
+pub use outbox::{NewMessage, OutboxMessage, Outcome, STATES as OUTBOX_STATES};
 pub use people::{NewPerson, PersonDetail, PersonView};
 pub use privacy::{Forgotten, PersonExport};
 pub use programs::NewProgram;
