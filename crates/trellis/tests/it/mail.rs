@@ -395,35 +395,7 @@ fn a_presenter_gets_the_contract_link_and_can_unsubscribe() {
         &p.to_string(),
     ])
     .ok();
-    let ada = cli
-        .run(&[
-            "--json",
-            "person",
-            "add",
-            "--name",
-            "Ada",
-            "--email",
-            "ada@example.org",
-        ])
-        .ok()
-        .id()
-        .to_string();
-    let d = cli
-        .run(&[
-            "--json",
-            "demo",
-            "propose",
-            "--event",
-            &e.to_string(),
-            "--person",
-            &ada,
-            "--title",
-            "Robots",
-        ])
-        .ok()
-        .id()
-        .to_string();
-    cli.run(&["demo", "screen", &d, "--pass"]).ok();
+    screened_demo_of_ada(&cli, &e.to_string());
     let server = Server::start(&cli);
     let sink = Sink::start(free_port(), None);
     let out = command(&cli.db.url)
@@ -462,4 +434,64 @@ fn a_presenter_gets_the_contract_link_and_can_unsubscribe() {
         &["--json", "notify", "run", "--dry-run"],
     );
     assert_eq!(later.ok().json()["due"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn serve_runs_the_scheduler_and_forget_erases_the_outbox() {
+    if !enabled() {
+        return;
+    }
+    let cli = Cli::new(trellis_testkit::TestDb::sqlite());
+    held_this_morning(&cli, 1, 1);
+    let other = cli.program("Tinkerers Bergen", &[]);
+    let e = cli.event(&other, "Dec night", "2026-12-10 18:30");
+    let (ada, _) = screened_demo_of_ada(&cli, &e);
+    let sink = Sink::start(free_port(), None);
+    let port = free_port();
+    let mut serve = process(&cli.db.url)
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--notify-every",
+            "1",
+        ])
+        .env("TRELLIS_SMTP_URL", sink.url())
+        .env("TRELLIS_MAIL_FROM", "trellis@example.org")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while sink.messages().len() < 2 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let to: Vec<Option<String>> = sink
+        .messages()
+        .iter()
+        .map(|m| header(m, "To").map(str::to_owned))
+        .collect();
+    assert_eq!(to.len(), 2, "{to:?}");
+    assert!(to.contains(&Some("ada@example.org".into())), "{to:?}");
+    assert!(to.contains(&Some("org1@example.org".into())), "{to:?}");
+    // Forgetting Ada erases the message to her; the organizer's stays.
+    cli.run(&["person", "forget", &ada]).ok();
+    let left = cli.json(&["outbox"]);
+    assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
+    assert_eq!(left[0]["recipient"], "org1@example.org");
+}
+
+/// Ada (ada@example.org) proposes "Robots" at `event`, and it passes screening now.
+/// Returns (Ada, the demo).
+fn screened_demo_of_ada(cli: &Cli, event: &str) -> (String, String) {
+    let person = ["--json", "person", "add", "--name", "Ada"];
+    let person = [&person[..], &["--email", "ada@example.org"]].concat();
+    let ada = cli.run(&person).ok().id().to_string();
+    let args = ["--json", "demo", "propose", "--event", event];
+    let args = [&args[..], &["--person", &ada, "--title", "Robots"]].concat();
+    let d = cli.run(&args).ok().id().to_string();
+    cli.run(&["demo", "screen", &d, "--pass"]).ok();
+    (ada, d)
 }
