@@ -37,6 +37,7 @@ pub mod dump;
 mod error;
 pub mod event_page;
 pub mod events;
+pub mod followup_mail;
 pub mod followups;
 pub mod import;
 pub mod listen;

@@ -55,7 +55,9 @@ pub use listen::{
     ChannelSpan, ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime, ChatWindow,
     LinkedAuthor, NegativeLine, RecordedReport,
 };
-pub use notify_facts::{ContractPending, MailableOrganizer, MailablePresenter, RetroPending};
+pub use notify_facts::{
+    ContractPending, MailableOrganizer, MailablePresenter, PersonContact, RetroPending,
+};
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};
 pub use outbox::{NewMessage, OutboxMessage, Outcome, STATES as OUTBOX_STATES};

@@ -180,3 +180,47 @@ async fn presenters_of(
     }
     Ok(out)
 }
+
+/// Whether and where a person may be mailed.
+#[derive(Debug, Clone)]
+pub struct PersonContact {
+    pub name: String,
+    pub email: Option<String>,
+    pub do_not_contact: bool,
+}
+
+impl Store {
+    pub async fn person_contact(&self, person: i64) -> Result<PersonContact, StoreError> {
+        let r = sqlx::query(
+            "SELECT display_name, do_not_contact, \
+                    (SELECT MIN(m.email) FROM person_emails m WHERE m.person_id = p.id) AS email \
+             FROM people p WHERE p.id = $1",
+        )
+        .bind(person)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("person", person))?;
+        Ok(PersonContact {
+            name: text(&r, "display_name")?,
+            email: crate::row::opt_text(&r, "email")?,
+            do_not_contact: i64_(&r, "do_not_contact")? != 0,
+        })
+    }
+
+    /// The address replies to a message about `event` go to: its program's first
+    /// organizer with one.
+    pub async fn event_reply_to(&self, event: i64) -> Result<Option<String>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let r = sqlx::query("SELECT program_id FROM events WHERE id = $1")
+            .bind(event)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::not_found("event", event))?;
+        let program = i64_(&r, "program_id")?;
+        Ok(organizers_of(&mut conn, program)
+            .await?
+            .into_iter()
+            .next()
+            .map(|o| o.email))
+    }
+}

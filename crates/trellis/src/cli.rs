@@ -456,11 +456,17 @@ pub enum FollowupCmd {
         n: usize,
     },
     /// Record a follow-up; prints a ready-to-paste message (with a link for a form).
+    /// `--channel email` mails each person their message and form link instead.
     Send {
         event: String,
-        person: String,
+        /// The person (required unless `--suggested`).
+        #[arg(required_unless_present = "suggested")]
+        person: Option<String>,
         #[arg(long)]
         channel: String,
+        /// Everyone `followup suggest` proposes (with `--channel email`).
+        #[arg(long, conflicts_with = "person")]
+        suggested: bool,
         /// Where the answer pages are served (for form links).
         #[arg(
             long,
@@ -468,6 +474,8 @@ pub enum FollowupCmd {
             default_value = "http://127.0.0.1:8080"
         )]
         public_url: String,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Record an answer, by the form's token or the follow-up's id.
     Answer {

@@ -170,13 +170,20 @@ fn held_this_morning(cli: &Cli, organizers: usize, events: usize) -> Vec<String>
 }
 
 fn notify(cli: &Cli, url: &str, now: &str) -> serde_json::Value {
-    let out = command(&cli.db.url)
-        .args(["--json", "notify", "run"])
+    mailing(cli, url, None, now, &["--json", "notify", "run"])
+}
+
+/// Runs `args` with mail configured (and the app's public URL on `port`); its JSON.
+fn mailing(cli: &Cli, url: &str, port: Option<u16>, now: &str, args: &[&str]) -> serde_json::Value {
+    let mut c = command(&cli.db.url);
+    c.args(args)
         .env("TRELLIS_SMTP_URL", url)
         .env("TRELLIS_MAIL_FROM", "Trellis <trellis@example.org>")
-        .env("TRELLIS_NOW", now)
-        .output()
-        .unwrap();
+        .env("TRELLIS_NOW", now);
+    if let Some(port) = port {
+        c.env("TRELLIS_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+    }
+    let out = c.output().unwrap();
     assert!(out.status.success(), "{out:?}");
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -398,17 +405,8 @@ fn a_presenter_gets_the_contract_link_and_can_unsubscribe() {
     screened_demo_of_ada(&cli, &e.to_string());
     let server = Server::start(&cli);
     let sink = Sink::start(free_port(), None);
-    let out = command(&cli.db.url)
-        .args(["--json", "notify", "run"])
-        .env("TRELLIS_SMTP_URL", sink.url())
-        .env("TRELLIS_MAIL_FROM", "Trellis <trellis@example.org>")
-        .env(
-            "TRELLIS_PUBLIC_URL",
-            format!("http://127.0.0.1:{}", server.1),
-        )
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    let run = ["--json", "notify", "run"];
+    mailing(&cli, &sink.url(), Some(server.1), NOW, &run);
     let got = sink.messages();
     assert_eq!(got.len(), 1, "{got:?}");
     let m = &got[0];
@@ -494,4 +492,61 @@ fn screened_demo_of_ada(cli: &Cli, event: &str) -> (String, String) {
     let d = cli.run(&args).ok().id().to_string();
     cli.run(&["demo", "screen", &d, "--pass"]).ok();
     (ada, d)
+}
+
+#[test]
+fn followups_by_email_to_the_suggested_never_to_no_contact() {
+    if !enabled() {
+        return;
+    }
+    let cli = Cli::new(trellis_testkit::TestDb::sqlite());
+    let e = held_this_morning(&cli, 1, 1).remove(0);
+    let people: Vec<String> = (1..=3)
+        .map(|n| {
+            let (name, email) = (format!("Guest {n}"), format!("guest{n}@example.org"));
+            let add = [
+                "--json", "person", "add", "--name", &name, "--email", &email,
+            ];
+            let p = cli.run(&add).ok().id().to_string();
+            cli.run(&["attend", &e, &p, "--checked-in"]).ok();
+            p
+        })
+        .collect();
+    cli.run(&["person", "edit", &people[2], "--no-contact"])
+        .ok();
+    let server = Server::start(&cli);
+    let sink = Sink::start(free_port(), None);
+    let mail = |args: &[&str]| mailing(&cli, &sink.url(), Some(server.1), NOW, args);
+    let r = mail(&[
+        "--json",
+        "followup",
+        "send",
+        &e,
+        "--suggested",
+        "--channel",
+        "email",
+    ]);
+    assert_eq!(r["sent"]["sent"], 2, "{r}");
+    let r = mail(&[
+        "--json",
+        "followup",
+        "send",
+        &e,
+        &people[2],
+        "--channel",
+        "email",
+    ]);
+    assert_eq!(r["people"][0]["skipped"], "marked no-contact", "{r}");
+    let got = sink.messages();
+    assert_eq!(got.len(), 2);
+    for m in &got {
+        assert_ne!(header(m, "To"), Some("guest3@example.org"));
+        assert_eq!(header(m, "Reply-To"), Some("org1@example.org"));
+        assert!(header(m, "List-Unsubscribe").is_some(), "{m}");
+        // Each person's own form link opens the public follow-up page.
+        let (status, _) = http(server.1, "GET", &link_path(m, "/f/"), "");
+        assert!(status.contains("200"), "{status}");
+    }
+    let links: Vec<String> = got.iter().map(|m| link_path(m, "/f/")).collect();
+    assert_ne!(links[0], links[1]);
 }
