@@ -26,4 +26,7 @@ pub enum AppError {
     /// A worker thread of the use case stopped without an answer (it panicked).
     #[error("the thread {0} stopped")]
     Worker(&'static str),
+    /// The mail configuration or the SMTP server (names the server, never the password).
+    #[error(transparent)]
+    Mail(#[from] trellis_mail::MailError),
 }

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod import;
 pub mod listen;
 pub mod metrics;
+pub mod notify;
 pub mod person;
 pub mod pipeline;
 pub mod program;

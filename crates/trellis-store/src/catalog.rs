@@ -589,6 +589,38 @@ pub(crate) const TABLES: &[Table] = &[
         since: 7,
         ..t("chat_keywords", &[("program_id", Int), ("word", Text)])
     },
+    Table {
+        unique: &[&["dedupe_key"]],
+        person_refs: &["person_id"],
+        about_person: Some("person_id = $1"),
+        since: 10,
+        ..t(
+            "outbox",
+            &[
+                ("id", Int),
+                ("dedupe_key", Text),
+                ("kind", Text),
+                ("recipient", Text),
+                ("person_id", OptInt),
+                ("organizer_id", OptInt),
+                ("program_id", OptInt),
+                ("event_id", OptInt),
+                ("demo_id", OptInt),
+                ("subject", Text),
+                ("body", Text),
+                ("reply_to", OptText),
+                ("unsubscribe", OptText),
+                ("planned_at_us", Int),
+                ("state", Text),
+                ("attempts", Int),
+                ("last_error", OptText),
+                ("lease_owner", OptText),
+                ("lease_until_us", OptInt),
+                ("done_at_us", OptInt),
+                ("created_at_us", Int),
+            ],
+        )
+    },
 ];
 
 /// The tables this build's schema has, in dependency order.

@@ -24,8 +24,10 @@ mod identity;
 mod imports;
 mod listen;
 mod metrics;
+mod notify_facts;
 mod open;
 mod organizers;
+mod outbox;
 mod people;
 mod person_story;
 mod privacy;
@@ -56,8 +58,12 @@ pub use listen::{
     ChannelSpan, ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime, ChatWindow,
     LinkedAuthor, NegativeLine, RecordedReport,
 };
+pub use notify_facts::{
+    ContractPending, MailableOrganizer, MailablePresenter, PersonContact, RetroPending,
+};
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};
+pub use outbox::{NewMessage, OutboxMessage, Outcome, STATES as OUTBOX_STATES};
 pub use people::{NewPerson, PersonDetail, PersonView};
 pub use person_story::{FollowupOf, MoveOf, PersonHit, PersonStory, SparkOf, StageOf};
 pub use privacy::{Forgotten, PersonExport};

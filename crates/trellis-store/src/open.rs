@@ -73,10 +73,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_mechanisms.sql"),
         postgres: include_str!("../migrations/postgres/0009_mechanisms.sql"),
     },
+    Migration {
+        version: 10,
+        name: "outbox",
+        sqlite: include_str!("../migrations/sqlite/0010_outbox.sql"),
+        postgres: include_str!("../migrations/postgres/0010_outbox.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

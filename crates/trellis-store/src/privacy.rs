@@ -41,6 +41,8 @@ pub(crate) const FORGET: &[(&str, Forget)] = &[
     // come back with the next export.
     ("chat_authors", Forget::ChatAuthor),
     ("chat_messages", Forget::Blank("text")),
+    // Messages to them, sent or planned: their address and the words written to them.
+    ("outbox", Forget::Delete),
 ];
 
 #[derive(Debug, Clone, Copy)]

@@ -13,6 +13,7 @@ mod public;
 mod reasons;
 mod svg;
 mod trace;
+mod unsubscribe;
 mod views;
 
 use axum::Router;
@@ -160,6 +161,10 @@ pub fn router(state: AppState) -> Router {
             get(public::followup)
                 .post(public::answer_followup)
                 .layer(DefaultBodyLimit::max(public::ANSWER_BODY_BYTES)),
+        )
+        .route(
+            "/u/{token}",
+            get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
         )
         .route(assets::CSS_PATH, get(assets::css))
         .fallback(error::not_found)

@@ -86,6 +86,14 @@ pub enum Command {
     /// Listening to the community chat: import an export, the discussion report of an event.
     #[command(subcommand)]
     Listen(ListenCmd),
+    /// E-mail: check the SMTP configuration by sending one message.
+    #[command(subcommand)]
+    Mail(MailCmd),
+    /// Every message Trellis means to send or has sent (planned, sent, failed, cancelled).
+    Outbox(OutboxArgs),
+    /// Reminders and messages: plan what is due and send it.
+    #[command(subcommand)]
+    Notify(NotifyCmd),
     /// The review's metrics on one screen, computed from recorded history.
     Metrics(MetricsArgs),
     /// Serve the web app: the dashboard, event pages, the public pages and the JSON API.
@@ -448,11 +456,17 @@ pub enum FollowupCmd {
         n: usize,
     },
     /// Record a follow-up; prints a ready-to-paste message (with a link for a form).
+    /// `--channel email` mails each person their message and form link instead.
     Send {
         event: String,
-        person: String,
+        /// The person (required unless `--suggested`).
+        #[arg(required_unless_present = "suggested")]
+        person: Option<String>,
         #[arg(long)]
         channel: String,
+        /// Everyone `followup suggest` proposes (with `--channel email`).
+        #[arg(long, conflicts_with = "person")]
+        suggested: bool,
         /// Where the answer pages are served (for form links).
         #[arg(
             long,
@@ -460,6 +474,8 @@ pub enum FollowupCmd {
             default_value = "http://127.0.0.1:8080"
         )]
         public_url: String,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Record an answer, by the form's token or the follow-up's id.
     Answer {
@@ -733,6 +749,12 @@ pub struct ServeArgs {
     /// Load the sample community into an empty database and create a sample organizer.
     #[arg(long)]
     pub sample: bool,
+    /// Where reminders are sent from; without an SMTP server the scheduler is off.
+    #[command(flatten)]
+    pub mail: MailArgs,
+    /// Seconds between two passes of the reminder scheduler.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub notify_every: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -818,4 +840,58 @@ pub struct ImportArgs {
     /// Read the file and print the report; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// Where mail goes and whom it is from (`trellis mail`, `notify`, `serve`).
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465 (TLS), or
+    /// smtp://127.0.0.1:PORT (plain, loopback only).
+    #[arg(
+        long,
+        env = "TRELLIS_SMTP_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub smtp_url: Option<String>,
+    /// The From: address, e.g. "Trellis <trellis@example.org>".
+    #[arg(long, env = "TRELLIS_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCmd {
+    /// Send one message to ADDRESS and print the server's answer.
+    Test {
+        address: String,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// Only messages in this state: planned, sent, failed or cancelled.
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCmd {
+    /// One pass: plan the messages that are due, then send what is due. Safe to run from
+    /// several machines at once (each message goes out once).
+    Run {
+        /// Plan and list, send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        mail: MailArgs,
+        /// How links in messages reach the app.
+        #[arg(
+            long,
+            env = "TRELLIS_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
 }

@@ -3,7 +3,7 @@ use crate::cli::FollowupCmd;
 use crate::output::table;
 use trellis_app::followups::{FollowupView, SentFollowup};
 use trellis_core::followup::{Channel, Outcome};
-use trellis_core::{EventId, PersonId};
+use trellis_core::{CoreError, EventId, PersonId};
 
 pub async fn run(env: &Env, cmd: FollowupCmd) -> anyhow::Result<()> {
     match cmd {
@@ -12,8 +12,19 @@ pub async fn run(env: &Env, cmd: FollowupCmd) -> anyhow::Result<()> {
             event,
             person,
             channel,
+            suggested,
             public_url,
-        } => send(env, &event, &person, &channel, &public_url).await,
+            mail,
+        } => match (channel.as_str(), person) {
+            ("email", person) => email(env, &event, person, suggested, &public_url, &mail).await,
+            (_, Some(person)) => send(env, &event, &person, &channel, &public_url).await,
+            (_, None) => Err(CoreError::invalid(
+                "--suggested",
+                "",
+                "needs --channel email (the other channels are one person at a time)",
+            )
+            .into()),
+        },
         FollowupCmd::Answer { key, text, outcome } => {
             let outcome: Option<Outcome> = outcome.as_deref().map(str::parse).transpose()?;
             let f = FollowupView::from(
@@ -133,5 +144,57 @@ async fn status(env: &Env, event: &str) -> anyhow::Result<()> {
             ));
         }
         out
+    })
+}
+
+/// `--channel email`: each person's message and form link, mailed through the outbox.
+async fn email(
+    env: &Env,
+    event: &str,
+    person: Option<String>,
+    suggested: bool,
+    public_url: &str,
+    mail: &crate::cli::MailArgs,
+) -> anyhow::Result<()> {
+    let mailer = super::mail::mailer(mail)?;
+    let event = EventId(parse_id("EVENT", event)?);
+    let people = match person {
+        Some(p) if !suggested => vec![PersonId(parse_id("PERSON", &p)?)],
+        _ => trellis_app::followups::suggest(&env.store, event, usize::MAX, env.ctx.now)
+            .await?
+            .people
+            .iter()
+            .map(|p| p.person)
+            .collect(),
+    };
+    let r = trellis_app::followup_mail::send(
+        &env.store,
+        &env.ctx,
+        &mailer,
+        public_url,
+        event,
+        &people,
+        super::clock_now,
+    )
+    .await?;
+    env.out.emit(&r, || {
+        let mut lines: Vec<String> = r
+            .people
+            .iter()
+            .map(|m| match (m.skipped, &m.to) {
+                (Some(why), _) => format!("{} ({}): skipped, {why}", m.name, m.person),
+                (None, to) => format!(
+                    "{} ({}): mailed to {}",
+                    m.name,
+                    m.person,
+                    to.as_deref().unwrap_or("")
+                ),
+            })
+            .collect();
+        lines.push(format!(
+            "sent {}, to retry {}, failed {}",
+            r.sent.sent, r.sent.retried, r.sent.failed
+        ));
+        lines.join("\n")
     })
 }

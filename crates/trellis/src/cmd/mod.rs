@@ -10,8 +10,11 @@ mod event;
 mod followup;
 mod import;
 mod listen;
+mod mail;
 mod metrics;
+mod notify;
 mod organizer;
+mod outbox;
 mod person;
 mod program;
 mod retro;
@@ -44,6 +47,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     json: cli.global.json,
                 },
             );
+        }
+        // `mail test` needs a mail server, not the database.
+        Command::Mail(c) => {
+            return mail::run(
+                c,
+                Out {
+                    json: cli.global.json,
+                },
+            )
+            .await;
         }
         command => Cli { command, ..cli },
     };
@@ -94,8 +107,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { file } => dump::restore(&env, file).await,
         Command::Overrides { program } => overrides(&env, program).await,
         Command::Listen(c) => listen::run(&env, c).await,
+        Command::Outbox(a) => outbox::run(&env, a).await,
+        Command::Notify(c) => notify::run(&env, c).await,
         // Routed above, before the store is opened; kept here so the match stays total.
         Command::Chat(c) => chat::run(c, env.out),
+        Command::Mail(c) => mail::run(c, env.out).await,
     };
     env.store.close().await;
     result

@@ -58,6 +58,16 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
         }
         login = Some((SAMPLE_EMAIL, SAMPLE_PASSWORD));
     }
+    // Checked before listening: a bad SMTP URL is an error at start, not at the first reminder.
+    let mailer = super::mail::config(&a.mail)?
+        .map(|c| trellis_mail::Mailer::new(&c))
+        .transpose()?;
+    super::notify::spawn_scheduler(
+        env.store.clone(),
+        mailer,
+        public_url.clone(),
+        a.notify_every,
+    );
     let listener = tokio::net::TcpListener::bind(&a.addr)
         .await
         .with_context(|| format!("--addr {}: cannot listen there", a.addr))?;

@@ -333,11 +333,16 @@ fn announcing_waits_for_the_follow_up_minimum(cli: Cli) {
         .run(&["followup", "send", &e, &people[4], "--channel", "message"])
         .fails(1);
     assert!(r.stderr.contains("declined contact"), "{}", r.stderr);
+    // E-mail is a channel since issue 17; without a mail server it is a clear error.
     let r = cli
         .run(&["followup", "send", &e, &people[0], "--channel", "email"])
         .fails(1);
+    assert!(r.stderr.contains("no SMTP server"), "{}", r.stderr);
+    let r = cli
+        .run(&["followup", "send", &e, &people[0], "--channel", "fax"])
+        .fails(1);
     assert!(
-        r.stderr.contains("--channel: \"email\" is not a channel"),
+        r.stderr.contains("--channel: \"fax\" is not a channel"),
         "{}",
         r.stderr
     );

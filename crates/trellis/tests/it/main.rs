@@ -17,6 +17,7 @@ mod identity;
 mod import;
 mod lifecycle;
 mod listen;
+mod mail;
 mod metrics;
 mod race;
 mod sample;

@@ -1,0 +1,173 @@
+//! One pass of the scheduler: plan the messages that are due (the core's rules over the
+//! store's facts), then send what is due. Safe from several machines at once: planning
+//! twice adds nothing (dedupe keys), and each message is claimed by one sender.
+
+use crate::AppError;
+use crate::outbox::{Drained, drain};
+use jiff::Timestamp;
+use serde::Serialize;
+use trellis_core::notify::{self, RetroFacts, kind};
+use trellis_mail::Mailer;
+use trellis_store::{ContractPending, NewMessage, RetroPending, Store};
+
+/// A message the rules say is due, as `notify run --json` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueMessage {
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub planned_at: Timestamp,
+    pub event: Option<i64>,
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotifyReport {
+    pub dry_run: bool,
+    /// Every message due now by the rules (already planned ones included).
+    pub due: Vec<DueMessage>,
+    /// How many of them were new to the outbox.
+    pub planned: usize,
+    /// What was sent; absent on a dry run or without a mail server.
+    pub sent: Option<Drained>,
+}
+
+/// The messages due at `now`.
+pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppError> {
+    let mut out = Vec::new();
+    for p in store.retros_pending().await? {
+        let facts = RetroFacts {
+            held_at: p.held_at,
+            due: trellis_core::retro::due(p.held_at, p.retro_hours),
+        };
+        for (k, at) in notify::retro_reminders(&facts, now) {
+            for o in &p.organizers {
+                out.push(retro_message(&p, k, at, facts.due, o));
+            }
+        }
+    }
+    for c in store.contracts_pending().await? {
+        for (k, at) in notify::contract_messages(c.screened_at, now) {
+            for p in &c.presenters {
+                out.push(contract_message(&c, k, at, p));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn contract_message(
+    c: &ContractPending,
+    k: &str,
+    at: Timestamp,
+    p: &trellis_store::MailablePresenter,
+) -> NewMessage {
+    let (subject, lead) = if k == kind::CONTRACT {
+        ("Your demo slot", "passed screening")
+    } else {
+        (
+            "Reminder: your demo slot",
+            "is still waiting for your confirmation",
+        )
+    };
+    let body = format!(
+        "Hello {name},\n\nYour demo \"{demo}\" for {event} ({program}) {lead}.\n\
+         Please read and accept the demo slot contract here:\n{link}\n\n\
+         (The link works once; this message replaces any earlier one.)\n",
+        name = p.name,
+        demo = c.demo,
+        event = c.event,
+        program = c.program,
+        link = crate::outbox::CONTRACT_LINK,
+    );
+    NewMessage {
+        dedupe_key: format!("{k}:demo:{}:person:{}", c.demo_id, p.person_id),
+        kind: k.to_owned(),
+        recipient: p.email.clone(),
+        person_id: Some(p.person_id),
+        program_id: Some(c.program_id),
+        event_id: Some(c.event_id),
+        demo_id: Some(c.demo_id),
+        subject: format!("{subject}: {}", c.event),
+        body,
+        reply_to: c.reply_to.clone(),
+        planned_at: Some(at),
+        ..NewMessage::default()
+    }
+}
+
+fn retro_message(
+    p: &RetroPending,
+    k: &str,
+    at: Timestamp,
+    due: Timestamp,
+    o: &trellis_store::MailableOrganizer,
+) -> NewMessage {
+    let (subject, lead) = match k {
+        kind::RETRO_HELD => ("Retro to write", "was held: its retro is now open"),
+        kind::RETRO_24H => ("Retro due in 24 hours", "has 24 hours left for its retro"),
+        _ => ("Retro overdue", "is past its retro's due time"),
+    };
+    let body = format!(
+        "Hello {name},\n\n{title} ({program}) {lead}.\nDue: {due}\n\n\
+         Write it with: trellis retro write {event}\n\n-- Trellis\n",
+        name = o.name,
+        title = p.title,
+        program = p.program,
+        due = due,
+        event = p.event_id,
+    );
+    NewMessage {
+        dedupe_key: format!("{k}:event:{}:organizer:{}", p.event_id, o.id),
+        kind: k.to_owned(),
+        recipient: o.email.clone(),
+        organizer_id: Some(o.id),
+        program_id: Some(p.program_id),
+        event_id: Some(p.event_id),
+        subject: format!("{subject}: {}", p.title),
+        body,
+        planned_at: Some(at),
+        ..NewMessage::default()
+    }
+}
+
+/// One pass: plan what is due, then (unless `dry_run`, and with a mailer) send it.
+pub async fn run(
+    store: &Store,
+    mailer: Option<&Mailer>,
+    public_url: &str,
+    dry_run: bool,
+    clock: impl Fn() -> Timestamp,
+) -> Result<NotifyReport, AppError> {
+    let now = clock();
+    let messages = due(store, now).await?;
+    let view = messages
+        .iter()
+        .map(|m| DueMessage {
+            kind: m.kind.clone(),
+            recipient: m.recipient.clone(),
+            subject: m.subject.clone(),
+            planned_at: m.planned_at.unwrap_or(now),
+            event: m.event_id,
+        })
+        .collect();
+    if dry_run {
+        return Ok(NotifyReport {
+            dry_run,
+            due: view,
+            planned: 0,
+            sent: None,
+        });
+    }
+    let planned = store.plan_messages(now, &messages).await?;
+    let sent = match mailer {
+        Some(m) => Some(drain(store, m, public_url, &crate::outbox::owner_name(), clock).await?),
+        None => None,
+    };
+    Ok(NotifyReport {
+        dry_run,
+        due: view,
+        planned,
+        sent,
+    })
+}

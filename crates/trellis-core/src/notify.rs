@@ -1,0 +1,181 @@
+//! Who is told what, and when: the rules of Trellis's reminders as pure functions over
+//! facts the store loads, with the clock passed in. Also how a failed send is retried.
+
+use jiff::{SignedDuration, Timestamp};
+
+/// Sends tried before a message is marked failed.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// A reminder whose moment passed longer ago than this is not sent any more: a new
+/// installation, or one that was down for weeks, does not flood anyone with old news.
+pub const STALE_AFTER: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// When to try again after the `attempts`-th failed send (1, 4, 16, 64 minutes), or
+/// `None` once `MAX_ATTEMPTS` were tried: the message is failed.
+pub fn retry_at(attempts: i64, now: Timestamp) -> Option<Timestamp> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let exp = u32::try_from(attempts.saturating_sub(1).max(0)).unwrap_or(0);
+    let minutes = 4i64.saturating_pow(exp);
+    now.saturating_add(SignedDuration::from_mins(minutes)).ok()
+}
+
+/// The kinds of message, as stored in the outbox.
+pub mod kind {
+    pub const RETRO_HELD: &str = "retro_held";
+    pub const RETRO_24H: &str = "retro_24h";
+    pub const RETRO_OVERDUE: &str = "retro_overdue";
+    pub const MAIL_TEST: &str = "mail_test";
+    pub const FOLLOWUP: &str = "followup";
+    pub const CONTRACT: &str = "contract";
+    pub const CONTRACT_REMINDER: &str = "contract_reminder";
+
+    /// Messages to people who are not organizers: they carry a one-click unsubscribe.
+    pub fn to_a_person(kind: &str) -> bool {
+        matches!(kind, CONTRACT | CONTRACT_REMINDER | FOLLOWUP)
+    }
+}
+
+/// Days after screening before a presenter who has not accepted is reminded once.
+pub const CONTRACT_REMINDER_DAYS: i64 = 3;
+
+/// The contract messages due at `now` for a demo that passed screening at `screened_at`
+/// and is not accepted: the link at screening, one reminder after
+/// [`CONTRACT_REMINDER_DAYS`]; each only while not stale.
+pub fn contract_messages(screened_at: Timestamp, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
+    let reminder = screened_at
+        .saturating_add(SignedDuration::from_hours(24 * CONTRACT_REMINDER_DAYS))
+        .unwrap_or(screened_at);
+    [
+        (kind::CONTRACT, screened_at),
+        (kind::CONTRACT_REMINDER, reminder),
+    ]
+    .into_iter()
+    .filter(|(_, at)| *at <= now && now.duration_since(*at) <= STALE_AFTER)
+    .collect()
+}
+
+/// An event that was held and whose retro is not written.
+#[derive(Debug, Clone)]
+pub struct RetroFacts {
+    pub held_at: Timestamp,
+    pub due: Timestamp,
+}
+
+/// The retro reminders whose moment has come at `now` and is not stale: at held, with
+/// 24 h left (when the window is longer than that), and once overdue.
+pub fn retro_reminders(f: &RetroFacts, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
+    let mut out = vec![(kind::RETRO_HELD, f.held_at)];
+    if let Ok(day_before) = f.due.checked_sub(SignedDuration::from_hours(24))
+        && day_before > f.held_at
+    {
+        out.push((kind::RETRO_24H, day_before));
+    }
+    out.push((kind::RETRO_OVERDUE, f.due));
+    // Only the latest moment that has come: after a pause, one message says where
+    // things stand instead of three saying it in turn.
+    out.retain(|(_, at)| *at <= now);
+    out.into_iter()
+        .next_back()
+        .filter(|(_, at)| now.duration_since(*at) <= STALE_AFTER)
+        .into_iter()
+        .collect()
+}
+
+/// What a planned message's reason depends on, as the store finds it at send time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reason {
+    pub retro_written: bool,
+    pub contract_accepted: bool,
+}
+
+/// Why a planned message must not go any more, if it must not.
+pub fn reason_passed(kind: &str, r: Reason) -> Option<&'static str> {
+    match kind {
+        kind::RETRO_HELD | kind::RETRO_24H | kind::RETRO_OVERDUE if r.retro_written => {
+            Some("the retro was written")
+        }
+        kind::CONTRACT | kind::CONTRACT_REMINDER if r.contract_accepted => {
+            Some("the contract was accepted")
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(h: i64) -> Timestamp {
+        Timestamp::UNIX_EPOCH + SignedDuration::from_hours(1000 + h)
+    }
+
+    #[test]
+    fn the_retro_reminders_each_at_its_moment() {
+        let f = RetroFacts {
+            held_at: t(0),
+            due: t(48),
+        };
+        assert!(retro_reminders(&f, t(-1)).is_empty());
+        assert_eq!(retro_reminders(&f, t(1)), vec![(kind::RETRO_HELD, t(0))]);
+        assert_eq!(retro_reminders(&f, t(30)), vec![(kind::RETRO_24H, t(24))]);
+        assert_eq!(
+            retro_reminders(&f, t(49)),
+            vec![(kind::RETRO_OVERDUE, t(48))]
+        );
+        assert!(retro_reminders(&f, t(48 + 24 * 8)).is_empty(), "stale");
+    }
+
+    #[test]
+    fn a_short_window_has_no_day_before() {
+        let f = RetroFacts {
+            held_at: t(0),
+            due: t(12),
+        };
+        assert_eq!(retro_reminders(&f, t(11)), vec![(kind::RETRO_HELD, t(0))]);
+    }
+
+    #[test]
+    fn retries_back_off_then_stop() {
+        let now = t(0);
+        assert_eq!(retry_at(1, now), Some(now + SignedDuration::from_mins(1)));
+        assert_eq!(retry_at(3, now), Some(now + SignedDuration::from_mins(16)));
+        assert_eq!(retry_at(MAX_ATTEMPTS, now), None);
+    }
+
+    #[test]
+    fn a_message_whose_reason_passed_is_cancelled() {
+        let written = Reason {
+            retro_written: true,
+            ..Reason::default()
+        };
+        assert_eq!(
+            reason_passed(kind::RETRO_24H, written),
+            Some("the retro was written")
+        );
+        assert_eq!(reason_passed(kind::CONTRACT, written), None);
+        let accepted = Reason {
+            contract_accepted: true,
+            ..Reason::default()
+        };
+        assert_eq!(
+            reason_passed(kind::CONTRACT_REMINDER, accepted),
+            Some("the contract was accepted")
+        );
+    }
+
+    #[test]
+    fn the_contract_link_then_one_reminder() {
+        assert_eq!(contract_messages(t(0), t(1)), vec![(kind::CONTRACT, t(0))]);
+        assert_eq!(
+            contract_messages(t(0), t(73)),
+            vec![(kind::CONTRACT, t(0)), (kind::CONTRACT_REMINDER, t(72))]
+        );
+        assert_eq!(
+            contract_messages(t(0), t(24 * 8)),
+            vec![(kind::CONTRACT_REMINDER, t(72))],
+            "the first is stale"
+        );
+    }
+}
