@@ -110,7 +110,9 @@ fn retro_message(
     };
     let body = format!(
         "Hello {name},\n\n{title} ({program}) {lead}.\nDue: {due}\n\n\
-         Write it with: trellis retro write {event}\n\n-- Trellis\n",
+         Write it on the event's page: {url}/events/{event}#retro\n\
+         (or in a terminal: trellis retro write {event})\n\n-- Trellis\n",
+        url = crate::outbox::PUBLIC_URL,
         name = o.name,
         title = p.title,
         program = p.program,
@@ -118,7 +120,13 @@ fn retro_message(
         event = p.event_id,
     );
     NewMessage {
-        dedupe_key: format!("{k}:event:{}:organizer:{}", p.event_id, o.id),
+        // The moment is part of the key: an overdue retro is asked for again each week.
+        dedupe_key: format!(
+            "{k}:event:{}:organizer:{}:at:{}",
+            p.event_id,
+            o.id,
+            at.as_second()
+        ),
         kind: k.to_owned(),
         recipient: o.email.clone(),
         organizer_id: Some(o.id),

@@ -108,6 +108,9 @@ pub async fn drain(
 /// cancelled message makes none, and the newest message holds the one live link.
 pub const CONTRACT_LINK: &str = "{contract_link}";
 
+/// Stands in a planned body for the web app's address, known only to the sender.
+pub const PUBLIC_URL: &str = "{public_url}";
+
 /// One claimed message: cancelled if its reason passed, else sent once.
 async fn deliver(
     store: &Store,
@@ -155,7 +158,7 @@ async fn outgoing(
     now: Timestamp,
 ) -> Result<Outgoing, AppError> {
     let base = public_url.trim_end_matches('/');
-    let mut body = m.msg.body.clone();
+    let mut body = m.msg.body.replace(PUBLIC_URL, base);
     if let Some(demo) = m.msg.demo_id.filter(|_| body.contains(CONTRACT_LINK)) {
         let ctx = trellis_store::Ctx::new("trellis notify", now);
         let token = store

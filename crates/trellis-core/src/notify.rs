@@ -63,8 +63,13 @@ pub struct RetroFacts {
     pub due: Timestamp,
 }
 
+/// How often an overdue retro is asked for again: a mechanism keeps asking until the
+/// retro is written; the next event's gate waits for it anyway.
+pub const OVERDUE_EVERY: SignedDuration = SignedDuration::from_hours(7 * 24);
+
 /// The retro reminders whose moment has come at `now` and is not stale: at held, with
-/// 24 h left (when the window is longer than that), and once overdue.
+/// 24 h left (when the window is longer than that), and once overdue, then again every
+/// [`OVERDUE_EVERY`] while it stays unwritten (each moment is its own message).
 pub fn retro_reminders(f: &RetroFacts, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
     let mut out = vec![(kind::RETRO_HELD, f.held_at)];
     if let Ok(day_before) = f.due.checked_sub(SignedDuration::from_hours(24))
@@ -72,7 +77,13 @@ pub fn retro_reminders(f: &RetroFacts, now: Timestamp) -> Vec<(&'static str, Tim
     {
         out.push((kind::RETRO_24H, day_before));
     }
-    out.push((kind::RETRO_OVERDUE, f.due));
+    let mut overdue = f.due;
+    if now > f.due {
+        let weeks = now.duration_since(f.due).as_secs() / OVERDUE_EVERY.as_secs();
+        let late = SignedDuration::from_secs(weeks.saturating_mul(OVERDUE_EVERY.as_secs()));
+        overdue = f.due.saturating_add(late).unwrap_or(f.due);
+    }
+    out.push((kind::RETRO_OVERDUE, overdue));
     // Only the latest moment that has come: after a pause, one message says where
     // things stand instead of three saying it in turn.
     out.retain(|(_, at)| *at <= now);
@@ -124,7 +135,15 @@ mod tests {
             retro_reminders(&f, t(49)),
             vec![(kind::RETRO_OVERDUE, t(48))]
         );
-        assert!(retro_reminders(&f, t(48 + 24 * 8)).is_empty(), "stale");
+        // Still unwritten a week later: asked again, and again the week after.
+        assert_eq!(
+            retro_reminders(&f, t(48 + 24 * 8)),
+            vec![(kind::RETRO_OVERDUE, t(48 + 24 * 7))]
+        );
+        assert_eq!(
+            retro_reminders(&f, t(48 + 24 * 15)),
+            vec![(kind::RETRO_OVERDUE, t(48 + 24 * 14))]
+        );
     }
 
     #[test]
