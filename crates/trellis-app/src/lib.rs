@@ -51,6 +51,7 @@ pub mod people;
 pub mod person_page;
 pub mod plan;
 pub mod programs;
+pub mod propose;
 pub mod retros;
 pub mod review;
 pub mod reviews;

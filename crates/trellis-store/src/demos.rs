@@ -161,52 +161,29 @@ impl Store {
             return Err(CoreError::invalid("person", "", "give at least one presenter").into());
         }
         let mut tx = self.write_tx().await?;
-        lock_event(&mut tx, new.event).await?;
-        let (_, _, facts) = load_event_facts(&mut tx, new.event).await?;
-        if !matches!(facts.status, EventStatus::Draft | EventStatus::Announced) {
-            return Err(CoreError::invalid(
-                "event",
-                new.event,
-                format!(
-                    "is {}; demos are proposed for draft or announced events",
-                    facts.status
-                ),
-            )
-            .into());
-        }
-        for p in &new.presenters {
-            let exists = sqlx::query("SELECT id FROM people WHERE id = $1")
-                .bind(p.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if exists.is_none() {
-                return Err(StoreError::not_found("person", p));
-            }
-        }
-        let row = sqlx::query("INSERT INTO demos (event_id, title, status, created_at_us) VALUES ($1, $2, 'proposed', $3) RETURNING id")
-            .bind(new.event.0)
-            .bind(&title)
-            .bind(ctx.now_us())
-            .fetch_one(&mut *tx)
-            .await?;
-        let id = DemoId(i64_(&row, "id")?);
-        let mut seen = Vec::new();
-        for p in &new.presenters {
-            if seen.contains(p) {
-                continue;
-            }
-            seen.push(*p);
-            sqlx::query(
-                "INSERT INTO demo_presenters (demo_id, person_id, position) VALUES ($1, $2, $3)",
-            )
-            .bind(id.0)
-            .bind(p.0)
-            .bind(seen.len() as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-        record_demo_status(&mut tx, ctx, id, None, DemoStatus::Proposed).await?;
-        let view = demo_row(&mut tx, id).await?;
+        let view = insert_proposal(&mut tx, ctx, new, &title).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Proposes a demo by someone not on record yet: the person and the demo are written
+    /// together, or neither.
+    pub async fn propose_demo_by_new_person(
+        &self,
+        ctx: &Ctx,
+        event: EventId,
+        title: &str,
+        person: &crate::people::NewPerson,
+    ) -> Result<DemoView, StoreError> {
+        let title = validate_title(title)?;
+        let mut tx = self.write_tx().await?;
+        let p = crate::people::insert_person(&mut tx, ctx, person).await?;
+        let new = NewDemo {
+            event,
+            presenters: vec![p.id],
+            title: title.clone(),
+        };
+        let view = insert_proposal(&mut tx, ctx, &new, &title).await?;
         tx.commit().await?;
         Ok(view)
     }
@@ -407,4 +384,60 @@ impl Store {
             .await?;
         fold_rows(&rows)
     }
+}
+
+/// Writes a proposed demo in the caller's transaction: the event must be a draft or
+/// announced, every presenter on record.
+async fn insert_proposal(
+    tx: &mut sqlx::AnyConnection,
+    ctx: &Ctx,
+    new: &NewDemo,
+    title: &str,
+) -> Result<DemoView, StoreError> {
+    lock_event(&mut *tx, new.event).await?;
+    let (_, _, facts) = load_event_facts(&mut *tx, new.event).await?;
+    if !matches!(facts.status, EventStatus::Draft | EventStatus::Announced) {
+        return Err(CoreError::invalid(
+            "event",
+            new.event,
+            format!(
+                "is {}; demos are proposed for draft or announced events",
+                facts.status
+            ),
+        )
+        .into());
+    }
+    for p in &new.presenters {
+        let exists = sqlx::query("SELECT id FROM people WHERE id = $1")
+            .bind(p.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::not_found("person", p));
+        }
+    }
+    let row = sqlx::query("INSERT INTO demos (event_id, title, status, created_at_us) VALUES ($1, $2, 'proposed', $3) RETURNING id")
+        .bind(new.event.0)
+        .bind(title)
+        .bind(ctx.now_us())
+        .fetch_one(&mut *tx)
+        .await?;
+    let id = DemoId(i64_(&row, "id")?);
+    let mut seen = Vec::new();
+    for p in &new.presenters {
+        if seen.contains(p) {
+            continue;
+        }
+        seen.push(*p);
+        sqlx::query(
+            "INSERT INTO demo_presenters (demo_id, person_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(id.0)
+        .bind(p.0)
+        .bind(seen.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    record_demo_status(&mut *tx, ctx, id, None, DemoStatus::Proposed).await?;
+    demo_row(tx, id).await
 }

@@ -211,6 +211,10 @@ fn signed_in() -> Router<AppState> {
         )
         .route("/people/{id}", get(pages::people::person))
         .route("/people/{id}/export.json", get(pages::people::export))
+        .route(
+            "/events/{id}/demos",
+            get(pages::propose::form).post(pages::propose::submit),
+        )
         .route("/events/{id}/door", get(pages::door::door))
         .route("/events/{id}/door/walk-in", post(pages::door::walk_in))
         .route(

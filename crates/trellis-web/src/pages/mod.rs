@@ -12,6 +12,7 @@ pub(crate) mod events;
 pub(crate) mod identity;
 pub(crate) mod people;
 pub(crate) mod plan;
+pub(crate) mod propose;
 pub(crate) mod step;
 
 use crate::auth::SignedIn;

@@ -122,3 +122,120 @@ on_both!(
     merge_asks_first_and_is_undone_from_the_page,
     forgetting_says_what_goes_and_asks_first,
 );
+
+/// Proposing a demo with the person picker (issue 15, point 2): a certain match is taken,
+/// several are offered, nobody offers adding them; a bad title keeps the form.
+fn a_demo_is_proposed_for_someone_found_or_added(db: TestDb) {
+    let app = App::start(db, None);
+    let next = 18;
+    let url = format!("/events/{next}/demos");
+    person(&app, "Quill Ambry", "quill@pick.example");
+    person(&app, "Quill Ambrose", "quill.a@pick.example");
+    let (viewer, vcsrf) = app.login("view@x.example");
+    let (cookie, csrf) = app.login("org@x.example");
+    assert_eq!(app.get(&url, Some(&viewer)).status, 403);
+    assert_eq!(
+        app.post(
+            &url,
+            Some(&viewer),
+            &[("csrf", &vcsrf), ("title", "x"), ("who", "quill")]
+        )
+        .status,
+        403
+    );
+    assert!(
+        app.get(&format!("/events/{next}"), Some(&cookie))
+            .body
+            .contains(&format!("href=\"{url}\""))
+    );
+    assert_eq!(
+        app.post(&url, Some(&cookie), &[("title", "Robot arm")])
+            .status,
+        403,
+        "CSRF"
+    );
+    // Two people match: both offered, the title kept, nothing written.
+    let demos = |app: &App| {
+        app.block_on(trellis_app::event_page::event_page(
+            &app.store,
+            trellis_core::EventId(next),
+            crate::client::now(),
+        ))
+        .unwrap()
+        .demos
+        .len()
+    };
+    let before = demos(&app);
+    let r = app.post(
+        &url,
+        Some(&cookie),
+        &[("csrf", &csrf), ("title", "Robot arm"), ("who", "quill")],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Several people match") && r.body.contains("Quill Ambrose"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"Robot arm\""));
+    assert_eq!(demos(&app), before);
+    // An exact e-mail is certain.
+    let r = app.post(
+        &url,
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("title", "Robot arm"),
+            ("who", "QUILL@pick.example"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(demos(&app), before + 1);
+    // Nobody: added on the spot with the demo.
+    let r = app.post(
+        &url,
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("title", "Synth rig"),
+            ("who", "Ysolde Newcomer"),
+        ],
+    );
+    assert!(
+        r.body.contains("Nobody on record matches") && r.body.contains("value=\"Ysolde Newcomer\""),
+        "{}",
+        r.body
+    );
+    let r = app.post(
+        &url,
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("title", "Synth rig"),
+            ("as_new", "1"),
+            ("new_name", "Ysolde Newcomer"),
+            ("new_email", "ysolde@pick.example"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(demos(&app), before + 2);
+    // A blank title: said at the field, what was typed kept, nothing written.
+    let r = app.post(
+        &url,
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("title", "  "),
+            ("who", "quill.a@pick.example"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"title_error\"") && r.body.contains("value=\"quill.a@pick.example\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(demos(&app), before + 2);
+}
+
+on_both!(a_demo_is_proposed_for_someone_found_or_added);

@@ -588,6 +588,11 @@ fn pages_are_accessible(db: TestDb) {
             app.get("/people/merge?keep=1&other=2", Some(&cookie)).body,
         ),
         ("forget", app.get("/people/1/forget", Some(&cookie)).body),
+        (
+            "propose",
+            app.get(&format!("/events/{NEXT}/demos"), Some(&cookie))
+                .body,
+        ),
         ("/login", app.get("/login", None).body),
     ];
     for (name, body) in &pages {
