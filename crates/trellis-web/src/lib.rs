@@ -198,6 +198,13 @@ fn signed_in() -> Router<AppState> {
             get(pages::plan::plan_form).post(pages::plan::plan),
         )
         .route("/events/{id}", get(pages::event::event))
+        .route(
+            "/imports",
+            get(pages::imports::imports)
+                .post(pages::imports::upload)
+                .layer(DefaultBodyLimit::max(pages::imports::UPLOAD_BYTES)),
+        )
+        .route("/imports/confirm", post(pages::imports::confirm))
         .route("/people", get(pages::people::people))
         .route("/people/duplicates", get(pages::identity::duplicates))
         .route(

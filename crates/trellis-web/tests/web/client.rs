@@ -69,7 +69,10 @@ fn exchange(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
-    if method == "POST" {
+    let typed = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    if method == "POST" && !typed {
         req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
     }
     for (k, v) in headers {
@@ -343,4 +346,20 @@ pub fn new_person(app: &App, name: &str, email: &str) -> trellis_core::PersonId 
     app.block_on(app.store.create_person(&ctx, &new))
         .unwrap()
         .id
+}
+
+/// A multipart form body (text fields, then one file) and its content type.
+pub fn multipart(fields: &[(&str, &str)], file: (&str, &str, &str)) -> (String, String) {
+    let boundary = "trellis-test-boundary-7d0a";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    let (name, file_name, content) = file;
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    ));
+    (body, format!("multipart/form-data; boundary={boundary}"))
 }

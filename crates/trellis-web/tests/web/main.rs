@@ -22,5 +22,6 @@ mod client;
 mod door;
 mod http;
 mod identity;
+mod imports;
 mod pages;
 mod people;

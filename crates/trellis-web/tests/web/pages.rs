@@ -588,6 +588,7 @@ fn pages_are_accessible(db: TestDb) {
             app.get("/people/merge?keep=1&other=2", Some(&cookie)).body,
         ),
         ("forget", app.get("/people/1/forget", Some(&cookie)).body),
+        ("/imports", app.get("/imports", Some(&cookie)).body),
         (
             "propose",
             app.get(&format!("/events/{NEXT}/demos"), Some(&cookie))
