@@ -399,3 +399,13 @@ fn an_organizer_plans_a_series_marks_an_evening_held_and_reads_on_a_phone() {
         c.close().await.unwrap();
     });
 }
+
+/// Clicks the element `css` finds.
+pub(crate) async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}

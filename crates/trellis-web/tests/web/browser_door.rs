@@ -1,18 +1,9 @@
 //! The door in a real browser, at a phone's width: search, check in, undo, a walk-in; the
 //! page returns to the person acted on, and never scrolls sideways.
 
-use crate::browser::{browser, driver, log_in, session, set, shots, wait_for, widths};
+use crate::browser::{browser, click, driver, log_in, session, set, shots, wait_for, widths};
 use crate::client::App;
 use fantoccini::Locator;
-
-async fn click(c: &fantoccini::Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 #[test]
 fn at_the_door_on_a_phone_search_check_in_undo_and_a_walk_in() {

@@ -3,18 +3,9 @@
 //! contract and confirm it; merge two people and undo it; forget someone; upload a Luma
 //! file through its dry run and confirm it. Screenshots in target/browser.
 
-use crate::browser::{browser, driver, log_in, session, set, shots, wait_for, widths};
+use crate::browser::{browser, click, driver, log_in, session, set, shots, wait_for, widths};
 use crate::client::{App, new_person};
 use fantoccini::Locator;
-
-async fn click(c: &fantoccini::Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 async fn shot(c: &fantoccini::Client, name: &str) {
     std::fs::write(
