@@ -74,6 +74,27 @@ fn an_organizer_proposes_screens_confirms_merges_forgets_and_imports() {
         wait_for(&c, "3 of 3 presenters confirmed").await;
         shot(&c, "event-confirmed-390").await;
 
+        // Another demo, by someone on record (found by e-mail); one failed screening
+        // item rejects it.
+        c.goto(&format!("{base}/events/18/demos")).await.unwrap();
+        set(&c, "title", "Laser harp").await;
+        set(&c, "who", "tove@twins.example").await;
+        click(&c, "#propose").await;
+        wait_for(&c, "Record the screening of Laser harp").await;
+        let url = c.current_url().await.unwrap();
+        let anchor = url.fragment().unwrap().to_owned();
+        assert!(anchor.starts_with("demo-"), "{url}");
+        click(&c, &format!("#{anchor} input[value=fail]")).await;
+        click(
+            &c,
+            "button[aria-label='Record the screening of Laser harp']",
+        )
+        .await;
+        wait_for(&c, "3 of 3 presenters confirmed").await;
+        let demo: i64 = anchor.trim_start_matches("demo-").parse().unwrap();
+        let d = app.store.demo(trellis_core::DemoId(demo)).await.unwrap();
+        assert_eq!(d.status.as_str(), "rejected", "one failed item rejects");
+
         // Merge the twins from the duplicates page, then undo it from the kept page.
         c.goto(&format!("{base}/people/duplicates")).await.unwrap();
         click(
