@@ -46,6 +46,19 @@ pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppEr
             }
         }
     }
+    for p in store.followups_pending().await? {
+        let due = p
+            .held_at
+            .saturating_add(jiff::SignedDuration::from_hours(
+                24 * trellis_core::followup::DUE_DAYS,
+            ))
+            .unwrap_or(p.held_at);
+        for (k, at) in notify::followup_reminders(due, now) {
+            for o in &p.organizers {
+                out.push(followup_nudge(&p, k, at, due, o));
+            }
+        }
+    }
     for c in store.contracts_pending().await? {
         for (k, at) in notify::contract_messages(c.screened_at, now) {
             for p in &c.presenters {
@@ -96,6 +109,65 @@ fn contract_message(
     }
 }
 
+fn followup_nudge(
+    p: &trellis_store::FollowupsPending,
+    k: &str,
+    at: Timestamp,
+    due: Timestamp,
+    o: &trellis_store::MailableOrganizer,
+) -> NewMessage {
+    let subject = if k == kind::FOLLOWUPS_SOON {
+        "Follow-ups due in 2 days"
+    } else {
+        "Follow-ups overdue"
+    };
+    let body = format!(
+        "Hello {name},\n\n{title} ({program}): {sent} of {minimum} follow-ups sent, {more} to go.\n\
+         Due: {due}\n\nWhom to ask, with a message to copy: {url}/events/{event}#followups\n\
+         (or in a terminal: trellis followup suggest {event})\n\n-- Trellis\n",
+        name = o.name,
+        title = p.title,
+        program = p.program,
+        sent = p.sent,
+        minimum = p.minimum,
+        more = p.minimum.saturating_sub(p.sent),
+        url = crate::outbox::PUBLIC_URL,
+        event = p.event_id,
+    );
+    to_organizer(
+        k,
+        at,
+        (p.event_id, p.program_id),
+        o,
+        format!("{subject}: {}", p.title),
+        body,
+    )
+}
+
+/// A message to an organizer about an event at moment `at`. The moment is part of the
+/// key: an overdue reminder is asked again each week, each a message of its own.
+fn to_organizer(
+    k: &str,
+    at: Timestamp,
+    (event, program): (i64, i64),
+    o: &trellis_store::MailableOrganizer,
+    subject: String,
+    body: String,
+) -> NewMessage {
+    NewMessage {
+        dedupe_key: format!("{k}:event:{event}:organizer:{}:at:{}", o.id, at.as_second()),
+        kind: k.to_owned(),
+        recipient: o.email.clone(),
+        organizer_id: Some(o.id),
+        program_id: Some(program),
+        event_id: Some(event),
+        subject,
+        body,
+        planned_at: Some(at),
+        ..NewMessage::default()
+    }
+}
+
 fn retro_message(
     p: &RetroPending,
     k: &str,
@@ -119,24 +191,14 @@ fn retro_message(
         due = due,
         event = p.event_id,
     );
-    NewMessage {
-        // The moment is part of the key: an overdue retro is asked for again each week.
-        dedupe_key: format!(
-            "{k}:event:{}:organizer:{}:at:{}",
-            p.event_id,
-            o.id,
-            at.as_second()
-        ),
-        kind: k.to_owned(),
-        recipient: o.email.clone(),
-        organizer_id: Some(o.id),
-        program_id: Some(p.program_id),
-        event_id: Some(p.event_id),
-        subject: format!("{subject}: {}", p.title),
+    to_organizer(
+        k,
+        at,
+        (p.event_id, p.program_id),
+        o,
+        format!("{subject}: {}", p.title),
         body,
-        planned_at: Some(at),
-        ..NewMessage::default()
-    }
+    )
 }
 
 /// One pass: plan what is due, then (unless `dry_run`, and with a mailer) send it.

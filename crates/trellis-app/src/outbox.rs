@@ -128,6 +128,12 @@ async fn deliver(
             Some(d) => store.contract_accepted(d).await?,
             None => false,
         },
+        followups_done: match m.msg.event_id {
+            Some(e) if notify::kind::is_followup_nudge(&m.msg.kind) => {
+                store.followups_done(e).await?
+            }
+            _ => false,
+        },
     };
     if let Some(why) = notify::reason_passed(&m.msg.kind, reason) {
         return Ok(Outcome::Cancelled { why: why.into() });

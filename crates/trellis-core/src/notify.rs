@@ -26,10 +26,17 @@ pub mod kind {
     pub const RETRO_HELD: &str = "retro_held";
     pub const RETRO_24H: &str = "retro_24h";
     pub const RETRO_OVERDUE: &str = "retro_overdue";
+    pub const FOLLOWUPS_SOON: &str = "followups_soon";
+    pub const FOLLOWUPS_OVERDUE: &str = "followups_overdue";
     pub const MAIL_TEST: &str = "mail_test";
     pub const FOLLOWUP: &str = "followup";
     pub const CONTRACT: &str = "contract";
     pub const CONTRACT_REMINDER: &str = "contract_reminder";
+
+    /// The organizers' nudges about an event's follow-ups.
+    pub fn is_followup_nudge(kind: &str) -> bool {
+        matches!(kind, FOLLOWUPS_SOON | FOLLOWUPS_OVERDUE)
+    }
 
     /// Messages to people who are not organizers: they carry a one-click unsubscribe.
     pub fn to_a_person(kind: &str) -> bool {
@@ -77,21 +84,48 @@ pub fn retro_reminders(f: &RetroFacts, now: Timestamp) -> Vec<(&'static str, Tim
     {
         out.push((kind::RETRO_24H, day_before));
     }
-    let mut overdue = f.due;
-    if now > f.due {
-        let weeks = now.duration_since(f.due).as_secs() / OVERDUE_EVERY.as_secs();
-        let late = SignedDuration::from_secs(weeks.saturating_mul(OVERDUE_EVERY.as_secs()));
-        overdue = f.due.saturating_add(late).unwrap_or(f.due);
+    out.push((kind::RETRO_OVERDUE, weekly_since(f.due, now)));
+    latest(out, now)
+}
+
+/// The latest weekly moment since `due` that has come by `now` (`due` itself before).
+fn weekly_since(due: Timestamp, now: Timestamp) -> Timestamp {
+    if now <= due {
+        return due;
     }
-    out.push((kind::RETRO_OVERDUE, overdue));
-    // Only the latest moment that has come: after a pause, one message says where
-    // things stand instead of three saying it in turn.
-    out.retain(|(_, at)| *at <= now);
-    out.into_iter()
+    let weeks = now.duration_since(due).as_secs() / OVERDUE_EVERY.as_secs();
+    let late = SignedDuration::from_secs(weeks.saturating_mul(OVERDUE_EVERY.as_secs()));
+    due.saturating_add(late).unwrap_or(due)
+}
+
+/// Only the latest moment that has come, if not stale: after a pause, one message says
+/// where things stand instead of several saying it in turn.
+fn latest(
+    mut moments: Vec<(&'static str, Timestamp)>,
+    now: Timestamp,
+) -> Vec<(&'static str, Timestamp)> {
+    moments.retain(|(_, at)| *at <= now);
+    moments
+        .into_iter()
         .next_back()
         .filter(|(_, at)| now.duration_since(*at) <= STALE_AFTER)
         .into_iter()
         .collect()
+}
+
+/// How long before the follow-ups' due time the organizers are told how far they are.
+pub const FOLLOWUPS_SOON: SignedDuration = SignedDuration::from_hours(2 * 24);
+
+/// The follow-up reminders whose moment has come at `now`, for a held event whose
+/// follow-ups are below the minimum and fall due at `due`: two days before, then once
+/// overdue and again every [`OVERDUE_EVERY`] (the latest moment only, never stale).
+pub fn followup_reminders(due: Timestamp, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
+    let mut out = Vec::new();
+    if let Ok(soon) = due.checked_sub(FOLLOWUPS_SOON) {
+        out.push((kind::FOLLOWUPS_SOON, soon));
+    }
+    out.push((kind::FOLLOWUPS_OVERDUE, weekly_since(due, now)));
+    latest(out, now)
 }
 
 /// What a planned message's reason depends on, as the store finds it at send time.
@@ -99,6 +133,8 @@ pub fn retro_reminders(f: &RetroFacts, now: Timestamp) -> Vec<(&'static str, Tim
 pub struct Reason {
     pub retro_written: bool,
     pub contract_accepted: bool,
+    /// The event's follow-ups reached the program's minimum.
+    pub followups_done: bool,
 }
 
 /// Why a planned message must not go any more, if it must not.
@@ -109,6 +145,9 @@ pub fn reason_passed(kind: &str, r: Reason) -> Option<&'static str> {
         }
         kind::CONTRACT | kind::CONTRACT_REMINDER if r.contract_accepted => {
             Some("the contract was accepted")
+        }
+        kind::FOLLOWUPS_SOON | kind::FOLLOWUPS_OVERDUE if r.followups_done => {
+            Some("the follow-ups reached the minimum")
         }
         _ => None,
     }
@@ -144,6 +183,30 @@ mod tests {
             retro_reminders(&f, t(48 + 24 * 15)),
             vec![(kind::RETRO_OVERDUE, t(48 + 24 * 14))]
         );
+    }
+
+    #[test]
+    fn the_followup_reminders_two_days_before_then_weekly_once_overdue() {
+        let due = t(7 * 24);
+        assert!(followup_reminders(due, t(4 * 24)).is_empty());
+        assert_eq!(
+            followup_reminders(due, t(5 * 24 + 1)),
+            vec![(kind::FOLLOWUPS_SOON, t(5 * 24))]
+        );
+        assert_eq!(
+            followup_reminders(due, t(7 * 24 + 1)),
+            vec![(kind::FOLLOWUPS_OVERDUE, due)]
+        );
+        assert_eq!(
+            followup_reminders(due, t(15 * 24)),
+            vec![(kind::FOLLOWUPS_OVERDUE, t(14 * 24))]
+        );
+        let done = Reason {
+            followups_done: true,
+            ..Reason::default()
+        };
+        assert!(reason_passed(kind::FOLLOWUPS_OVERDUE, done).is_some());
+        assert!(reason_passed(kind::FOLLOWUPS_OVERDUE, Reason::default()).is_none());
     }
 
     #[test]

@@ -59,7 +59,8 @@ pub use listen::{
     LinkedAuthor, NegativeLine, RecordedReport,
 };
 pub use notify_facts::{
-    ContractPending, MailableOrganizer, MailablePresenter, PersonContact, RetroPending,
+    ContractPending, FollowupsPending, MailableOrganizer, MailablePresenter, PersonContact,
+    RetroPending,
 };
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};

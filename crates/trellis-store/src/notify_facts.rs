@@ -35,7 +35,7 @@ impl Store {
         let events = sqlx::query(
             "SELECT e.id, e.title, e.program_id, p.name AS program, p.retro_hours \
              FROM events e JOIN programs p ON p.id = e.program_id \
-             WHERE e.status = 'held' AND NOT EXISTS (SELECT 1 FROM retros r WHERE r.event_id = e.id) \
+             WHERE e.status = 'held' AND e.backfilled = 0 AND NOT EXISTS (SELECT 1 FROM retros r WHERE r.event_id = e.id) \
              ORDER BY e.id",
         )
         .fetch_all(&mut *conn)
@@ -55,6 +55,70 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+/// A held event whose follow-ups are below the program's minimum.
+#[derive(Debug, Clone)]
+pub struct FollowupsPending {
+    pub event_id: i64,
+    pub program_id: i64,
+    pub program: String,
+    pub title: String,
+    pub held_at: Timestamp,
+    pub sent: u32,
+    pub minimum: u32,
+    pub organizers: Vec<MailableOrganizer>,
+}
+
+impl Store {
+    /// Every held event (not backfilled: history owes nothing) whose follow-ups are
+    /// below its program's minimum, with whom to remind.
+    pub async fn followups_pending(&self) -> Result<Vec<FollowupsPending>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let events = sqlx::query(
+            "SELECT e.id, e.title, e.program_id, p.name AS program, p.followup_minimum, \
+                    (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
+             FROM events e JOIN programs p ON p.id = e.program_id \
+             WHERE e.status = 'held' AND e.backfilled = 0 ORDER BY e.id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = Vec::new();
+        for r in &events {
+            let (sent, minimum) = (u32_(r, "sent")?, u32_(r, "followup_minimum")?);
+            if sent >= minimum {
+                continue;
+            }
+            let event_id = i64_(r, "id")?;
+            let program_id = i64_(r, "program_id")?;
+            out.push(FollowupsPending {
+                event_id,
+                program_id,
+                program: text(r, "program")?,
+                title: text(r, "title")?,
+                held_at: held_at(&mut conn, EventId(event_id)).await?,
+                sent,
+                minimum,
+                organizers: organizers_of(&mut conn, program_id).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether the event's follow-ups reached its program's minimum.
+    pub async fn followups_done(&self, event: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent, p.followup_minimum \
+             FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1",
+        )
+        .bind(event)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match r {
+            Some(r) => u32_(&r, "sent")? >= u32_(&r, "followup_minimum")?,
+            None => true,
+        })
     }
 }
 

@@ -158,15 +158,28 @@ fn held_this_morning(cli: &Cli, organizers: usize, events: usize) -> Vec<String>
         ])
         .ok();
     }
-    (1..=events)
+    // Planned and announced days before, held this morning (a backfilled event is
+    // history: nothing is owed on it, so nobody would be reminded).
+    let before = "2026-11-20T12:00:00Z";
+    let ids: Vec<String> = (1..=events)
         .map(|n| {
             let title = format!("Night {n}");
-            let at = "2026-11-24 10:00";
             let args = ["--json", "event", "new", "--program", &p, "--title", &title];
-            let args = [&args[..], &["--at", at, "--backfill"]].concat();
-            cli.run(&args).ok().id().to_string()
+            let args = [&args[..], &["--at", "2026-11-24 10:00"]].concat();
+            cli.run_at(before, &args).ok().id().to_string()
         })
-        .collect()
+        .collect();
+    for id in &ids {
+        cli.run_at(
+            before,
+            &["event", "announce", id, "--override", "a test evening"],
+        )
+        .ok();
+    }
+    for id in &ids {
+        cli.run(&["event", "held", id]).ok();
+    }
+    ids
 }
 
 fn notify(cli: &Cli, url: &str, now: &str) -> serde_json::Value {
@@ -321,7 +334,37 @@ fn two_senders_deliver_each_once(cli: Cli) {
     );
 }
 
+/// The organizers are nudged about follow-ups two days before they fall due and weekly
+/// once overdue, until the minimum is reached (here: the minimum lowered to 0).
+fn followups_below_the_minimum_nudge_the_organizers(cli: Cli) {
+    let e = held_this_morning(&cli, 1, 1).remove(0);
+    let kinds = |now: &str| -> Vec<String> {
+        cli.run_at(now, &["--json", "notify", "run", "--dry-run"])
+            .ok()
+            .json()["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!kinds(NOW).contains(&"followups_soon".to_owned()));
+    // Held 2026-11-24 09:00Z: due 7 days later, nudged 2 days before and when overdue.
+    assert!(kinds("2026-11-29T12:00:00Z").contains(&"followups_soon".to_owned()));
+    let late = kinds("2026-12-09T12:00:00Z");
+    assert!(late.contains(&"followups_overdue".to_owned()), "{late:?}");
+    let p = cli.json(&["event", "show", &e])["program_id"].to_string();
+    cli.run(&["program", "edit", &p, "--followup-minimum", "0"])
+        .ok();
+    let done = kinds("2026-12-09T12:00:00Z");
+    assert!(
+        !done.iter().any(|k| k.starts_with("followups_")),
+        "{done:?}"
+    );
+}
+
 on_both!(
+    followups_below_the_minimum_nudge_the_organizers,
     retro_reminder_once,
     down_then_up_sends_once,
     written_retro_cancels,
