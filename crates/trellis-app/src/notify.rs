@@ -59,6 +59,13 @@ pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppEr
             }
         }
     }
+    for e in store.demos_short(now).await? {
+        for (k, at) in notify::short_of_demos(e.starts_at, now) {
+            for o in &e.organizers {
+                out.push(short_of_demos(&e, k, at, o));
+            }
+        }
+    }
     for c in store.contracts_pending().await? {
         for (k, at) in notify::contract_messages(c.screened_at, now) {
             for p in &c.presenters {
@@ -142,6 +149,33 @@ fn followup_nudge(
         format!("{subject}: {}", p.title),
         body,
     )
+}
+
+fn short_of_demos(
+    e: &trellis_store::DemosShort,
+    k: &str,
+    at: Timestamp,
+    o: &trellis_store::MailableOrganizer,
+) -> NewMessage {
+    let body = format!(
+        "Hello {name},\n\n{title} ({program}) starts {starts} with {confirmed} of {target} \
+         presenters confirmed: it cannot be announced until {more} more confirm.\n\n\
+         The demo slots: {url}/events/{event}#slots\n\n-- Trellis\n",
+        name = o.name,
+        title = e.title,
+        program = e.program,
+        starts = e.starts_at,
+        confirmed = e.confirmed,
+        target = e.target,
+        more = e.target.saturating_sub(e.confirmed),
+        url = crate::outbox::PUBLIC_URL,
+        event = e.event_id,
+    );
+    let subject = format!(
+        "Short of demos: {} ({} of {} confirmed)",
+        e.title, e.confirmed, e.target
+    );
+    to_organizer(k, at, (e.event_id, e.program_id), o, subject, body)
 }
 
 /// A message to an organizer about an event at moment `at`. The moment is part of the

@@ -128,6 +128,12 @@ async fn deliver(
             Some(d) => store.contract_accepted(d).await?,
             None => false,
         },
+        demos_enough: match m.msg.event_id {
+            Some(e) if notify::kind::is_short_of_demos(&m.msg.kind) => {
+                store.demos_enough(e).await?
+            }
+            _ => false,
+        },
         followups_done: match m.msg.event_id {
             Some(e) if notify::kind::is_followup_nudge(&m.msg.kind) => {
                 store.followups_done(e).await?

@@ -28,12 +28,17 @@ pub mod kind {
     pub const RETRO_OVERDUE: &str = "retro_overdue";
     pub const FOLLOWUPS_SOON: &str = "followups_soon";
     pub const FOLLOWUPS_OVERDUE: &str = "followups_overdue";
+    pub const SHORT_OF_DEMOS: &str = "short_of_demos";
     pub const MAIL_TEST: &str = "mail_test";
     pub const FOLLOWUP: &str = "followup";
     pub const CONTRACT: &str = "contract";
     pub const CONTRACT_REMINDER: &str = "contract_reminder";
 
     /// The organizers' nudges about an event's follow-ups.
+    pub fn is_short_of_demos(kind: &str) -> bool {
+        kind == SHORT_OF_DEMOS
+    }
+
     pub fn is_followup_nudge(kind: &str) -> bool {
         matches!(kind, FOLLOWUPS_SOON | FOLLOWUPS_OVERDUE)
     }
@@ -128,6 +133,23 @@ pub fn followup_reminders(due: Timestamp, now: Timestamp) -> Vec<(&'static str, 
     latest(out, now)
 }
 
+/// Days before an event when its organizers hear that it is short of confirmed demos.
+pub const SHORT_OF_DEMOS_DAYS: [i64; 3] = [14, 7, 3];
+
+/// The "short of demos" nudges whose moment has come at `now`, for an event starting at
+/// `starts` that is short of confirmed presenters: 14, 7 and 3 days before (the latest).
+pub fn short_of_demos(starts: Timestamp, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
+    let moments = SHORT_OF_DEMOS_DAYS
+        .iter()
+        .filter_map(|d| starts.checked_sub(SignedDuration::from_hours(24 * d)).ok())
+        .map(|at| (kind::SHORT_OF_DEMOS, at))
+        .collect();
+    if now >= starts {
+        return Vec::new();
+    }
+    latest(moments, now)
+}
+
 /// What a planned message's reason depends on, as the store finds it at send time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Reason {
@@ -135,6 +157,8 @@ pub struct Reason {
     pub contract_accepted: bool,
     /// The event's follow-ups reached the program's minimum.
     pub followups_done: bool,
+    /// The event has its confirmed demos.
+    pub demos_enough: bool,
 }
 
 /// Why a planned message must not go any more, if it must not.
@@ -149,6 +173,7 @@ pub fn reason_passed(kind: &str, r: Reason) -> Option<&'static str> {
         kind::FOLLOWUPS_SOON | kind::FOLLOWUPS_OVERDUE if r.followups_done => {
             Some("the follow-ups reached the minimum")
         }
+        kind::SHORT_OF_DEMOS if r.demos_enough => Some("the event has its confirmed demos"),
         _ => None,
     }
 }
@@ -207,6 +232,21 @@ mod tests {
         };
         assert!(reason_passed(kind::FOLLOWUPS_OVERDUE, done).is_some());
         assert!(reason_passed(kind::FOLLOWUPS_OVERDUE, Reason::default()).is_none());
+    }
+
+    #[test]
+    fn an_event_short_of_demos_is_nudged_two_weeks_one_week_and_three_days_before() {
+        let starts = t(30 * 24);
+        assert!(short_of_demos(starts, t(15 * 24)).is_empty());
+        assert_eq!(
+            short_of_demos(starts, t(17 * 24)),
+            vec![(kind::SHORT_OF_DEMOS, t(16 * 24))]
+        );
+        assert_eq!(
+            short_of_demos(starts, t(28 * 24)),
+            vec![(kind::SHORT_OF_DEMOS, t(27 * 24))]
+        );
+        assert!(short_of_demos(starts, t(31 * 24)).is_empty(), "over");
     }
 
     #[test]

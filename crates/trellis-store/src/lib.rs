@@ -59,8 +59,8 @@ pub use listen::{
     LinkedAuthor, NegativeLine, RecordedReport,
 };
 pub use notify_facts::{
-    ContractPending, FollowupsPending, MailableOrganizer, MailablePresenter, PersonContact,
-    RetroPending,
+    ContractPending, DemosShort, FollowupsPending, MailableOrganizer, MailablePresenter,
+    PersonContact, RetroPending,
 };
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};

@@ -122,6 +122,75 @@ impl Store {
     }
 }
 
+/// A coming event (draft or announced) with fewer presenters confirmed than its
+/// program's target.
+#[derive(Debug, Clone)]
+pub struct DemosShort {
+    pub event_id: i64,
+    pub program_id: i64,
+    pub program: String,
+    pub title: String,
+    pub starts_at: Timestamp,
+    pub confirmed: u32,
+    pub target: u32,
+    pub organizers: Vec<MailableOrganizer>,
+}
+
+/// Distinct people with a confirmed demo at event `e.id`, as the demo slot contract counts
+/// them (a presenter of several demos once).
+const CONFIRMED_PRESENTERS: &str = "(SELECT COUNT(DISTINCT dp.person_id) FROM demos d \
+     JOIN demo_presenters dp ON dp.demo_id = d.id WHERE d.event_id = e.id AND d.status = 'confirmed')";
+
+impl Store {
+    /// Coming events short of confirmed presenters, with whom to tell.
+    pub async fn demos_short(&self, now: Timestamp) -> Result<Vec<DemosShort>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let events = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT e.id, e.title, e.program_id, e.starts_at_us, p.name AS program, p.demo_target, \
+                    {CONFIRMED_PRESENTERS} AS confirmed \
+             FROM events e JOIN programs p ON p.id = e.program_id \
+             WHERE e.status IN ('draft', 'announced') AND e.starts_at_us > $1 ORDER BY e.id"
+        )))
+        .bind(now.as_microsecond())
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = Vec::new();
+        for r in &events {
+            let (confirmed, target) = (u32_(r, "confirmed")?, u32_(r, "demo_target")?);
+            if confirmed >= target {
+                continue;
+            }
+            let program_id = i64_(r, "program_id")?;
+            out.push(DemosShort {
+                event_id: i64_(r, "id")?,
+                program_id,
+                program: text(r, "program")?,
+                title: text(r, "title")?,
+                starts_at: crate::row::at(r, "starts_at_us")?,
+                confirmed,
+                target,
+                organizers: organizers_of(&mut conn, program_id).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether the event has as many presenters confirmed as its program's target.
+    pub async fn demos_enough(&self, event: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CONFIRMED_PRESENTERS} AS confirmed, p.demo_target \
+             FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1"
+        )))
+        .bind(event)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match r {
+            Some(r) => u32_(&r, "confirmed")? >= u32_(&r, "demo_target")?,
+            None => true,
+        })
+    }
+}
+
 async fn organizers_of(
     conn: &mut sqlx::AnyConnection,
     program: i64,

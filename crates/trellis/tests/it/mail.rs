@@ -363,7 +363,39 @@ fn followups_below_the_minimum_nudge_the_organizers(cli: Cli) {
     );
 }
 
+/// A coming event short of confirmed presenters: its organizers hear it two weeks, one
+/// week and three days before, and not once the target is lowered to what it has.
+fn an_event_short_of_demos_nudges_its_organizers(cli: Cli) {
+    let p = cli.program("Tinkerers Oslo", &[]);
+    cli.run(&[
+        "organizer",
+        "add",
+        "--name",
+        "Org",
+        "--email",
+        "org@example.org",
+        "--program",
+        &p,
+    ])
+    .ok();
+    cli.event(&p, "Dec demo night", "2026-12-10 18:30");
+    let short = |now: &str| -> bool {
+        cli.run_at(now, &["--json", "notify", "run", "--dry-run"])
+            .ok()
+            .json()["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "short_of_demos")
+    };
+    assert!(!short(NOW), "more than two weeks before");
+    assert!(short("2026-11-27T12:00:00Z"));
+    cli.run(&["program", "edit", &p, "--demo-target", "0"]).ok();
+    assert!(!short("2026-11-27T12:00:00Z"), "nothing missing any more");
+}
+
 on_both!(
+    an_event_short_of_demos_nudges_its_organizers,
     followups_below_the_minimum_nudge_the_organizers,
     retro_reminder_once,
     down_then_up_sends_once,
