@@ -334,20 +334,23 @@ fn two_senders_deliver_each_once(cli: Cli) {
     );
 }
 
+/// The kinds of message `notify run --dry-run` finds due at `now`.
+fn due_kinds(cli: &Cli, now: &str) -> Vec<String> {
+    cli.run_at(now, &["--json", "notify", "run", "--dry-run"])
+        .ok()
+        .json()["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The organizers are nudged about follow-ups two days before they fall due and weekly
 /// once overdue, until the minimum is reached (here: the minimum lowered to 0).
 fn followups_below_the_minimum_nudge_the_organizers(cli: Cli) {
     let e = held_this_morning(&cli, 1, 1).remove(0);
-    let kinds = |now: &str| -> Vec<String> {
-        cli.run_at(now, &["--json", "notify", "run", "--dry-run"])
-            .ok()
-            .json()["due"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["kind"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let kinds = |now: &str| due_kinds(&cli, now);
     assert!(!kinds(NOW).contains(&"followups_soon".to_owned()));
     // Held 2026-11-24 09:00Z: due 7 days later, nudged 2 days before and when overdue.
     assert!(kinds("2026-11-29T12:00:00Z").contains(&"followups_soon".to_owned()));
@@ -379,15 +382,7 @@ fn an_event_short_of_demos_nudges_its_organizers(cli: Cli) {
     ])
     .ok();
     cli.event(&p, "Dec demo night", "2026-12-10 18:30");
-    let short = |now: &str| -> bool {
-        cli.run_at(now, &["--json", "notify", "run", "--dry-run"])
-            .ok()
-            .json()["due"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["kind"] == "short_of_demos")
-    };
+    let short = |now: &str| due_kinds(&cli, now).contains(&"short_of_demos".to_owned());
     assert!(!short(NOW), "more than two weeks before");
     assert!(short("2026-11-27T12:00:00Z"));
     cli.run(&["program", "edit", &p, "--demo-target", "0"]).ok();
