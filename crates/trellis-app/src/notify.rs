@@ -47,19 +47,18 @@ pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppEr
         }
     }
     for p in store.followups_pending().await? {
-        let due = p
-            .held_at
-            .saturating_add(jiff::SignedDuration::from_hours(
-                24 * trellis_core::followup::DUE_DAYS,
-            ))
-            .unwrap_or(p.held_at);
+        let due = trellis_core::followup::due(p.held_at);
         for (k, at) in notify::followup_reminders(due, now) {
             for o in &p.organizers {
                 out.push(followup_nudge(&p, k, at, due, o));
             }
         }
     }
-    for e in store.demos_short(now).await? {
+    // Short of demos: fewer presenters confirmed than the target, as the gate counts them.
+    for e in store.coming_events(now).await? {
+        if e.confirmed >= e.target {
+            continue;
+        }
         for (k, at) in notify::short_of_demos(e.starts_at, now) {
             for o in &e.organizers {
                 out.push(short_of_demos(&e, k, at, o));
@@ -152,7 +151,7 @@ fn followup_nudge(
 }
 
 fn short_of_demos(
-    e: &trellis_store::DemosShort,
+    e: &trellis_store::ComingEvent,
     k: &str,
     at: Timestamp,
     o: &trellis_store::MailableOrganizer,

@@ -130,7 +130,8 @@ async fn deliver(
         },
         demos_enough: match m.msg.event_id {
             Some(e) if notify::kind::is_short_of_demos(&m.msg.kind) => {
-                store.demos_enough(e).await?
+                let (confirmed, target) = store.demo_counts(e).await?;
+                confirmed >= target
             }
             _ => false,
         },

@@ -55,6 +55,12 @@ text_enum!(Outcome, "outcome", "an outcome", {
 /// Days after `held` by which the follow-ups are due.
 pub const DUE_DAYS: i64 = 7;
 
+/// When the follow-ups of an event held at `held` are due.
+pub fn due(held: jiff::Timestamp) -> jiff::Timestamp {
+    held.saturating_add(jiff::SignedDuration::from_hours(24 * DUE_DAYS))
+        .unwrap_or(held)
+}
+
 /// People are not asked again within this many days of the last time.
 pub const QUIET_DAYS: i64 = 90;
 

@@ -592,7 +592,7 @@ pub fn time_to_ship(h: &History, period: Period, at: Timestamp) -> TimeToShip {
             Some(_) => missing.push("retro written late".into()),
             None => missing.push("no retro".into()),
         }
-        let fu_due = held + SignedDuration::from_secs(crate::followup::DUE_DAYS * DAY);
+        let fu_due = crate::followup::due(held);
         let sent = sent_by
             .get(&e.id)
             .map_or(0, |v| v.iter().filter(|t| **t <= fu_due).count());

@@ -7,7 +7,6 @@ use crate::open::Store;
 use crate::row::{at, i64_, opt_at, opt_text, parse, text, u32_};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use trellis_core::event::EventStatus;
-use trellis_core::followup::DUE_DAYS;
 use trellis_core::{EventId, ProgramId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +81,7 @@ async fn event_items(
             start: due,
             end: due + SignedDuration::from_mins(30),
         });
-        let fu_due = held + SignedDuration::from_hours(24 * DUE_DAYS);
+        let fu_due = trellis_core::followup::due(held);
         items.push(CalendarItem {
             uid: format!("followup-{id}@trellis"),
             summary: format!("Follow-ups due: {title}"),
@@ -193,7 +192,7 @@ impl Store {
                     kind: "followups",
                     event: id,
                     title,
-                    due_at: held + SignedDuration::from_hours(24 * DUE_DAYS),
+                    due_at: trellis_core::followup::due(held),
                     detail: format!("follow-ups {sent} of {min}"),
                 });
             }

@@ -6,7 +6,7 @@ use crate::row::{at, i64_, opt_at, opt_text, parse, text, u32_};
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 use trellis_core::event::EventStatus;
-use trellis_core::followup::{self, Channel, DUE_DAYS, Outcome, QUIET_DAYS};
+use trellis_core::followup::{self, Channel, Outcome, QUIET_DAYS};
 use trellis_core::metrics::Seen;
 use trellis_core::time::rfc3339_utc;
 use trellis_core::{CoreError, EventId, PersonId};
@@ -406,9 +406,7 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?;
         let followups: Vec<FollowupView> = rows.iter().map(view).collect::<Result<_, _>>()?;
-        let due = held
-            .saturating_add(jiff::SignedDuration::from_hours(24 * DUE_DAYS))
-            .unwrap_or(held);
+        let due = followup::due(held);
         Ok(FollowupStatus {
             event,
             event_title: title,

@@ -59,7 +59,7 @@ pub use listen::{
     LinkedAuthor, NegativeLine, RecordedReport,
 };
 pub use notify_facts::{
-    ContractPending, DemosShort, FollowupsPending, MailableOrganizer, MailablePresenter,
+    ComingEvent, ContractPending, FollowupsPending, MailableOrganizer, MailablePresenter,
     PersonContact, RetroPending,
 };
 pub use open::{SCHEMA_VERSION, Store};

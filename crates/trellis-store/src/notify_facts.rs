@@ -122,10 +122,11 @@ impl Store {
     }
 }
 
-/// A coming event (draft or announced) with fewer presenters confirmed than its
-/// program's target.
+/// A coming event (draft or announced), with its confirmed presenters counted as the
+/// demo slot contract counts them (`EventFacts::confirmed_presenters`) and its program's
+/// target: whether it is short is the caller's call.
 #[derive(Debug, Clone)]
-pub struct DemosShort {
+pub struct ComingEvent {
     pub event_id: i64,
     pub program_id: i64,
     pub program: String,
@@ -136,33 +137,25 @@ pub struct DemosShort {
     pub organizers: Vec<MailableOrganizer>,
 }
 
-/// Distinct people with a confirmed demo at event `e.id`, as the demo slot contract counts
-/// them (a presenter of several demos once).
-const CONFIRMED_PRESENTERS: &str = "(SELECT COUNT(DISTINCT dp.person_id) FROM demos d \
-     JOIN demo_presenters dp ON dp.demo_id = d.id WHERE d.event_id = e.id AND d.status = 'confirmed')";
-
 impl Store {
-    /// Coming events short of confirmed presenters, with whom to tell.
-    pub async fn demos_short(&self, now: Timestamp) -> Result<Vec<DemosShort>, StoreError> {
+    /// Every coming event (draft or announced, starting after `now`), with whom to tell.
+    pub async fn coming_events(&self, now: Timestamp) -> Result<Vec<ComingEvent>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let events = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT e.id, e.title, e.program_id, e.starts_at_us, p.name AS program, p.demo_target, \
-                    {CONFIRMED_PRESENTERS} AS confirmed \
+        let events = sqlx::query(
+            "SELECT e.id, e.title, e.program_id, e.starts_at_us, p.name AS program \
              FROM events e JOIN programs p ON p.id = e.program_id \
-             WHERE e.status IN ('draft', 'announced') AND e.starts_at_us > $1 ORDER BY e.id"
-        )))
+             WHERE e.status IN ('draft', 'announced') AND e.starts_at_us > $1 ORDER BY e.id",
+        )
         .bind(now.as_microsecond())
         .fetch_all(&mut *conn)
         .await?;
         let mut out = Vec::new();
         for r in &events {
-            let (confirmed, target) = (u32_(r, "confirmed")?, u32_(r, "demo_target")?);
-            if confirmed >= target {
-                continue;
-            }
+            let event_id = i64_(r, "id")?;
             let program_id = i64_(r, "program_id")?;
-            out.push(DemosShort {
-                event_id: i64_(r, "id")?,
+            let (confirmed, target) = presenter_counts(&mut conn, event_id).await?;
+            out.push(ComingEvent {
+                event_id,
                 program_id,
                 program: text(r, "program")?,
                 title: text(r, "title")?,
@@ -175,20 +168,22 @@ impl Store {
         Ok(out)
     }
 
-    /// Whether the event has as many presenters confirmed as its program's target.
-    pub async fn demos_enough(&self, event: i64) -> Result<bool, StoreError> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CONFIRMED_PRESENTERS} AS confirmed, p.demo_target \
-             FROM events e JOIN programs p ON p.id = e.program_id WHERE e.id = $1"
-        )))
-        .bind(event)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match r {
-            Some(r) => u32_(&r, "confirmed")? >= u32_(&r, "demo_target")?,
-            None => true,
-        })
+    /// The event's confirmed presenters and its program's target.
+    pub async fn demo_counts(&self, event: i64) -> Result<(u32, u32), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        presenter_counts(&mut conn, event).await
     }
+}
+
+/// Confirmed presenters (the gate's own count, from the facts the gate reads) and the
+/// program's demo target.
+async fn presenter_counts(
+    conn: &mut sqlx::AnyConnection,
+    event: i64,
+) -> Result<(u32, u32), StoreError> {
+    let (_, settings, facts) = crate::gates::load_event_facts(conn, EventId(event)).await?;
+    let confirmed = u32::try_from(facts.confirmed_presenters()).unwrap_or(u32::MAX);
+    Ok((confirmed, settings.demo_target))
 }
 
 async fn organizers_of(

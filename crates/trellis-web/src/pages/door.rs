@@ -103,18 +103,9 @@ fn back(event: i64, q: &str, person: PersonId) -> Redirect {
     Redirect::to(&format!("/events/{event}/door?q={q}#person-{person}"))
 }
 
+/// `s` for a query string: everything but letters and digits percent-encoded.
 fn url_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 #[derive(Deserialize)]
