@@ -60,6 +60,18 @@ pub(crate) async fn wait_for(c: &fantoccini::Client, text: &str) {
     panic!("the page never showed {text:?}");
 }
 
+/// Waits until the page no longer shows `text`: for a form whose answer
+/// keeps some of the text the page showed before.
+pub(crate) async fn wait_until_gone(c: &fantoccini::Client, text: &str) {
+    for _ in 0..100 {
+        if c.source().await.is_ok_and(|s| !s.contains(text)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page still shows {text:?}");
+}
+
 /// A browser session through chromedriver on `port`, its profile in `profile`.
 pub(crate) async fn session(
     chromium: &str,
