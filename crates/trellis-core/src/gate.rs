@@ -595,10 +595,11 @@ impl Gate for Retro {
         }
         Verdict::Blocked(vec![Reason::soft(
             format!(
-                "'{}' has no retro yet: it {} due {} ({})",
+                // Relative only: a raw UTC instant reads wrong in every other zone, and
+                // each surface shows the due time in the program's zone beside it.
+                "'{}' has no retro yet: it {} due {}",
                 c.title,
                 if c.retro_due > s.now { "is" } else { "was" },
-                crate::time::rfc3339_utc(c.retro_due),
                 relative(c.retro_due, s.now),
             ),
             vec![Remedy::WriteRetro { event: c.event }],
@@ -771,7 +772,7 @@ mod tests {
         let d = evaluate(Action::PlanEvent, &s);
         assert_eq!(
             texts(&d),
-            vec!["'Sep demo night' has no retro yet: it was due 2026-11-14T20:30:00Z (9 days ago)"]
+            vec!["'Sep demo night' has no retro yet: it was due 9 days ago"]
         );
         s.cycle = Some(cycle(true, 0, 0));
         assert!(evaluate(Action::PlanEvent, &s).is_allowed());
@@ -794,7 +795,7 @@ mod tests {
         );
         assert_eq!(
             texts(&d),
-            vec!["'Sep demo night' has no retro yet: it was due 2026-11-14T20:30:00Z (9 days ago)"]
+            vec!["'Sep demo night' has no retro yet: it was due 9 days ago"]
         );
         assert!(d.overridable());
         s.cycle = Some(cycle(true, 10, 3));

@@ -98,8 +98,7 @@ fn planning_waits_for_the_retro(cli: Cli) {
     assert_eq!(j["refused"][0]["gate"], "retro");
     let reason = j["refused"][0]["reasons"][0].as_str().unwrap().to_owned();
     assert!(
-        reason
-            .starts_with("'Nov night' has no retro yet: it is due 2026-11-26T12:00:00Z (in 48 h)"),
+        reason.starts_with("'Nov night' has no retro yet: it is due in 48 h"),
         "{reason}"
     );
     assert_eq!(
@@ -220,7 +219,8 @@ fn announcing_waits_for_the_retro_even_when_planned_ahead(cli: Cli) {
     assert_eq!(j["refused"][0]["gate"], "retro");
     assert_eq!(
         j["refused"][0]["reasons"][0],
-        "'Nov night' has no retro yet: it was due 2026-11-26T12:00:00Z (4 days ago); write it with `trellis retro write ".to_owned()
+        "'Nov night' has no retro yet: it was due 4 days ago; write it with `trellis retro write "
+            .to_owned()
             + nov
             + "`"
     );
