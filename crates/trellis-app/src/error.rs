@@ -23,6 +23,9 @@ pub enum AppError {
     /// A message's time is not a calendar time (a parser's promise broken by a file).
     #[error("{place}: {what}")]
     BadChatTime { place: String, what: String },
+    /// A file or folder the use case writes could not be written (names which).
+    #[error("{place}: {what}")]
+    File { place: String, what: String },
     /// A worker thread of the use case stopped without an answer (it panicked).
     #[error("the thread {0} stopped")]
     Worker(&'static str),

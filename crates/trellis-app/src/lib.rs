@@ -32,6 +32,7 @@ pub mod accounts;
 pub mod board;
 pub mod channels;
 pub mod chat;
+pub mod csv_export;
 pub mod demos;
 pub mod door;
 pub mod dump;

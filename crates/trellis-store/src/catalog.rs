@@ -621,6 +621,16 @@ pub(crate) const TABLES: &[Table] = &[
             ],
         )
     },
+    // Schema 13: roles per program.
+    Table {
+        key: &["user_id", "program_id"],
+        serial: false,
+        since: 13,
+        ..t(
+            "user_grants",
+            &[("user_id", Int), ("program_id", Int), ("role", Text)],
+        )
+    },
 ];
 
 /// The tables this build's schema has, in dependency order.

@@ -85,9 +85,55 @@ fn cmp_json(a: &J, b: &J) -> std::cmp::Ordering {
     }
 }
 
+/// A table's rows in key order (text keys compared as bytes, so both backends agree).
+async fn read_table(conn: &mut AnyConnection, t: &Table) -> Result<Vec<Vec<J>>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} ORDER BY {}",
+        t.column_list(),
+        t.name,
+        t.key.join(", ")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut values: Vec<Vec<J>> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut v = Vec::with_capacity(t.columns.len());
+        for (i, (_, k)) in t.columns.iter().enumerate() {
+            v.push(read_value(r, i, *k)?);
+        }
+        values.push(v);
+    }
+    drop(rows);
+    let text_key = t.key.iter().any(|k| t.kind(k) != Some(Kind::Int));
+    if text_key {
+        let idx: Vec<usize> = t
+            .key
+            .iter()
+            .filter_map(|k| t.columns.iter().position(|(c, _)| c == k))
+            .collect();
+        values.sort_by(|a, b| {
+            idx.iter()
+                .map(|i| cmp_json(&a[*i], &b[*i]))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    Ok(values)
+}
+
+/// One table as the export reads it: what a CSV export writes a file of.
+pub struct TableRows {
+    pub name: &'static str,
+    pub columns: Vec<&'static str>,
+    /// Each row's values in `columns` order: integers, floats, text or null.
+    pub rows: Vec<Vec<J>>,
+}
+
 impl Store {
-    /// Writes the whole database to `out` as one JSON document.
-    pub async fn export_all(&self, out: &mut dyn Write) -> Result<DumpSummary, StoreError> {
+    /// A connection, once the database is known to hold nothing the catalog does not
+    /// name: no export may silently leave data out.
+    async fn complete_catalog(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let gaps = catalog_gaps(&mut conn, self.dialect()).await?;
         if !gaps.is_empty() {
@@ -96,6 +142,32 @@ impl Store {
                 gaps.join("; ")
             )));
         }
+        Ok(conn)
+    }
+
+    /// Hands every table of the export catalog to `visit`, one at a time, in the
+    /// catalog's order; refuses, like the JSON export, while the database holds data the
+    /// catalog does not name.
+    pub async fn each_table(
+        &self,
+        mut visit: impl FnMut(TableRows) -> std::io::Result<()>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.complete_catalog().await?;
+        for t in tables() {
+            let rows = read_table(&mut conn, t).await?;
+            visit(TableRows {
+                name: t.name,
+                columns: t.columns.iter().map(|(c, _)| *c).collect(),
+                rows,
+            })
+            .map_err(io)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the whole database to `out` as one JSON document.
+    pub async fn export_all(&self, out: &mut dyn Write) -> Result<DumpSummary, StoreError> {
+        let mut conn = self.complete_catalog().await?;
         let version = self.schema_version().await?;
         write!(
             out,
@@ -107,38 +179,7 @@ impl Store {
             tables: BTreeMap::new(),
         };
         for (n, t) in tables().enumerate() {
-            let sql = format!(
-                "SELECT {} FROM {} ORDER BY {}",
-                t.column_list(),
-                t.name,
-                t.key.join(", ")
-            );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_all(&mut *conn)
-                .await?;
-            let mut values: Vec<Vec<J>> = Vec::with_capacity(rows.len());
-            for r in &rows {
-                let mut v = Vec::with_capacity(t.columns.len());
-                for (i, (_, k)) in t.columns.iter().enumerate() {
-                    v.push(read_value(r, i, *k)?);
-                }
-                values.push(v);
-            }
-            drop(rows);
-            let text_key = t.key.iter().any(|k| t.kind(k) != Some(Kind::Int));
-            if text_key {
-                let idx: Vec<usize> = t
-                    .key
-                    .iter()
-                    .filter_map(|k| t.columns.iter().position(|(c, _)| c == k))
-                    .collect();
-                values.sort_by(|a, b| {
-                    idx.iter()
-                        .map(|i| cmp_json(&a[*i], &b[*i]))
-                        .find(|o| o.is_ne())
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                });
-            }
+            let values = read_table(&mut conn, t).await?;
             let cols =
                 serde_json::to_string(&t.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>())
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;

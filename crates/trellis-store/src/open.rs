@@ -79,10 +79,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0010_outbox.sql"),
     },
+    Migration {
+        version: 13,
+        name: "grants",
+        sqlite: include_str!("../migrations/sqlite/0013_grants.sql"),
+        postgres: include_str!("../migrations/postgres/0013_grants.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

@@ -20,6 +20,7 @@ pub struct StageOf {
 /// One move on a board.
 #[derive(Debug, Clone)]
 pub struct MoveOf {
+    pub program: ProgramId,
     pub program_name: String,
     pub from: String,
     pub to: String,
@@ -47,6 +48,8 @@ pub struct SparkOf {
     pub other: PersonId,
     pub other_name: String,
     pub event_title: Option<String>,
+    /// The program of the event it was made at; none when made at no event.
+    pub program: Option<ProgramId>,
     pub note: Option<String>,
     pub acted: bool,
 }
@@ -95,7 +98,7 @@ impl Store {
             });
         }
         for r in &sqlx::query(
-            "SELECT p.name, m.from_stage, m.to_stage, m.forward, m.automatic, m.at_us, m.actor FROM pipeline_moves m \
+            "SELECT m.program_id, p.name, m.from_stage, m.to_stage, m.forward, m.automatic, m.at_us, m.actor FROM pipeline_moves m \
              JOIN programs p ON p.id = m.program_id WHERE m.person_id = $1 ORDER BY m.at_us DESC, m.id DESC",
         )
         .bind(id.0)
@@ -103,6 +106,7 @@ impl Store {
         .await?
         {
             story.moves.push(MoveOf {
+                program: ProgramId(i64_(r, "program_id")?),
                 program_name: text(r, "name")?,
                 from: text(r, "from_stage")?,
                 to: text(r, "to_stage")?,
@@ -132,7 +136,7 @@ impl Store {
         }
         for r in &sqlx::query(
             "SELECT CASE WHEN s.person_a = $1 THEN s.person_b ELSE s.person_a END AS other, o.display_name, \
-                    e.title, s.note, CASE WHEN s.acted_at_us IS NULL THEN 0 ELSE 1 END AS acted FROM sparks s \
+                    e.title, e.program_id, s.note, CASE WHEN s.acted_at_us IS NULL THEN 0 ELSE 1 END AS acted FROM sparks s \
              JOIN people o ON o.id = CASE WHEN s.person_a = $1 THEN s.person_b ELSE s.person_a END \
              LEFT JOIN events e ON e.id = s.event_id WHERE s.person_a = $1 OR s.person_b = $1 ORDER BY s.made_at_us DESC, s.id DESC",
         )
@@ -144,6 +148,7 @@ impl Store {
                 other: PersonId(i64_(r, "other")?),
                 other_name: text(r, "display_name")?,
                 event_title: opt_text(r, "title")?,
+                program: crate::row::opt_i64(r, "program_id")?.map(ProgramId),
                 note: opt_text(r, "note")?,
                 acted: flag(r, "acted")?,
             });

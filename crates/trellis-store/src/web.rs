@@ -116,6 +116,7 @@ fn token_from(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
 }
 
 impl Store {
+    /// Adds an account with `role` on every program (an admin needs none).
     pub async fn create_user(
         &self,
         ctx: &Ctx,
@@ -124,6 +125,24 @@ impl Store {
         role: Role,
         password_hash: &str,
     ) -> Result<User, StoreError> {
+        self.create_user_in(ctx, email, name, role, password_hash, None)
+            .await
+    }
+
+    /// Adds an account with `role` on `programs` (every program when `None`), in one
+    /// transaction: an account never exists without the grants it was made with.
+    pub async fn create_user_in(
+        &self,
+        ctx: &Ctx,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+        programs: Option<&[trellis_core::ProgramId]>,
+    ) -> Result<User, StoreError> {
+        for p in programs.unwrap_or_default() {
+            self.program(*p).await?;
+        }
         let email = normalise_email(email)
             .map_err(|_| CoreError::invalid("EMAIL", email, "is not an e-mail address"))?;
         let name = trellis_core::program::validate_name("name", name)?;
@@ -147,6 +166,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let id = i64_(&row, "id")?;
+        crate::grants::grant_new_user(&mut tx, id, role, programs).await?;
         tx.commit().await?;
         Ok(User {
             id,
@@ -482,6 +502,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let ended = end_sessions_of(&mut tx, user.id).await?;
+        // A removed account reaches nothing, should its row ever be revived.
+        sqlx::query("DELETE FROM user_grants WHERE user_id = $1")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok((self.user(&user.id.to_string()).await?, ended))
     }

@@ -18,7 +18,7 @@ use trellis_store::StoreError;
 #[template(path = "admin.html")]
 pub struct Admin {
     pub chrome: Chrome,
-    pub users: Vec<trellis_store::web::User>,
+    pub users: Vec<trellis_app::accounts::User>,
     pub programs: Vec<ProgramRow>,
     pub notice: Option<String>,
     /// The add-a-user form as typed (the password never comes back).
@@ -99,6 +99,8 @@ pub struct NewUser {
     pub email: String,
     pub name: String,
     pub role: String,
+    /// The one program an organizer or viewer reaches; blank: every program.
+    pub program: String,
     pub email_error: Option<String>,
     pub name_error: Option<String>,
     pub role_error: Option<String>,
@@ -111,6 +113,7 @@ impl Default for NewUser {
             email: String::new(),
             name: String::new(),
             role: "organizer".into(),
+            program: String::new(),
             email_error: None,
             name_error: None,
             role_error: None,
@@ -146,7 +149,7 @@ async fn page_with(
     new_user: NewUser,
     mut typed: Option<ProgramRow>,
 ) -> Result<Html<String>, WebError> {
-    let users = state.store.users().await?;
+    let users = trellis_app::accounts::users(&state.store).await?;
     let mut programs = Vec::new();
     for p in state.store.list_programs().await? {
         match typed.take_if(|t| t.id == p.id.0) {
@@ -182,6 +185,8 @@ pub struct UserForm {
     name: String,
     role: String,
     password: String,
+    #[serde(default)]
+    program: String,
 }
 
 pub async fn add_user(
@@ -195,8 +200,13 @@ pub async fn add_user(
         email: f.email.clone(),
         name: f.name.clone(),
         role: f.role.clone(),
+        program: f.program.clone(),
         ..NewUser::default()
     };
+    let program = f.program.trim().parse::<i64>().ok().map(ProgramId);
+    if program.is_some() && f.role == "admin" {
+        typed.role_error = Some("An admin reaches every program: choose “every program”.".into());
+    }
     let role: Option<Role> = f.role.parse().ok();
     if role.is_none() {
         typed.role_error = Some("Choose viewer, organizer or admin.".into());
@@ -212,13 +222,21 @@ pub async fn add_user(
     if taken {
         typed.email_error = Some("A user with this e-mail already exists.".into());
     }
-    let Some(role) = role.filter(|_| typed.password_error.is_none() && !taken) else {
+    let fine = typed.password_error.is_none() && typed.role_error.is_none() && !taken;
+    let Some(role) = role.filter(|_| fine) else {
         return refill(&state, &me, typed).await;
     };
     let hash = crate::auth::hash_password(&f.password).map_err(WebError::BadRequest)?;
     match state
         .store
-        .create_user(&me.ctx(&state), &f.email, &f.name, role, &hash)
+        .create_user_in(
+            &me.ctx(&state),
+            &f.email,
+            &f.name,
+            role,
+            &hash,
+            program.as_ref().map(std::slice::from_ref),
+        )
         .await
     {
         Ok(u) => Ok(page(

@@ -20,7 +20,8 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, OnceLock};
-use trellis_core::access::Role;
+use trellis_core::ProgramId;
+use trellis_core::access::{Access, Role};
 use trellis_store::Ctx;
 use trellis_store::web::User;
 
@@ -277,10 +278,14 @@ pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// A signed-in user, with the CSRF token their forms carry.
+/// A signed-in user, with the CSRF token their forms carry, the programs the account
+/// reaches, and the program the requested page belongs to (when it names an event or a
+/// demo; see `scope`).
 pub struct SignedIn {
     pub user: User,
     pub csrf: String,
+    pub access: Access,
+    pub program: Option<ProgramId>,
     token: String,
 }
 
@@ -289,9 +294,35 @@ impl SignedIn {
         Ctx::new(self.user.name.clone(), state.now())
     }
 
-    /// Organizers and admins act; viewers read.
+    /// Organizers and admins act; viewers read. On a page about one program, the role
+    /// there counts; elsewhere, whether the account may change any program at all.
     pub fn may_act(&self) -> bool {
-        self.user.role.may_act()
+        match self.program {
+            Some(p) => self.access.may_act_on(p),
+            None => self.access.may_act_somewhere(),
+        }
+    }
+
+    /// Whether the account may change `program` (a form that names its program).
+    pub fn may_act_on(&self, program: ProgramId) -> bool {
+        self.access.may_act_on(program)
+    }
+
+    /// Refuses, in words, an account that may not change `program`.
+    pub fn require_act_on(&self, program: ProgramId) -> Result<(), WebError> {
+        if self.access.may_act_on(program) {
+            Ok(())
+        } else {
+            Err(self.refusal())
+        }
+    }
+
+    /// Why this account may not change what it asked to change.
+    pub(crate) fn refusal(&self) -> WebError {
+        WebError::Forbidden(format!(
+            "{} may read this program but not change it: viewers read, organizers act.",
+            self.user.name
+        ))
     }
 
     /// Checks a form: the session's CSRF token, and a role that may change things.
@@ -299,14 +330,19 @@ impl SignedIn {
         if csrf.is_empty() || csrf != self.csrf {
             return Err(WebError::Forbidden("This form is out of date or did not come from Trellis. Reload the page and try again.".into()));
         }
-        if !self.user.role.may_act() {
-            return Err(WebError::Forbidden(format!(
-                "{} has the viewer role: viewers read, organizers act.",
-                self.user.name
-            )));
+        if !self.may_act() {
+            return Err(self.refusal());
         }
         Ok(())
     }
+}
+
+/// Said to an account that asked for another program's page. It says no more than that:
+/// not whose program it is, nor what is on it.
+pub(crate) fn out_of_reach() -> WebError {
+    WebError::Forbidden(
+        "This belongs to a program your account does not reach. An admin can grant it.".into(),
+    )
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -326,11 +362,27 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(to_login());
         };
         match state.store.session(&token, state.now()).await {
-            Ok(Some(s)) => Ok(SignedIn {
-                user: s.user,
-                csrf: s.csrf,
-                token,
-            }),
+            Ok(Some(s)) => {
+                let access = state
+                    .store
+                    .access(&s.user)
+                    .await
+                    .map_err(|e| WebError::from(e).into_response())?;
+                let program = parts
+                    .extensions
+                    .get::<crate::scope::ProgramScope>()
+                    .map(|p| p.0);
+                if program.is_some_and(|p| !access.may_see(p)) {
+                    return Err(out_of_reach().into_response());
+                }
+                Ok(SignedIn {
+                    user: s.user,
+                    csrf: s.csrf,
+                    access,
+                    program,
+                    token,
+                })
+            }
             Ok(None) => Err(to_login()),
             Err(e) => Err(WebError::from(e).into_response()),
         }

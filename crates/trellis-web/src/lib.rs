@@ -11,6 +11,7 @@ mod error;
 mod pages;
 mod public;
 mod reasons;
+mod scope;
 mod svg;
 mod trace;
 mod unsubscribe;
@@ -150,7 +151,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let https = state.secure_cookies();
     let app = Router::new()
-        .merge(signed_in())
+        .merge(scoped(&state))
         .route("/login", get(auth::login_page).post(auth::login))
         .route(
             "/c/{token}",
@@ -243,4 +244,12 @@ fn signed_in() -> Router<AppState> {
         .route("/api/events/{id}", get(api::event))
         .route("/api/metrics", get(api::metrics))
         .layer(axum::middleware::map_response(assets::no_store))
+}
+
+/// Every signed-in route, with the program a page is about found first (see `scope`).
+fn scoped(state: &AppState) -> Router<AppState> {
+    signed_in().route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        scope::resolve,
+    ))
 }

@@ -114,10 +114,14 @@ pub enum Command {
         #[arg(long)]
         event: Option<String>,
     },
-    /// Write the whole database as one JSON document (to stdout, or --output FILE).
+    /// Write the whole database as one JSON document (to stdout, or --output FILE); or,
+    /// with --csv DIR, a CSV file per table and a README of their columns.
     Export {
-        #[arg(long, short = 'o', value_name = "FILE")]
+        #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "csv")]
         output: Option<std::path::PathBuf>,
+        /// A new (or empty) folder for one CSV file per table, for spreadsheets.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<std::path::PathBuf>,
     },
     /// Restore a `trellis export` document into a new, empty database (either backend).
     Restore {
@@ -764,6 +768,13 @@ pub enum RoleArg {
     Viewer,
 }
 
+/// A role on one program: administering is the account's, not a program's.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GrantRole {
+    Organizer,
+    Viewer,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
     /// Add a user; the password is asked on the terminal, or read from standard input.
@@ -776,9 +787,27 @@ pub enum UserCmd {
         /// Read the password from standard input (for scripts).
         #[arg(long)]
         password_stdin: bool,
+        /// The program (id or name) an organizer or viewer reaches; repeat for several.
+        /// Without it, every program there is now.
+        #[arg(long = "program")]
+        programs: Vec<String>,
     },
-    /// List users.
+    /// List users, with the programs each reaches.
     List,
+    /// Give a user a role on one program (replacing the role they had there).
+    Grant {
+        user: String,
+        #[arg(long)]
+        program: String,
+        #[arg(long, value_enum)]
+        role: GrantRole,
+    },
+    /// Take one program away from a user: they no longer see or change it.
+    RevokeGrant {
+        user: String,
+        #[arg(long)]
+        program: String,
+    },
     /// Disable a user (by id or e-mail): they cannot log in, and their sessions end now.
     Disable { user: String },
     /// Enable a disabled user again.

@@ -1,6 +1,7 @@
 //! The one-screen dashboard: the review block of a program (or of all), the next event's
 //! gates and what is due.
 
+use super::reach::{ProgramChoice, choose};
 use super::{Chrome, chrome, hours_left};
 use crate::auth::SignedIn;
 use crate::reasons::{self, GateView};
@@ -22,12 +23,6 @@ pub(crate) async fn read_dash(
     program: Option<ProgramId>,
 ) -> Result<DashData, WebError> {
     Ok(trellis_app::review::snapshot(&state.store, program, state.now()).await?)
-}
-
-pub struct ProgramChoice {
-    pub value: String,
-    pub name: String,
-    pub selected: bool,
 }
 
 pub struct Tile {
@@ -74,45 +69,6 @@ pub struct DashQuery {
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("–".to_owned(), |v| format!("{:.0}%", v * 100.0))
-}
-
-/// The program the dashboard shows (`None`: all), its name and the switcher's choices. The
-/// default is the first program: the one screen of a chapter; "all" is the DevRel lead's
-/// view across chapters.
-async fn scope(
-    state: &AppState,
-    asked: Option<&str>,
-) -> Result<(Option<ProgramId>, String, Vec<ProgramChoice>), WebError> {
-    let programs = state.store.list_programs().await?;
-    let selected: Option<ProgramId> = match asked {
-        Some("all") => None,
-        Some(p) => Some(ProgramId(p.parse().map_err(|_| {
-            WebError::BadRequest(format!("program {p:?} is not an id"))
-        })?)),
-        None => programs.first().map(|p| p.id),
-    };
-    let name = match selected {
-        Some(id) => programs
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
-            .ok_or(WebError::NotFound)?,
-        None => "All programs".to_owned(),
-    };
-    let mut choices: Vec<ProgramChoice> = programs
-        .iter()
-        .map(|p| ProgramChoice {
-            value: p.id.to_string(),
-            name: p.name.clone(),
-            selected: selected == Some(p.id),
-        })
-        .collect();
-    choices.push(ProgramChoice {
-        value: "all".into(),
-        name: "All programs".into(),
-        selected: selected.is_none(),
-    });
-    Ok((selected, name, choices))
 }
 
 /// The figures of the review block, each a tile.
@@ -222,7 +178,8 @@ pub async fn dashboard(
     me: SignedIn,
     Query(q): Query<DashQuery>,
 ) -> Result<Html<String>, WebError> {
-    let (selected, scope, programs) = scope(&state, q.program.as_deref()).await?;
+    let chosen = choose(&state, &me, q.program.as_deref()).await?;
+    let (selected, scope, programs) = (chosen.selected, chosen.name, chosen.choices);
     let data = state.dashboard_data(selected).await?;
     let block = &data.block;
     let rates: Vec<Option<f64>> = block.returning_builders.iter().map(|p| p.rate).collect();
@@ -240,7 +197,7 @@ pub async fn dashboard(
         next_href: next.map_or(String::new(), |n| format!("/events/{}", n.event)),
         gates: reasons::gates(&data.gates, EventId(next.map_or(0, |n| n.event))),
         dues: dues(&data, state.now()),
-        may_plan: me.may_act(),
+        may_plan: selected.map_or(me.may_act(), |p| me.may_act_on(p)),
     };
     Ok(Html(page.render()?))
 }

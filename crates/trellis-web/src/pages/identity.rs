@@ -2,6 +2,7 @@
 //! first, its undo from the person's page, and forgetting a person, which says first what
 //! is erased and what stays.
 
+use super::people::may_rewrite;
 use super::{Chrome, chrome, organizer_only};
 use crate::auth::SignedIn;
 use crate::{AppState, WebError};
@@ -29,7 +30,20 @@ pub async fn duplicates(
     me: SignedIn,
 ) -> Result<Html<String>, WebError> {
     let mut pairs = trellis_app::people::duplicates(&state.store).await?;
-    pairs.truncate(PAIRS);
+    // Only pairs this account could merge: both people's programs are its to change.
+    let mut mergeable = Vec::new();
+    for pair in pairs.drain(..) {
+        if mergeable.len() == PAIRS {
+            break;
+        }
+        let both = [pair.a, pair.b];
+        if me.access.is_admin()
+            || trellis_app::person_page::may_rewrite(&state.store, &both, &me.access).await?
+        {
+            mergeable.push(pair);
+        }
+    }
+    let pairs = mergeable;
     let page = Duplicates {
         chrome: chrome(&me),
         pairs,
@@ -58,6 +72,7 @@ pub async fn confirm_merge(
     Query(q): Query<MergeQuery>,
 ) -> Result<Html<String>, WebError> {
     organizer_only(&me)?;
+    may_rewrite(&state, &me, &[PersonId(q.keep), PersonId(q.other)]).await?;
     let page = ConfirmMerge {
         chrome: chrome(&me),
         keep: trellis_app::people::detail(&state.store, PersonId(q.keep)).await?,
@@ -87,6 +102,7 @@ pub async fn merge(
         let ask = format!("/people/merge?keep={}&other={}", f.keep, f.other);
         return Ok(Redirect::to(&ask).into_response());
     }
+    may_rewrite(&state, &me, &[PersonId(f.keep), PersonId(f.other)]).await?;
     let ctx = me.ctx(&state);
     trellis_app::people::merge(&state.store, &ctx, PersonId(f.keep), PersonId(f.other)).await?;
     state.invalidate();
@@ -101,6 +117,7 @@ pub async fn unmerge(
     Form(f): Form<super::CsrfOnly>,
 ) -> Result<Response, WebError> {
     me.check_form(&f.csrf)?;
+    may_rewrite(&state, &me, &[PersonId(id)]).await?;
     trellis_app::people::unmerge(&state.store, &me.ctx(&state), PersonId(id)).await?;
     state.invalidate();
     Ok(Redirect::to(&format!("/people/{id}")).into_response())
@@ -120,6 +137,7 @@ pub async fn confirm_forget(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
     organizer_only(&me)?;
+    may_rewrite(&state, &me, &[PersonId(id)]).await?;
     let page = ConfirmForget {
         chrome: chrome(&me),
         person: trellis_app::people::detail(&state.store, PersonId(id)).await?,
@@ -146,6 +164,7 @@ pub async fn forget(
     if f.confirm.is_none() {
         return Ok(Redirect::to(&format!("/people/{id}/forget")).into_response());
     }
+    may_rewrite(&state, &me, &[PersonId(id)]).await?;
     trellis_app::people::forget(&state.store, &me.ctx(&state), PersonId(id)).await?;
     state.invalidate();
     Ok(Redirect::to(&format!("/people/{id}")).into_response())

@@ -41,10 +41,20 @@ async fn render(
     // Newest first: a file is most often for the evening just held.
     let mut events = state.store.list_events(None).await?;
     events.reverse();
+    // Only the programs this account reaches: their events to import into, and their
+    // past imports.
+    let seen: std::collections::HashSet<EventId> = events
+        .iter()
+        .filter(|e| me.access.may_see(e.program_id))
+        .map(|e| e.id)
+        .collect();
+    events.retain(|e| me.may_act_on(e.program_id));
+    let mut past = trellis_app::import::recorded(&state.store, None).await?;
+    past.retain(|r| seen.contains(&r.event));
     let page = ImportsPage {
         chrome: chrome(me),
         events,
-        past: trellis_app::import::recorded(&state.store, None).await?,
+        past,
         report,
         error,
     };
@@ -174,6 +184,7 @@ pub async fn upload(
     let Some(event) = u.event else {
         return refused(&state, &me, "Choose the event the file is for.".into()).await;
     };
+    may_import(&state, &me, EventId(event)).await?;
     if u.bytes.is_empty() {
         return refused(&state, &me, "Choose a file: the upload was empty.".into()).await;
     }
@@ -222,6 +233,15 @@ pub async fn upload(
     }
 }
 
+/// Refuses an import into an event of a program this account may not change (an unknown
+/// event is left to the import, which says so at the field).
+async fn may_import(state: &AppState, me: &SignedIn, event: EventId) -> Result<(), WebError> {
+    match state.store.program_of_event(event).await? {
+        Some(p) => me.require_act_on(p),
+        None => Ok(()),
+    }
+}
+
 async fn refused(state: &AppState, me: &SignedIn, error: String) -> Result<Response, WebError> {
     let html = render(state, me, None, Some(error)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
@@ -252,6 +272,7 @@ pub async fn confirm(
     let (Some(path), Ok(event)) = (upload_path(name), event.parse::<i64>()) else {
         return Err(WebError::NotFound);
     };
+    may_import(&state, &me, EventId(event)).await?;
     if !path.exists() {
         return refused(
             &state,

@@ -14,6 +14,7 @@ pub(crate) mod imports;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;
+pub(crate) mod reach;
 pub(crate) mod step;
 
 use crate::auth::SignedIn;
@@ -70,9 +71,6 @@ pub(crate) fn organizer_only(me: &SignedIn) -> Result<(), crate::WebError> {
     if me.may_act() {
         Ok(())
     } else {
-        Err(crate::WebError::Forbidden(format!(
-            "{} has the viewer role: viewers read, organizers act.",
-            me.user.name
-        )))
+        Err(me.refusal())
     }
 }

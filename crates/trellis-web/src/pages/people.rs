@@ -3,7 +3,7 @@
 //! over when they ask).
 
 use super::{Chrome, chrome};
-use crate::auth::SignedIn;
+use crate::auth::{SignedIn, out_of_reach};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -36,7 +36,8 @@ pub async fn people(
     me: SignedIn,
     Query(q): Query<PeopleQuery>,
 ) -> Result<Html<String>, WebError> {
-    let people = trellis_app::person_page::search(&state.store, &q.q).await?;
+    let hits = trellis_app::person_page::search(&state.store, &q.q).await?;
+    let people = trellis_app::person_page::visible_hits(&state.store, hits, &me.access).await?;
     let page = People {
         chrome: chrome(&me),
         more: people.len() as i64 >= LISTED,
@@ -59,7 +60,11 @@ pub async fn person(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
-    let p = trellis_app::person_page::person_page(&state.store, PersonId(id)).await?;
+    let id = PersonId(id);
+    if !trellis_app::person_page::may_see_person(&state.store, id, &me.access).await? {
+        return Err(out_of_reach());
+    }
+    let p = trellis_app::person_page::person_page_for(&state.store, id, &me.access).await?;
     let page = Person {
         chrome: chrome(&me),
         p,
@@ -74,6 +79,9 @@ pub async fn export(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     super::organizer_only(&me)?;
+    // Everything stored about them, in every program: only for an account that may
+    // change all of those.
+    may_rewrite(&state, &me, &[PersonId(id)]).await?;
     let doc = trellis_app::people::export(&state.store, PersonId(id)).await?;
     let body = serde_json::to_string_pretty(&doc)
         .map_err(|e| WebError::BadRequest(format!("the export could not be written: {e}")))?;
@@ -88,4 +96,20 @@ pub async fn export(
         body,
     )
         .into_response())
+}
+
+/// Refuses a step that rewrites (or hands out) people's history in programs this account
+/// may not change: merging, forgetting, exporting everything.
+pub(crate) async fn may_rewrite(
+    state: &AppState,
+    me: &SignedIn,
+    people: &[PersonId],
+) -> Result<(), WebError> {
+    if trellis_app::person_page::may_rewrite(&state.store, people, &me.access).await? {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(
+            "This person has records in programs your account may not change, and this step rewrites all of them. An admin can do it.".into(),
+        ))
+    }
 }

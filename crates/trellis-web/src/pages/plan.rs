@@ -87,6 +87,8 @@ async fn render(
         .list_programs()
         .await?
         .into_iter()
+        // Only the programs this account may plan for.
+        .filter(|p| me.may_act_on(p.id))
         .enumerate()
         .map(|(i, p)| ProgramOption {
             id: p.id.0,
@@ -212,6 +214,7 @@ pub async fn plan(
         Ok(ok) => ok,
         Err(e) => return refill(&state, &me, f, *e, Vec::new()).await,
     };
+    me.require_act_on(new.program)?;
     let typed = f.override_reason.as_deref().map(str::trim);
     let reason = typed.filter(|r| !r.is_empty());
     let ctx = me.ctx(&state);

@@ -348,6 +348,22 @@ pub fn new_person(app: &App, name: &str, email: &str) -> trellis_core::PersonId 
         .id
 }
 
+/// A demo proposed for `event` by `presenter`.
+pub fn new_demo(
+    app: &App,
+    event: trellis_core::EventId,
+    presenter: trellis_core::PersonId,
+    title: &str,
+) -> trellis_core::DemoId {
+    let ctx = trellis_store::Ctx::new("test", now());
+    let d = trellis_store::NewDemo {
+        event,
+        presenters: vec![presenter],
+        title: title.into(),
+    };
+    app.block_on(app.store.propose_demo(&ctx, &d)).unwrap().id
+}
+
 /// A multipart form body (text fields, then one file) and its content type.
 pub fn multipart(fields: &[(&str, &str)], file: (&str, &str, &str)) -> (String, String) {
     let boundary = "trellis-test-boundary-7d0a";

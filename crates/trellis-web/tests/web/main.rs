@@ -22,6 +22,7 @@ mod browser_pages;
 mod browser_people;
 mod client;
 mod door;
+mod grants;
 mod http;
 mod identity;
 mod imports;

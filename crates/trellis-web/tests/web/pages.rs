@@ -4,7 +4,7 @@
 
 use crate::client::{App, now};
 use trellis_core::EventId;
-use trellis_store::{Ctx, NewDemo, NewPerson};
+use trellis_store::Ctx;
 use trellis_testkit::TestDb;
 
 /// The sample's next event (a draft) and its last held one (no retro yet).
@@ -442,30 +442,10 @@ fn a_duplicate_user_keeps_the_form(db: TestDb) {
 
 /// Two new demos for the next event, by a new person.
 fn two_demos(app: &App) -> (trellis_core::DemoId, trellis_core::DemoId) {
-    let ctx = Ctx::new("test", now());
-    app.block_on(async {
-        let p = app
-            .store
-            .create_person(
-                &ctx,
-                &NewPerson {
-                    name: "Ana Kaur".into(),
-                    emails: vec![],
-                },
-            )
-            .await
-            .unwrap();
-        let mut ids = Vec::new();
-        for title in ["Soldering robots", "A tiny compiler"] {
-            let d = NewDemo {
-                event: EventId(NEXT),
-                presenters: vec![p.id],
-                title: title.into(),
-            };
-            ids.push(app.store.propose_demo(&ctx, &d).await.unwrap().id);
-        }
-        (ids[0], ids[1])
-    })
+    let p = crate::client::new_person(app, "Ana Kaur", "ana.kaur@x.example");
+    let first = crate::client::new_demo(app, EventId(NEXT), p, "Soldering robots");
+    let second = crate::client::new_demo(app, EventId(NEXT), p, "A tiny compiler");
+    (first, second)
 }
 
 fn screening_records_each_item_and_can_fail(db: TestDb) {

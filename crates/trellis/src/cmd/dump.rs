@@ -53,6 +53,18 @@ pub async fn export(env: &Env, output: Option<PathBuf>) -> anyhow::Result<()> {
     }
 }
 
+pub async fn export_csv(env: &Env, dir: &std::path::Path) -> anyhow::Result<()> {
+    let done = trellis_app::csv_export::export_csv(&env.store, dir).await?;
+    env.out.emit(&done, || {
+        let rows: u64 = done.tables.values().sum();
+        format!(
+            "exported {rows} rows in {} CSV files to {} (README.md lists their columns)",
+            done.tables.len(),
+            done.dir
+        )
+    })
+}
+
 pub async fn restore(env: &Env, file: String) -> anyhow::Result<()> {
     let input: Box<dyn std::io::Read + Send> = if file == "-" {
         Box::new(std::io::stdin())

@@ -103,7 +103,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(c) => serve::token(&env, c).await,
         Command::Import(a) => import::run(&env, a).await,
         Command::Imports { event } => import::list(&env, event).await,
-        Command::Export { output } => dump::export(&env, output).await,
+        Command::Export {
+            output: _,
+            csv: Some(dir),
+        } => dump::export_csv(&env, &dir).await,
+        Command::Export { output, csv: None } => dump::export(&env, output).await,
         Command::Restore { file } => dump::restore(&env, file).await,
         Command::Overrides { program } => overrides(&env, program).await,
         Command::Listen(c) => listen::run(&env, c).await,

@@ -1,5 +1,5 @@
 use super::Env;
-use crate::cli::{RoleArg, ServeArgs, TokenCmd, UserCmd};
+use crate::cli::{GrantRole, RoleArg, ServeArgs, TokenCmd, UserCmd};
 use crate::output::instant;
 use crate::output::table;
 use anyhow::Context as _;
@@ -126,7 +126,32 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
             name,
             role,
             password_stdin,
-        } => add_user(env, &email, &name, role, password_stdin).await,
+            programs,
+        } => add_user(env, &email, &name, role, password_stdin, &programs).await,
+        UserCmd::Grant {
+            user,
+            program,
+            role,
+        } => {
+            let role = match role {
+                GrantRole::Organizer => Role::Organizer,
+                GrantRole::Viewer => Role::Viewer,
+            };
+            let u =
+                trellis_app::accounts::grant(&env.store, &env.ctx, &user, &program, role).await?;
+            env.out.emit(&serde_json::json!({ "user": u }), || {
+                format!("{} <{}> now reaches: {}", u.name, u.email, u.reach())
+            })
+        }
+        UserCmd::RevokeGrant { user, program } => {
+            let (u, had) =
+                trellis_app::accounts::revoke_grant(&env.store, &env.ctx, &user, &program).await?;
+            env.out
+                .emit(&serde_json::json!({ "user": u, "revoked": had }), || {
+                    let was = if had { "" } else { " (it had no grant there)" };
+                    format!("{} <{}> now reaches: {}{was}", u.name, u.email, u.reach())
+                })
+        }
         UserCmd::Disable { user } => {
             let (u, ended) = env.store.set_user_disabled(&env.ctx, &user, true).await?;
             changed(env, u.into(), ended, "disabled: cannot log in")
@@ -158,17 +183,10 @@ pub async fn user(env: &Env, cmd: UserCmd) -> anyhow::Result<()> {
             let users = trellis_app::accounts::users(&env.store).await?;
             env.out.emit(&users, || {
                 table(
-                    &["ID", "NAME", "E-MAIL", "ROLE"],
+                    &["ID", "NAME", "E-MAIL", "REACHES"],
                     users
                         .iter()
-                        .map(|u| {
-                            vec![
-                                u.id.to_string(),
-                                u.name.clone(),
-                                u.email.clone(),
-                                u.role.to_string(),
-                            ]
-                        })
+                        .map(|u| vec![u.id.to_string(), u.name.clone(), u.email.clone(), u.reach()])
                         .collect(),
                 )
             })
@@ -182,6 +200,7 @@ async fn add_user(
     name: &str,
     role: RoleArg,
     password_stdin: bool,
+    programs: &[String],
 ) -> anyhow::Result<()> {
     let role = match role {
         RoleArg::Admin => Role::Admin,
@@ -190,14 +209,22 @@ async fn add_user(
     };
     let pw = read_password(password_stdin, "the new user")?;
     let hash = trellis_web::hash_password(&pw).map_err(|e| CoreError::at("password", e))?;
-    let u = User::from(
-        env.store
-            .create_user(&env.ctx, email, name, role, &hash)
-            .await?,
-    );
+    let new = trellis_app::accounts::NewUser {
+        email,
+        name,
+        role,
+        password_hash: &hash,
+    };
+    let u = trellis_app::accounts::add_user(&env.store, &env.ctx, new, programs).await?;
     env.out
         .emit(&serde_json::json!({ "id": u.id, "user": u }), || {
-            format!("user {} added: {} <{}> ({})", u.id, u.name, u.email, u.role)
+            format!(
+                "user {} added: {} <{}>, {}",
+                u.id,
+                u.name,
+                u.email,
+                u.reach()
+            )
         })
 }
 

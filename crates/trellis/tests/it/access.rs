@@ -102,4 +102,131 @@ fn users_and_tokens_can_be_taken_back(cli: Cli) {
     cli.run(&["token", "revoke", "x"]).fails(1);
 }
 
-on_both!(users_and_tokens_can_be_taken_back);
+/// Roles per program: `user add --program`, `user grant`, `user revoke-grant`.
+fn accounts_reach_the_programs_granted(cli: Cli) {
+    for (name, tz) in [("Lisbon", "Europe/Lisbon"), ("Bangalore", "Asia/Kolkata")] {
+        cli.run(&["program", "add", name, "--tz", tz]).ok();
+    }
+    let add = |email: &str, role: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "user",
+            "add",
+            email,
+            "--name",
+            "Someone",
+            "--role",
+            role,
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        with_password(&cli, &args, "a long enough password")
+    };
+    // Without --program: every program there is now.
+    let all = add("both@x.example", "organizer", &[]).ok().json();
+    let names: Vec<&str> = all["user"]["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["program_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Bangalore", "Lisbon"], "{all}");
+
+    let lis = add("lis@x.example", "organizer", &["--program", "Lisbon"])
+        .ok()
+        .json();
+    assert_eq!(
+        lis["user"]["programs"].as_array().unwrap().len(),
+        1,
+        "{lis}"
+    );
+    assert_eq!(lis["user"]["programs"][0]["role"], "organizer");
+
+    let r = cli.json(&[
+        "user",
+        "grant",
+        "lis@x.example",
+        "--program",
+        "Bangalore",
+        "--role",
+        "viewer",
+    ]);
+    let reach: Vec<(String, String)> = r["user"]["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["program_name"].to_string(), g["role"].to_string()))
+        .collect();
+    assert_eq!(
+        reach,
+        [
+            ("\"Bangalore\"".into(), "\"viewer\"".into()),
+            ("\"Lisbon\"".into(), "\"organizer\"".into())
+        ],
+        "{r}"
+    );
+    let text = cli.run(&["user", "list"]).ok().stdout;
+    assert!(
+        text.contains("viewer of Bangalore, organizer of Lisbon"),
+        "{text}"
+    );
+
+    let r = cli.json(&[
+        "user",
+        "revoke-grant",
+        "lis@x.example",
+        "--program",
+        "Bangalore",
+    ]);
+    assert_eq!(r["revoked"], true, "{r}");
+    assert_eq!(r["user"]["programs"].as_array().unwrap().len(), 1, "{r}");
+    let again = cli.json(&[
+        "user",
+        "revoke-grant",
+        "lis@x.example",
+        "--program",
+        "Bangalore",
+    ]);
+    assert_eq!(again["revoked"], false, "{again}");
+
+    // Refusals say what and where.
+    let bad = cli
+        .run(&[
+            "user",
+            "grant",
+            "lis@x.example",
+            "--program",
+            "Oslo",
+            "--role",
+            "viewer",
+        ])
+        .fails(1);
+    assert!(bad.stderr.contains("Oslo"), "{}", bad.stderr);
+    cli.run(&[
+        "user",
+        "grant",
+        "nobody@x.example",
+        "--program",
+        "Lisbon",
+        "--role",
+        "viewer",
+    ])
+    .fails(1);
+    cli.run(&[
+        "user",
+        "grant",
+        "lis@x.example",
+        "--program",
+        "Lisbon",
+        "--role",
+        "admin",
+    ])
+    .fails(2);
+    let admin = add("boss@x.example", "admin", &["--program", "Lisbon"]).fails(1);
+    assert!(admin.stderr.contains("--program"), "{}", admin.stderr);
+}
+
+on_both!(
+    users_and_tokens_can_be_taken_back,
+    accounts_reach_the_programs_granted
+);
