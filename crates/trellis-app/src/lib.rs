@@ -53,6 +53,7 @@ pub mod person_page;
 pub mod plan;
 pub mod programs;
 pub mod propose;
+pub mod public_page;
 pub mod retros;
 pub mod review;
 pub mod reviews;

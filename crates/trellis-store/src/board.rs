@@ -45,7 +45,7 @@ pub struct Move {
     pub actor: String,
 }
 
-async fn card_stage(
+pub(crate) async fn card_stage(
     conn: &mut AnyConnection,
     program: ProgramId,
     person: PersonId,

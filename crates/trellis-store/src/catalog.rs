@@ -69,6 +69,8 @@ pub(crate) const TABLES: &[Table] = &[
             ("demos_per_presenter", Int),
             ("created_at_us", Int),
             ("created_by", Text),
+            ("slug", OptText),
+            ("public_page", Int),
         ],
     ),
     Table {
@@ -618,6 +620,26 @@ pub(crate) const TABLES: &[Table] = &[
                 ("lease_until_us", OptInt),
                 ("done_at_us", OptInt),
                 ("created_at_us", Int),
+            ],
+        )
+    },
+    // Schema 14: the public page's call for demos.
+    Table {
+        person_refs: &["person_id"],
+        about_person: Some("person_id = $1"),
+        since: 14,
+        ..t(
+            "demo_offers",
+            &[
+                ("id", Int),
+                ("program_id", Int),
+                ("person_id", Int),
+                ("event_id", OptInt),
+                ("demo_id", OptInt),
+                ("title", Text),
+                ("about", Text),
+                ("wip", Int),
+                ("at_us", Int),
             ],
         )
     },

@@ -388,7 +388,7 @@ impl Store {
 
 /// Writes a proposed demo in the caller's transaction: the event must be a draft or
 /// announced, every presenter on record.
-async fn insert_proposal(
+pub(crate) async fn insert_proposal(
     tx: &mut sqlx::AnyConnection,
     ctx: &Ctx,
     new: &NewDemo,

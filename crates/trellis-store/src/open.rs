@@ -85,10 +85,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_grants.sql"),
         postgres: include_str!("../migrations/postgres/0013_grants.sql"),
     },
+    Migration {
+        version: 14,
+        name: "public_page",
+        sqlite: include_str!("../migrations/sqlite/0014_public_page.sql"),
+        postgres: include_str!("../migrations/postgres/0014_public_page.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

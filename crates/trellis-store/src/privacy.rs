@@ -43,6 +43,9 @@ pub(crate) const FORGET: &[(&str, Forget)] = &[
     ("chat_messages", Forget::Blank("text")),
     // Messages to them, sent or planned: their address and the words written to them.
     ("outbox", Forget::Delete),
+    // A hand raised on the public page: their own words about what they built (the
+    // demo it became stays, like every demo).
+    ("demo_offers", Forget::Delete),
 ];
 
 #[derive(Debug, Clone, Copy)]

@@ -14,7 +14,7 @@ pub struct NewProgram {
     pub settings: ProgramSettings,
 }
 
-const COLUMNS: &str = "id, name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter";
+pub(crate) const COLUMNS: &str = "id, name, tz, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter";
 
 /// Fails with "program N does not exist" unless it does.
 pub(crate) async fn ensure_program(

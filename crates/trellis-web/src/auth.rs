@@ -254,6 +254,12 @@ fn make_room(table: &mut HashMap<Key, Entry>, needed: usize, now: Timestamp) {
 /// serve` is); without it, only the account keys count.
 pub struct ClientAddr(Option<IpAddr>);
 
+impl ClientAddr {
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.0
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 

@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod assets;
 mod auth;
+mod chapter;
 mod error;
 mod pages;
 mod public;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub public_url: String,
     pub clock: fn() -> Timestamp,
     pub(crate) throttle: Arc<auth::Throttle>,
+    /// Hands raised on the public pages, counted per client address.
+    pub(crate) hands: Arc<chapter::HandLimit>,
     /// The dashboard's data per scope, read at most every [`BLOCK_SECONDS`] or after a
     /// change made through this server: figures from a year of history need not be
     /// recomputed for every page view. Another server's change shows within that time
@@ -67,6 +70,7 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').to_owned(),
             clock,
             throttle: Arc::default(),
+            hands: Arc::default(),
             cache: Arc::default(),
             computing: Arc::default(),
             generation: Arc::default(),
@@ -163,6 +167,7 @@ pub fn router(state: AppState) -> Router {
                 .post(public::answer_followup)
                 .layer(DefaultBodyLimit::max(public::ANSWER_BODY_BYTES)),
         )
+        .route("/p/{slug}", get(chapter::page).post(chapter::raise))
         .route(
             "/u/{token}",
             get(unsubscribe::confirm).post(unsubscribe::unsubscribe),

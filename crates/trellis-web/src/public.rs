@@ -24,7 +24,7 @@ pub const MAX_ANSWER_CHARS: usize = 4000;
 /// (three bytes each), with room for the other fields.
 pub const ANSWER_BODY_BYTES: usize = MAX_ANSWER_CHARS * 4 * 3 + 4096;
 
-fn with_form_cookie(state: &AppState, html: String, token: &str) -> Response {
+pub(crate) fn with_form_cookie(state: &AppState, html: String, token: &str) -> Response {
     let secure = if state.secure_cookies() {
         "; Secure"
     } else {
@@ -35,7 +35,7 @@ fn with_form_cookie(state: &AppState, html: String, token: &str) -> Response {
     ([(SET_COOKIE, cookie)], Html(html)).into_response()
 }
 
-fn check(headers: &HeaderMap, field: &str) -> Result<(), WebError> {
+pub(crate) fn check_form_token(headers: &HeaderMap, field: &str) -> Result<(), WebError> {
     match crate::auth::cookie_value(headers, FORM_COOKIE) {
         Some(c) if !c.is_empty() && c == field => Ok(()),
         _ => Err(WebError::Forbidden(
@@ -92,7 +92,7 @@ pub async fn accept_contract(
     if !valid_token(&token) {
         return Err(WebError::NotFound);
     }
-    check(&headers, &f.csrf)?;
+    check_form_token(&headers, &f.csrf)?;
     let page = state
         .store
         .contract_page(&token)
@@ -162,7 +162,7 @@ pub async fn answer_followup(
     if !valid_token(&token) {
         return Err(WebError::NotFound);
     }
-    check(&headers, &f.csrf)?;
+    check_form_token(&headers, &f.csrf)?;
     let page = state
         .store
         .followup_page(&token)

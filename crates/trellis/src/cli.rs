@@ -156,6 +156,13 @@ pub enum ProgramCmd {
         id: String,
         #[command(flatten)]
         settings: SettingFlags,
+        /// Turn on the program's public page (`/p/<slug>`): its announced events and a
+        /// call for demos anyone may answer without an account.
+        #[arg(long, conflicts_with = "private")]
+        public: bool,
+        /// Turn the public page off (the default).
+        #[arg(long)]
+        private: bool,
     },
     /// List programs.
     List,

@@ -20,6 +20,7 @@ mod browser;
 mod browser_door;
 mod browser_pages;
 mod browser_people;
+mod chapter;
 mod client;
 mod door;
 mod grants;

@@ -36,20 +36,57 @@ pub async fn run(env: &Env, cmd: ProgramCmd) -> anyhow::Result<()> {
                     )
                 })
         }
-        ProgramCmd::Edit { id, settings } => {
+        ProgramCmd::Edit {
+            id,
+            settings,
+            public,
+            private,
+        } => {
             let current = env.store.find_program(&id).await?;
             // Checked whole before anything is written.
             let s = settings.input().resolve_over(current.settings)?;
             let p = env.store.update_program_settings(current.id, &s).await?;
-            env.out
-                .emit(&serde_json::json!({ "id": p.id, "program": p }), || {
-                    format!(
+            let page = if public || private {
+                let key = p.id.to_string();
+                Some(
+                    trellis_app::public_page::set_public(&env.store, &env.ctx, &key, public)
+                        .await?
+                        .1,
+                )
+            } else {
+                None
+            };
+            let page_json = page.as_ref().map(|pg| {
+                serde_json::json!({
+                    "on": pg.on,
+                    "path": pg.slug.as_ref().map(|s| format!("/p/{s}")),
+                })
+            });
+            env.out.emit(
+                &serde_json::json!({ "id": p.id, "program": p, "public_page": page_json }),
+                || {
+                    let mut text = format!(
                         "program {} updated: {}\n{}",
                         p.id,
                         p.name,
                         settings_line(&p)
-                    )
-                })
+                    );
+                    if let Some(pg) = &page {
+                        let path = pg
+                            .slug
+                            .as_deref()
+                            .map_or(String::new(), |s| format!("/p/{s}"));
+                        text.push_str(&if pg.on {
+                            format!(
+                                "\npublic page on: {path} (announced events and a call for demos)"
+                            )
+                        } else {
+                            format!("\npublic page off ({path} answers 404)")
+                        });
+                    }
+                    text
+                },
+            )
         }
         ProgramCmd::List => list(env).await,
         ProgramCmd::Show { id } => show(env, &id).await,

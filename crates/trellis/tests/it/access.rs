@@ -226,7 +226,36 @@ fn accounts_reach_the_programs_granted(cli: Cli) {
     assert!(admin.stderr.contains("--program"), "{}", admin.stderr);
 }
 
+/// `program edit --public|--private`: the page's address from the program's name, kept
+/// when it is turned off and on.
+fn the_public_page_is_turned_on_and_off(cli: Cli) {
+    cli.run(&[
+        "program",
+        "add",
+        "São Paulo Builders",
+        "--tz",
+        "America/Sao_Paulo",
+    ])
+    .ok();
+    let on = cli.json(&["program", "edit", "São Paulo Builders", "--public"]);
+    assert_eq!(on["public_page"]["on"], true, "{on}");
+    assert_eq!(on["public_page"]["path"], "/p/sao-paulo-builders", "{on}");
+    let off = cli.json(&["program", "edit", "1", "--private"]);
+    assert_eq!(off["public_page"]["on"], false, "{off}");
+    assert_eq!(off["public_page"]["path"], "/p/sao-paulo-builders", "{off}");
+    let text = cli.run(&["program", "edit", "1", "--public"]).ok().stdout;
+    assert!(
+        text.contains("public page on: /p/sao-paulo-builders"),
+        "{text}"
+    );
+    let plain = cli.json(&["program", "edit", "1", "--slots", "5"]);
+    assert_eq!(plain["public_page"], Value::Null, "{plain}");
+    cli.run(&["program", "edit", "1", "--public", "--private"])
+        .fails(2);
+}
+
 on_both!(
     users_and_tokens_can_be_taken_back,
-    accounts_reach_the_programs_granted
+    accounts_reach_the_programs_granted,
+    the_public_page_is_turned_on_and_off
 );
