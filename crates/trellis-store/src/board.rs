@@ -308,6 +308,16 @@ impl Store {
         })
     }
 
+    /// Where a person's card is on a program's board, if they are on it.
+    pub async fn board_stage(
+        &self,
+        program: ProgramId,
+        person: PersonId,
+    ) -> Result<Option<Stage>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        card_stage(&mut conn, program, person).await
+    }
+
     pub async fn board_flag(
         &self,
         program: ProgramId,
