@@ -3,7 +3,9 @@
 //! form) is here.
 
 pub(crate) mod attend;
+pub(crate) mod board;
 pub(crate) mod chat;
+pub(crate) mod checkin;
 pub(crate) mod dashboard;
 pub(crate) mod demo;
 pub(crate) mod door;
@@ -14,6 +16,8 @@ pub(crate) mod imports;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;
+pub(crate) mod reviews;
+pub(crate) mod sparks;
 pub(crate) mod step;
 
 use crate::auth::SignedIn;
