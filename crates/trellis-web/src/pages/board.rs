@@ -190,11 +190,19 @@ pub async fn step(
     me.check_form(&f.csrf)?;
     let (program, person) = (ProgramId(f.program), PersonId(person));
     let ctx = me.ctx(&state);
-    match step.as_str() {
-        "forward" => trellis_app::board::forward(&state.store, &ctx, program, person).await?,
-        "back" => trellis_app::board::back(&state.store, &ctx, program, person).await?,
+    let moved = match step.as_str() {
+        "forward" => trellis_app::board::forward(&state.store, &ctx, program, person).await,
+        "back" => trellis_app::board::back(&state.store, &ctx, program, person).await,
         _ => return Err(WebError::NotFound),
     };
+    if let Err(err) = moved {
+        let why = refusal(err)?;
+        return Ok(crate::error::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That did not work",
+            &why,
+        ));
+    }
     state.invalidate();
     Ok(Redirect::to(&format!("/board?program={}#card-{person}", program.0)).into_response())
 }

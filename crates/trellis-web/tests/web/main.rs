@@ -16,6 +16,7 @@ macro_rules! on_both {
     )*};
 }
 
+mod board;
 mod browser;
 mod browser_door;
 mod browser_pages;
@@ -27,3 +28,4 @@ mod identity;
 mod imports;
 mod pages;
 mod people;
+mod reviews;
