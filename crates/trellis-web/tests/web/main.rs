@@ -18,6 +18,7 @@ macro_rules! on_both {
 
 mod board;
 mod browser;
+mod browser_board;
 mod browser_door;
 mod browser_pages;
 mod browser_people;

@@ -10,7 +10,7 @@ use trellis_store::{Ctx, NewProgram};
 use trellis_testkit::TestDb;
 
 /// Olga (org@x.example) and Oskar organize the sample program; Pia organizes another.
-fn organizers(app: &App) {
+pub(crate) fn organizers(app: &App) {
     let ctx = Ctx::new("test", now());
     app.block_on(async {
         let paris = app
