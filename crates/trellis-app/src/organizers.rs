@@ -80,7 +80,7 @@ pub struct CheckinPage {
     pub me: Option<Organizer>,
     /// Their own check-ins, oldest first (nobody else's).
     pub mine: Vec<CheckinView>,
-    /// Newest first; the first one not yet answered is the default.
+    /// Newest first; the first, the last held, is the default.
     pub events: Vec<CheckinEvent>,
     pub programs: Vec<ProgramFatigue>,
 }

@@ -115,11 +115,9 @@ fn render(me: &SignedIn, p: CheckinPage, f: &CheckinForm, errors: [bool; 7]) -> 
         .collect::<Vec<_>>()
         .join(" → ");
     let event = if f.event.is_empty() {
-        // The last held event not yet answered, else the last held one.
+        // The last held event: the check-in is asked right after it.
         p.events
-            .iter()
-            .find(|e| !e.answered)
-            .or(p.events.first())
+            .first()
             .map(|e| e.id.to_string())
             .unwrap_or_default()
     } else {
