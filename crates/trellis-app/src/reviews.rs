@@ -1,6 +1,7 @@
 //! Recorded metric reviews and their frozen block, as `--json` shows them. The store keeps
 //! the block as a JSON snapshot of its own types; these are what the surfaces print.
 
+use crate::overrides::OverrideRecord;
 use crate::{AppError, views};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -137,4 +138,23 @@ pub async fn close(
         return Err(CoreError::invalid("review", id, "is already closed").into());
     }
     Ok(store.close_review(ctx, r.program, insight).await?.into())
+}
+
+/// The gates passed by override since a program's last review began: what its next
+/// review will show (the same cut as the frozen block's).
+pub async fn overrides_since_last(
+    store: &Store,
+    program: ProgramId,
+) -> Result<Vec<OverrideRecord>, AppError> {
+    let last = store
+        .reviews(Some(program))
+        .await?
+        .iter()
+        .map(|r| r.started_at)
+        .max();
+    Ok(crate::overrides::list(store, Some(program))
+        .await?
+        .into_iter()
+        .filter(|o| last.is_none_or(|l| o.at > l))
+        .collect())
 }

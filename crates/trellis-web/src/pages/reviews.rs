@@ -53,6 +53,17 @@ fn overrides(r: &ReviewView) -> Vec<OverrideLine> {
         .collect()
 }
 
+/// A stored override as a line.
+fn line(o: &trellis_app::overrides::OverrideRecord) -> OverrideLine {
+    OverrideLine {
+        gate: o.gate.replace('_', " "),
+        at: o.at.strftime("%Y-%m-%d").to_string(),
+        reason: o.reason.clone(),
+        actor: o.actor.clone(),
+        event: o.event.map(|e| e.0),
+    }
+}
+
 /// An open review with its time so far.
 pub struct OpenReview {
     pub r: ReviewView,
@@ -74,6 +85,8 @@ pub struct ReviewsPage {
     pub names: HashMap<ProgramId, String>,
     pub start_error: Option<String>,
     pub minutes: i64,
+    /// Per program, the overrides its next review will show.
+    pub pending: Vec<(String, Vec<OverrideLine>)>,
 }
 
 impl ReviewsPage {
@@ -112,6 +125,13 @@ async fn page(state: &AppState, me: &SignedIn) -> Result<ReviewsPage, WebError> 
         })
         .collect();
     let list = state.store.list_programs().await?;
+    let mut pending = Vec::new();
+    for p in &list {
+        let since = trellis_app::reviews::overrides_since_last(&state.store, p.id).await?;
+        if !since.is_empty() {
+            pending.push((p.name.clone(), since.iter().map(line).collect()));
+        }
+    }
     let names = list.iter().map(|p| (p.id, p.name.clone())).collect();
     let mut programs: Vec<(String, String)> = list
         .into_iter()
@@ -126,6 +146,7 @@ async fn page(state: &AppState, me: &SignedIn) -> Result<ReviewsPage, WebError> 
         names,
         start_error: None,
         minutes: MINUTES,
+        pending,
     })
 }
 

@@ -155,6 +155,28 @@ fn a_review_starts_tells_its_time_and_closes_with_an_insight(db: TestDb) {
             .status,
         403
     );
+    // A gate passed by override shows until a review starts, then in the review.
+    let overridden = app.post(
+        "/events/new",
+        Some(&cookie),
+        &[
+            ("csrf", csrf.as_str()),
+            ("program", "1"),
+            ("title", "Override night"),
+            ("date", "2027-01-14"),
+            ("time", "18:30"),
+            ("override_reason", "the venue only had this date"),
+        ],
+    );
+    assert_eq!(overridden.status, 303, "{}", overridden.body);
+    let pending = app.get("/reviews", Some(&cookie));
+    assert!(
+        pending
+            .body
+            .contains("by Olga Organizer: the venue only had this date"),
+        "{}",
+        pending.body
+    );
     // Started twelve minutes before now (as a second server would have).
     let earlier = Ctx::new(
         "Olga Organizer",
@@ -169,7 +191,12 @@ fn a_review_starts_tells_its_time_and_closes_with_an_insight(db: TestDb) {
         .unwrap();
     let page = app.get("/reviews", Some(&cookie));
     assert!(page.body.contains("started 12 min ago"), "{}", page.body);
-    assert!(page.body.contains("Overrides since the last review"));
+    let open = &page.body[page.body.find("Open review").unwrap()..];
+    let open = &open[..open.find("id=\"start\"").unwrap()];
+    assert!(
+        open.contains("by Olga Organizer: the venue only had this date"),
+        "the open review froze the override: {open}"
+    );
     // One open review per program.
     let again = app.post("/reviews/start", Some(&cookie), &start);
     assert_eq!(again.status, 422);
