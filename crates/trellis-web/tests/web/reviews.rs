@@ -110,6 +110,23 @@ fn check_in_answers_are_their_organizers_alone(db: TestDb) {
     let twice = post(&app, "/checkin", &olga, &answers(&csrf));
     assert_eq!(twice.status, 422);
     assert!(twice.body.contains("already checked in"), "{}", twice.body);
+    // The program's index is the metrics' own, her check-in included.
+    let history = app
+        .block_on(app.store.metrics_history(Some(ProgramId(1))))
+        .unwrap();
+    let f = trellis_core::metrics::fatigue_index(
+        &history,
+        trellis_core::metrics::Period::year_to(now()),
+        now(),
+    );
+    let index = format!(
+        "<b>Tinkerers Berlin</b>: {:.0}{} · {} of {} organizers high",
+        f.value.unwrap(),
+        if f.high { " (high)" } else { "" },
+        f.high_organizers,
+        f.organizers.len()
+    );
+    assert!(mine.body.contains(&index), "{index}: {}", mine.body);
     // Another program's organizer, and another of her own, see none of her answers.
     for other in [&pia, &oskar] {
         let page = app.get("/checkin", Some(other));
