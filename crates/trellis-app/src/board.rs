@@ -88,8 +88,7 @@ pub enum Newcomer {
 }
 
 /// Puts someone on a program's board at `stage` (`board add`; the web's picker). Someone
-/// new is recorded first: a person on record with no card is a fact of its own, so a
-/// refusal of the card (never expected for a new person) leaves nothing wrong behind.
+/// new is recorded with their card, in one transaction.
 pub async fn add(
     store: &Store,
     ctx: &Ctx,
@@ -98,20 +97,23 @@ pub async fn add(
     stage: Stage,
     quiet_killer: bool,
 ) -> Result<Card, AppError> {
-    let person = match who {
-        Newcomer::Known(p) => p,
+    let card = match who {
+        Newcomer::Known(p) => {
+            store
+                .board_add(ctx, program, p, stage, quiet_killer)
+                .await?
+        }
         Newcomer::New { name, email } => {
             let new = NewPerson {
                 name,
                 emails: email.into_iter().collect(),
             };
-            store.create_person(ctx, &new).await?.id
+            store
+                .board_add_new_person(ctx, program, &new, stage, quiet_killer)
+                .await?
         }
     };
-    Ok(store
-        .board_add(ctx, program, person, stage, quiet_killer)
-        .await?
-        .into())
+    Ok(card.into())
 }
 
 /// One step forward (`board forward`), recorded as a move by `ctx`'s actor.

@@ -174,6 +174,16 @@ fn someone_is_added_to_the_board_by_name_or_e_mail(db: TestDb) {
         ("new_name", "Zora Unknown"),
         ("stage", "spotted"),
     ];
+    // Someone new with an e-mail on record: refused at the field, nobody written.
+    let mut taken = new.to_vec();
+    taken.push(("new_email", "newcomer@board.example"));
+    let r = app.post("/board/add", Some(&cookie), &taken);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"new_person_error\""), "{}", r.body);
+    let found = app
+        .block_on(app.store.search_people("Zora Unknown", 5))
+        .unwrap();
+    assert!(found.is_empty(), "the person and the card, or neither");
     assert_eq!(app.post("/board/add", Some(&cookie), &new).status, 303);
     assert!(
         board_of(&app).stages["spotted"]
