@@ -4,8 +4,8 @@ use crate::{AppError, views};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use trellis_core::pipeline::Stage;
-use trellis_core::{PersonId, ProgramId};
-use trellis_store::Store;
+use trellis_core::{CoreError, PersonId, ProgramId};
+use trellis_store::{Ctx, NewPerson, Store};
 
 /// A person on the speaker pipeline board.
 #[derive(Debug, Clone, Serialize)]
@@ -78,4 +78,73 @@ pub async fn board(store: &Store, program: ProgramId) -> Result<Board, AppError>
 /// Every move on a program's board, oldest first.
 pub async fn history(store: &Store, program: ProgramId) -> Result<Vec<Move>, AppError> {
     Ok(views(store.board_moves(program).await?))
+}
+
+/// Who goes on the board: someone on record, or someone added on the spot.
+#[derive(Debug, Clone)]
+pub enum Newcomer {
+    Known(PersonId),
+    New { name: String, email: Option<String> },
+}
+
+/// Puts someone on a program's board at `stage` (`board add`; the web's picker). Someone
+/// new is recorded with their card, in one transaction.
+pub async fn add(
+    store: &Store,
+    ctx: &Ctx,
+    program: ProgramId,
+    who: Newcomer,
+    stage: Stage,
+    quiet_killer: bool,
+) -> Result<Card, AppError> {
+    let card = match who {
+        Newcomer::Known(p) => {
+            store
+                .board_add(ctx, program, p, stage, quiet_killer)
+                .await?
+        }
+        Newcomer::New { name, email } => {
+            let new = NewPerson {
+                name,
+                emails: email.into_iter().collect(),
+            };
+            store
+                .board_add_new_person(ctx, program, &new, stage, quiet_killer)
+                .await?
+        }
+    };
+    Ok(card.into())
+}
+
+/// One step forward (`board forward`), recorded as a move by `ctx`'s actor.
+pub async fn forward(
+    store: &Store,
+    ctx: &Ctx,
+    program: ProgramId,
+    person: PersonId,
+) -> Result<Move, AppError> {
+    Ok(store.board_move(ctx, program, person, None).await?.into())
+}
+
+/// One step back (`board move --to` the stage before), recorded as a move back.
+pub async fn back(
+    store: &Store,
+    ctx: &Ctx,
+    program: ProgramId,
+    person: PersonId,
+) -> Result<Move, AppError> {
+    let Some(from) = store.board_stage(program, person).await? else {
+        return Err(CoreError::invalid("PERSON", person, "is not on the board").into());
+    };
+    let to = from.prev().ok_or_else(|| {
+        CoreError::invalid(
+            "PERSON",
+            person,
+            format!("is at {from}, the first stage; there is no step back"),
+        )
+    })?;
+    Ok(store
+        .board_move(ctx, program, person, Some(to))
+        .await?
+        .into())
 }

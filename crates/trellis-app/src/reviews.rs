@@ -1,11 +1,12 @@
 //! Recorded metric reviews and their frozen block, as `--json` shows them. The store keeps
 //! the block as a JSON snapshot of its own types; these are what the surfaces print.
 
+use crate::overrides::OverrideRecord;
 use crate::{AppError, views};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use trellis_core::ProgramId;
-use trellis_store::Store;
+use trellis_core::{CoreError, ProgramId};
+use trellis_store::{Ctx, Store};
 
 /// One event of the returning-builders trend.
 #[derive(Debug, Clone, Serialize)]
@@ -114,4 +115,46 @@ pub async fn list(store: &Store, program: Option<ProgramId>) -> Result<Vec<Revie
 /// One review.
 pub async fn show(store: &Store, id: i64) -> Result<ReviewView, AppError> {
     Ok(store.review(id).await?.into())
+}
+
+/// Starts a review of a program (or of all), freezing the one screen (`review start`).
+pub async fn start(
+    store: &Store,
+    ctx: &Ctx,
+    program: Option<ProgramId>,
+) -> Result<ReviewView, AppError> {
+    Ok(store.start_review(ctx, program).await?.into())
+}
+
+/// Closes review `id` with its one insight (`review close`, for the review it names).
+pub async fn close(
+    store: &Store,
+    ctx: &Ctx,
+    id: i64,
+    insight: &str,
+) -> Result<ReviewView, AppError> {
+    let r = store.review(id).await?;
+    if r.ended_at.is_some() {
+        return Err(CoreError::invalid("review", id, "is already closed").into());
+    }
+    Ok(store.close_review(ctx, r.program, insight).await?.into())
+}
+
+/// The gates passed by override since a program's last review began: what its next
+/// review will show (the same cut as the frozen block's).
+pub async fn overrides_since_last(
+    store: &Store,
+    program: ProgramId,
+) -> Result<Vec<OverrideRecord>, AppError> {
+    let last = store
+        .reviews(Some(program))
+        .await?
+        .iter()
+        .map(|r| r.started_at)
+        .max();
+    Ok(crate::overrides::list(store, Some(program))
+        .await?
+        .into_iter()
+        .filter(|o| last.is_none_or(|l| o.at > l))
+        .collect())
 }

@@ -48,6 +48,13 @@ impl Stage {
         Stage::ALL.get(self.rank() + 1).copied()
     }
 
+    /// The stage one step back, if there is one (a move back is recorded as such).
+    pub fn prev(self) -> Option<Stage> {
+        self.rank()
+            .checked_sub(1)
+            .and_then(|r| Stage::ALL.get(r).copied())
+    }
+
     /// Whether moving from `self` to `to` goes forward on the board.
     pub fn is_forward_to(self, to: Stage) -> bool {
         to.rank() > self.rank()
@@ -128,6 +135,13 @@ mod tests {
             (4, WarmIntro, Candidate), // back, then two forward: one ahead
         ];
         assert_eq!(moved_ahead(moves), vec![1, 4]);
+    }
+
+    #[test]
+    fn a_step_back_is_the_stage_before() {
+        assert_eq!(Spotted.prev(), None);
+        assert_eq!(WarmIntro.prev(), Some(Spotted));
+        assert_eq!(Repeat.prev(), Some(Speaker));
     }
 
     #[test]

@@ -257,6 +257,29 @@ impl Store {
         })
     }
 
+    /// Puts someone not on record yet on the board: the person and their card in one
+    /// transaction, so a refusal leaves neither.
+    pub async fn board_add_new_person(
+        &self,
+        ctx: &Ctx,
+        program: ProgramId,
+        person: &crate::people::NewPerson,
+        stage: Stage,
+        quiet_killer: bool,
+    ) -> Result<Card, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let p = crate::people::insert_person(&mut tx, ctx, person).await?;
+        add_card(&mut tx, ctx, program, p.id, stage, quiet_killer).await?;
+        tx.commit().await?;
+        Ok(Card {
+            person: p.id,
+            name: p.name,
+            stage,
+            quiet_killer,
+            added_at: ctx.now,
+        })
+    }
+
     /// Moves a card: one step forward with `to = None`, else to the stage given (back is
     /// allowed, and recorded as a move back).
     pub async fn board_move(
@@ -306,6 +329,16 @@ impl Store {
             at: ctx.now,
             actor: ctx.actor.clone(),
         })
+    }
+
+    /// Where a person's card is on a program's board, if they are on it.
+    pub async fn board_stage(
+        &self,
+        program: ProgramId,
+        person: PersonId,
+    ) -> Result<Option<Stage>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        card_stage(&mut conn, program, person).await
     }
 
     pub async fn board_flag(

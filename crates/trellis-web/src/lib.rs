@@ -245,6 +245,10 @@ fn signed_in() -> Router<AppState> {
             post(pages::attend::check_in),
         )
         .route("/demos/{id}/{action}", post(pages::demo::demo_action))
+        .merge(pages::board::routes())
+        .merge(pages::sparks::routes())
+        .merge(pages::checkin::routes())
+        .merge(pages::reviews::routes())
         .route("/api/events", get(api::events))
         .route("/api/events/{id}", get(api::event))
         .route("/api/metrics", get(api::metrics))

@@ -82,7 +82,7 @@ pub fn fix(r: &Remedy, event: EventId) -> Fix {
         ),
         Remedy::MovePeople { more } => (
             format!("Move {more} more on the pipeline"),
-            "/#pipeline".to_owned(),
+            "/board".to_owned(),
         ),
         Remedy::AllowDemosPerPresenter { program, to } => (
             format!("Allow {to} demos per presenter"),

@@ -88,7 +88,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
             p.minimum
         ),
         warn: p.moves_this_cycle < p.minimum,
-        href: None,
+        href: Some("/board".into()),
     }];
     tiles.push(match &block.next_event {
         Some(n) => Tile {
@@ -132,7 +132,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
         value: block.overrides.len().to_string(),
         note: "gates passed by override since the last review".into(),
         warn: !block.overrides.is_empty(),
-        href: None,
+        href: Some("/reviews".into()),
     });
     tiles
 }

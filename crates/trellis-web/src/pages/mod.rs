@@ -3,7 +3,9 @@
 //! form) is here.
 
 pub(crate) mod attend;
+pub(crate) mod board;
 pub(crate) mod chat;
+pub(crate) mod checkin;
 pub(crate) mod dashboard;
 pub(crate) mod demo;
 pub(crate) mod door;
@@ -15,6 +17,8 @@ pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;
 pub(crate) mod reach;
+pub(crate) mod reviews;
+pub(crate) mod sparks;
 pub(crate) mod step;
 
 use crate::auth::SignedIn;
@@ -40,6 +44,15 @@ pub(crate) fn chrome(me: &SignedIn) -> Chrome {
         csrf: me.csrf.clone(),
         may_act: me.may_act(),
         admin: me.user.role.may_administer(),
+    }
+}
+
+/// The header of a page about one program: its forms show only where the account may
+/// change that program.
+pub(crate) fn chrome_in(me: &SignedIn, program: trellis_core::ProgramId) -> Chrome {
+    Chrome {
+        may_act: me.may_act_on(program),
+        ..chrome(me)
     }
 }
 

@@ -35,6 +35,11 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("forget", format!("/people/{}/forget", q.0)),
         ("imports", "/imports".to_owned()),
         ("admin", "/admin".to_owned()),
+        ("board", "/board".to_owned()),
+        ("sparks", "/sparks".to_owned()),
+        ("checkin", "/checkin".to_owned()),
+        ("reviews", "/reviews".to_owned()),
+        ("review", "/reviews/1".to_owned()),
         ("not-found", "/no/such/page".to_owned()),
     ];
     app.block_on(async {

@@ -212,6 +212,42 @@ fn an_organizer_of_one_chapter_neither_sees_nor_touches_another(db: TestDb) {
         403
     );
 
+    // The after-event pages: another chapter's board, sparks and reviews are out of reach.
+    assert_eq!(app.get("/board?program=1", Some(&lis)).status, 403);
+    let board = app.get("/board", Some(&lis));
+    assert_eq!(board.status, 200, "{}", board.body);
+    assert!(
+        board.body.contains("name=\"program\" value=\"2\""),
+        "Lisbon's board: {}",
+        board.body
+    );
+    for (path, form) in [
+        (
+            format!("/board/{}/forward", someone.0),
+            vec![("program", "1")],
+        ),
+        ("/reviews/start".to_owned(), vec![("program", "1")]),
+        ("/reviews/start".to_owned(), vec![("program", "all")]),
+        (
+            "/sparks".to_owned(),
+            vec![
+                ("event", "17"),
+                ("who_a", "a@x.example"),
+                ("who_b", "b@x.example"),
+            ],
+        ),
+    ] {
+        let r = app.post(&path, Some(&lis), &with_csrf(&form, &lis_csrf));
+        assert_eq!(r.status, 403, "POST {path}: {}", r.body);
+    }
+    let reviews = app.get("/reviews", Some(&lis));
+    assert!(!reviews.body.contains("All programs"), "{}", reviews.body);
+    assert!(
+        !reviews.body.contains("Tinkerers Berlin"),
+        "{}",
+        reviews.body
+    );
+
     // Their own chapter is theirs to run.
     let own = app.get(&format!("/events/{}", c.lisbon_event), Some(&lis));
     assert_eq!(own.status, 200, "{}", own.body);

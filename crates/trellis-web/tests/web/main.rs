@@ -16,7 +16,9 @@ macro_rules! on_both {
     )*};
 }
 
+mod board;
 mod browser;
+mod browser_board;
 mod browser_door;
 mod browser_pages;
 mod browser_people;
@@ -29,3 +31,4 @@ mod identity;
 mod imports;
 mod pages;
 mod people;
+mod reviews;

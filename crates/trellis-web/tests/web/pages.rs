@@ -574,6 +574,11 @@ fn pages_are_accessible(db: TestDb) {
             app.get(&format!("/events/{NEXT}/demos"), Some(&cookie))
                 .body,
         ),
+        ("/board", app.get("/board", Some(&cookie)).body),
+        ("/sparks", app.get("/sparks", Some(&cookie)).body),
+        ("/checkin", app.get("/checkin", Some(&cookie)).body),
+        ("/reviews", app.get("/reviews", Some(&cookie)).body),
+        ("review", app.get("/reviews/1", Some(&cookie)).body),
         ("/login", app.get("/login", None).body),
     ];
     for (name, body) in &pages {

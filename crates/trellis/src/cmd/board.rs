@@ -85,11 +85,7 @@ pub async fn run(env: &Env, args: BoardArgs) -> anyhow::Result<()> {
             quiet_killer,
         }) => add(env, program, &p, &stage, quiet_killer).await,
         Some(BoardCmd::Forward { person: p }) => {
-            let m = Move::from(
-                env.store
-                    .board_move(&env.ctx, program, person(&p)?, None)
-                    .await?,
-            );
+            let m = trellis_app::board::forward(&env.store, &env.ctx, program, person(&p)?).await?;
             env.out
                 .emit(&m, || format!("{}: {} → {}", m.name, m.from, m.to))
         }
@@ -115,11 +111,9 @@ async fn add(
     quiet_killer: bool,
 ) -> anyhow::Result<()> {
     let stage: Stage = stage.parse()?;
-    let c = Card::from(
-        env.store
-            .board_add(&env.ctx, program, person(p)?, stage, quiet_killer)
-            .await?,
-    );
+    let who = trellis_app::board::Newcomer::Known(person(p)?);
+    let c =
+        trellis_app::board::add(&env.store, &env.ctx, program, who, stage, quiet_killer).await?;
     env.out.emit(&c, || {
         format!("{} added to the board at {}", c.name, c.stage)
     })

@@ -107,11 +107,8 @@ async fn program(env: &Env, p: Option<String>) -> anyhow::Result<Option<trellis_
 pub async fn run(env: &Env, cmd: ReviewCmd) -> anyhow::Result<()> {
     match cmd {
         ReviewCmd::Start { program: p } => {
-            let r = ReviewView::from(
-                env.store
-                    .start_review(&env.ctx, program(env, p).await?)
-                    .await?,
-            );
+            let r =
+                trellis_app::reviews::start(&env.store, &env.ctx, program(env, p).await?).await?;
             env.out.emit(&r, || {
                 format!(
                     "{}\nend it with: trellis review close --insight \"<one insight>\"",

@@ -23,26 +23,21 @@ pub async fn run(env: &Env, cmd: SparkCmd) -> anyhow::Result<()> {
             let event = event
                 .map(|e| parse_id("--event", &e).map(EventId))
                 .transpose()?;
-            let s = env
-                .store
-                .add_spark(
-                    &env.ctx,
-                    PersonId(parse_id("PERSON", &a)?),
-                    PersonId(parse_id("PERSON", &b)?),
-                    event,
-                    note.as_deref(),
-                )
-                .await?;
-            let s = SparkView::from(s);
+            let s = trellis_app::sparks::record(
+                &env.store,
+                &env.ctx,
+                PersonId(parse_id("PERSON", &a)?),
+                PersonId(parse_id("PERSON", &b)?),
+                event,
+                note.as_deref(),
+            )
+            .await?;
             env.out
                 .emit(&serde_json::json!({ "id": s.id, "spark": s }), || line(&s))
         }
         SparkCmd::Acted { id, note } => {
-            let s = env
-                .store
-                .spark_acted(&env.ctx, parse_id("ID", &id)?, &note)
+            let s = trellis_app::sparks::acted(&env.store, &env.ctx, parse_id("ID", &id)?, &note)
                 .await?;
-            let s = SparkView::from(s);
             env.out.emit(&s, || line(&s))
         }
         SparkCmd::List { program } => {
