@@ -79,10 +79,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0010_outbox.sql"),
     },
+    Migration {
+        version: 11,
+        name: "chat_imports",
+        sqlite: include_str!("../migrations/sqlite/0011_chat_imports.sql"),
+        postgres: include_str!("../migrations/postgres/0011_chat_imports.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";
