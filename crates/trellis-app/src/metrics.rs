@@ -152,27 +152,46 @@ pub async fn explain(
     field: &str,
     metric: &str,
 ) -> Result<Explanation, AppError> {
-    let Some((key, definition)) = DEFINITIONS.iter().find(|(k, _)| *k == metric.trim()) else {
-        let names: Vec<&str> = DEFINITIONS.iter().map(|(k, _)| *k).collect();
-        return Err(CoreError::invalid(
-            field,
-            metric,
-            format!("is not a metric (one of {})", names.join(", ")),
-        )
-        .into());
-    };
+    let (key, definition) = definition(field, metric)?;
     let history = store.metrics_history(program).await?;
     let figures = compute(&history, period, at);
     let names: HashMap<PersonId, String> = store.names(&people_behind(key, &figures)).await?;
-    let (value, numerator, denominator, detail) = detail_of(key, &figures, &names);
-    Ok(Explanation {
-        metric: (*key).to_owned(),
+    Ok(explanation(key, definition, &figures, &names))
+}
+
+/// The metric named `metric` and its definition; an unknown name is an error naming the
+/// input `field` it came from.
+pub fn definition(field: &str, metric: &str) -> Result<(&'static str, &'static str), AppError> {
+    DEFINITIONS
+        .iter()
+        .find(|(k, _)| *k == metric.trim())
+        .copied()
+        .ok_or_else(|| {
+            let names: Vec<&str> = DEFINITIONS.iter().map(|(k, _)| *k).collect();
+            CoreError::invalid(
+                field,
+                metric,
+                format!("is not a metric (one of {})", names.join(", ")),
+            )
+            .into()
+        })
+}
+
+fn explanation(
+    key: &str,
+    definition: &'static str,
+    figures: &Figures,
+    names: &HashMap<PersonId, String>,
+) -> Explanation {
+    let (value, numerator, denominator, detail) = detail_of(key, figures, names);
+    Explanation {
+        metric: key.to_owned(),
         definition,
         value,
         numerator,
         denominator,
         detail,
-    })
+    }
 }
 
 type Detail = (
@@ -295,4 +314,142 @@ fn fragility_detail(f: &Figures, names: &Names<'_>) -> Detail {
         d.push(serde_json::json!({"top_organizer": o, "actions": n, "of": t}));
     }
     (fr.top_presenter_share, None, None, d)
+}
+
+/// A metric's headline value in a set of figures: a share (0–1) for the rates, days for
+/// time-to-ship, the 0–100 score for fatigue, the top presenter's share for fragility.
+pub fn value_of(key: &str, f: &Figures) -> Option<f64> {
+    match key {
+        "returning_builder_rate" => f.returning_builder_rate.value,
+        "first_time_demo_conversion" => f.first_time_demo_conversion.value,
+        "repeat_speaker_rate" => f.repeat_speaker_rate.value,
+        "collaboration_sparks" => f.collaboration_sparks.rate,
+        "time_to_ship" => f.time_to_ship.median_days,
+        "fatigue_index" => f.fatigue_index.value,
+        _ => f.fragility.top_presenter_share,
+    }
+}
+
+/// The figures of one quarter (91 days ending at `to`, judged as of `to`).
+#[derive(Debug, Clone)]
+pub struct Quarter {
+    pub to: Timestamp,
+    pub figures: Figures,
+}
+
+/// Days in a trend's step.
+pub const QUARTER_DAYS: i64 = 91;
+
+/// The figures of the last `n` quarters up to `at`, oldest first: every metric's trend,
+/// from one read of the history.
+pub async fn quarters(
+    store: &Store,
+    program: Option<ProgramId>,
+    at: Timestamp,
+    n: usize,
+) -> Result<Vec<Quarter>, AppError> {
+    let history = store.metrics_history(program).await?;
+    let step = jiff::SignedDuration::from_hours(24 * QUARTER_DAYS);
+    let mut out = Vec::with_capacity(n);
+    for back in (0..n).rev() {
+        let to = at - step * i32::try_from(back).unwrap_or(0);
+        let period = Period {
+            from: to - step,
+            to,
+        };
+        out.push(Quarter {
+            to,
+            figures: compute(&history, period, to),
+        });
+    }
+    Ok(out)
+}
+
+/// Someone or something behind a figure, with what they count for.
+#[derive(Debug, Clone)]
+pub struct Behind<Id> {
+    pub id: Id,
+    pub name: String,
+    pub note: String,
+}
+
+/// A metric's explanation with the people and events behind it, each with an id a
+/// surface can link (the web's drill-down).
+#[derive(Debug, Clone)]
+pub struct Drilldown {
+    pub explanation: Explanation,
+    pub people: Vec<Behind<PersonId>>,
+    pub events: Vec<Behind<trellis_core::EventId>>,
+    /// Lines with nothing to link (the organizers' anonymous scores, the sparks).
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// [`explain`], with the people and events behind the figure.
+pub async fn drilldown(
+    store: &Store,
+    program: Option<ProgramId>,
+    period: Period,
+    at: Timestamp,
+    metric: &str,
+) -> Result<Drilldown, AppError> {
+    let (key, def) = definition("metric", metric)?;
+    let history = store.metrics_history(program).await?;
+    let figures = compute(&history, period, at);
+    let names = store.names(&people_behind(key, &figures)).await?;
+    let explanation = explanation(key, def, &figures, &names);
+    let titles: HashMap<trellis_core::EventId, &str> = history
+        .events
+        .iter()
+        .map(|e| (e.id, e.title.as_str()))
+        .collect();
+    let d = crate::metrics_behind::behind(key, &figures, &names, &titles);
+    Ok(Drilldown {
+        explanation,
+        people: d.people,
+        events: d.events,
+        notes: d.notes,
+        warnings: figures.fragility.warnings.clone(),
+    })
+}
+
+/// One chapter's row on the all-programs screen.
+#[derive(Debug, Clone)]
+pub struct ChapterRow {
+    pub program: ProgramId,
+    pub name: String,
+    pub returning: Option<f64>,
+    pub conversion: Option<f64>,
+    pub repeat: Option<f64>,
+    pub fatigue: Option<f64>,
+    pub fatigue_high: u32,
+    pub next_event: Option<NextEvent>,
+    pub gates: Vec<GateCheck>,
+}
+
+/// Every program's row: its figures for `period` as of `at`, its next event and that
+/// event's gates (judged at `now`).
+pub async fn chapters(
+    store: &Store,
+    period: Period,
+    at: Timestamp,
+    now: Timestamp,
+) -> Result<Vec<ChapterRow>, AppError> {
+    let mut rows = Vec::new();
+    for p in store.list_programs().await? {
+        let s = screen(store, Some(p.id), period, at, now).await?;
+        let f = &s.report.figures;
+        rows.push(ChapterRow {
+            program: p.id,
+            name: p.name,
+            returning: f.returning_builder_rate.value,
+            conversion: f.first_time_demo_conversion.value,
+            repeat: f.repeat_speaker_rate.value,
+            fatigue: f.fatigue_index.value,
+            fatigue_high: f.fatigue_index.high_organizers,
+            next_event: s.report.next_event,
+            gates: s.next_event_gates,
+        });
+    }
+    Ok(rows)
 }
