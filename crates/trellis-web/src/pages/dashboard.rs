@@ -65,6 +65,8 @@ pub struct Dashboard {
     pub dues: Vec<Due>,
     /// Whether the signed-in user may plan an event (the "plan one" link).
     pub may_plan: bool,
+    /// `?program=…` of the scope, for the links to the metrics' drill-downs.
+    pub metrics_query: String,
 }
 
 #[derive(Deserialize)]
@@ -79,7 +81,7 @@ fn pct(v: Option<f64>) -> String {
 /// The program the dashboard shows (`None`: all), its name and the switcher's choices. The
 /// default is the first program: the one screen of a chapter; "all" is the DevRel lead's
 /// view across chapters.
-async fn scope(
+pub(crate) async fn scope(
     state: &AppState,
     asked: Option<&str>,
 ) -> Result<(Option<ProgramId>, String, Vec<ProgramChoice>), WebError> {
@@ -241,6 +243,10 @@ pub async fn dashboard(
         gates: reasons::gates(&data.gates, EventId(next.map_or(0, |n| n.event))),
         dues: dues(&data, state.now()),
         may_plan: me.may_act(),
+        metrics_query: format!(
+            "?program={}",
+            selected.map_or("all".to_owned(), |p| p.to_string())
+        ),
     };
     Ok(Html(page.render()?))
 }

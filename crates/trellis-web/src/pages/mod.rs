@@ -3,6 +3,7 @@
 //! form) is here.
 
 pub(crate) mod attend;
+pub(crate) mod channels;
 pub(crate) mod chat;
 pub(crate) mod dashboard;
 pub(crate) mod demo;
@@ -11,10 +12,14 @@ pub(crate) mod event;
 pub(crate) mod events;
 pub(crate) mod identity;
 pub(crate) mod imports;
+pub(crate) mod listen;
+pub(crate) mod metric;
+pub(crate) mod metrics;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;
 pub(crate) mod step;
+pub(crate) mod upload;
 
 use crate::auth::SignedIn;
 use serde::Deserialize;

@@ -35,6 +35,11 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("forget", format!("/people/{}/forget", q.0)),
         ("imports", "/imports".to_owned()),
         ("admin", "/admin".to_owned()),
+        ("metrics", "/metrics".to_owned()),
+        ("metrics-all", "/metrics?program=all".to_owned()),
+        ("metric", "/metrics/first_time_demo_conversion".to_owned()),
+        ("channels", "/channels".to_owned()),
+        ("listen", "/events/17/listen".to_owned()),
         ("not-found", "/no/such/page".to_owned()),
     ];
     app.block_on(async {

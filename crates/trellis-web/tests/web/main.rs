@@ -18,6 +18,7 @@ macro_rules! on_both {
 
 mod browser;
 mod browser_door;
+mod browser_metrics;
 mod browser_pages;
 mod browser_people;
 mod client;
@@ -25,5 +26,7 @@ mod door;
 mod http;
 mod identity;
 mod imports;
+mod listen;
+mod metrics;
 mod pages;
 mod people;

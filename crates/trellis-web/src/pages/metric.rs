@@ -1,0 +1,70 @@
+//! `/metrics/{metric}`: one metric explained — its definition, its value with numerator
+//! and denominator, its trend, and the people and events behind it, each linked to their
+//! page — with the fragility warnings.
+
+use super::dashboard::scope;
+use super::metrics::{MetricsQuery, QUARTERS, label, scale, trend_chart};
+use super::{Chrome, chrome};
+use crate::auth::SignedIn;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use trellis_app::metrics::Behind;
+use trellis_core::metrics::Period;
+use trellis_core::{EventId, PersonId};
+
+#[derive(Template)]
+#[template(path = "metric.html")]
+pub struct MetricPage {
+    pub chrome: Chrome,
+    pub scope: String,
+    pub query: String,
+    pub label: &'static str,
+    pub definition: &'static str,
+    pub value: String,
+    pub numerator: Option<u64>,
+    pub denominator: Option<u64>,
+    pub chart: String,
+    pub people: Vec<Behind<PersonId>>,
+    pub events: Vec<Behind<EventId>>,
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// `GET /metrics/{metric}?program=`.
+pub async fn metric(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(metric): Path<String>,
+    Query(q): Query<MetricsQuery>,
+) -> Result<Html<String>, WebError> {
+    let Ok((key, _)) = trellis_app::metrics::definition("metric", &metric) else {
+        return Err(WebError::NotFound);
+    };
+    let (selected, scope, _) = scope(&state, q.program.as_deref()).await?;
+    let now = state.now();
+    let d = trellis_app::metrics::drilldown(&state.store, selected, Period::year_to(now), now, key)
+        .await?;
+    let quarters = trellis_app::metrics::quarters(&state.store, selected, now, QUARTERS).await?;
+    let (fmt, _) = scale(key, &[]);
+    let page = MetricPage {
+        chrome: chrome(&me),
+        scope,
+        query: format!(
+            "?program={}",
+            selected.map_or("all".to_owned(), |p| p.to_string())
+        ),
+        label: label(key),
+        definition: d.explanation.definition,
+        value: d.explanation.value.map_or("–".to_owned(), fmt),
+        numerator: d.explanation.numerator,
+        denominator: d.explanation.denominator,
+        chart: trend_chart(key, &quarters),
+        people: d.people,
+        events: d.events,
+        notes: d.notes,
+        warnings: d.warnings,
+    };
+    Ok(Html(page.render()?))
+}
