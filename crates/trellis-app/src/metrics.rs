@@ -340,29 +340,54 @@ pub struct Quarter {
 /// Days in a trend's step.
 pub const QUARTER_DAYS: i64 = 91;
 
-/// The figures of the last `n` quarters up to `at`, oldest first: every metric's trend,
-/// from one read of the history.
-pub async fn quarters(
+/// A scope's year and its trend, from one read of the history: what the metrics page and
+/// every drill-down of the scope show.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The 365 days to `at`.
+    pub year: Figures,
+    /// The last quarters, oldest first.
+    pub quarters: Vec<Quarter>,
+    /// Every event's title, for the lists of the drill-down.
+    pub titles: HashMap<trellis_core::EventId, String>,
+}
+
+/// The year to `at` and its last `n` quarters, from one read of the history (a read of a
+/// large organisation's history costs more than computing from it).
+pub async fn overview(
     store: &Store,
     program: Option<ProgramId>,
     at: Timestamp,
     n: usize,
-) -> Result<Vec<Quarter>, AppError> {
+) -> Result<Overview, AppError> {
     let history = store.metrics_history(program).await?;
+    Ok(Overview {
+        year: compute(&history, Period::year_to(at), at),
+        quarters: quarters_of(&history, at, n),
+        titles: history
+            .events
+            .iter()
+            .map(|e| (e.id, e.title.clone()))
+            .collect(),
+    })
+}
+
+fn quarters_of(history: &trellis_core::metrics::History, at: Timestamp, n: usize) -> Vec<Quarter> {
     let step = jiff::SignedDuration::from_hours(24 * QUARTER_DAYS);
-    let mut out = Vec::with_capacity(n);
-    for back in (0..n).rev() {
-        let to = at - step * i32::try_from(back).unwrap_or(0);
-        let period = Period {
-            from: to - step,
-            to,
-        };
-        out.push(Quarter {
-            to,
-            figures: compute(&history, period, to),
-        });
-    }
-    Ok(out)
+    (0..n)
+        .rev()
+        .map(|back| {
+            let to = at - step * i32::try_from(back).unwrap_or(0);
+            let period = Period {
+                from: to - step,
+                to,
+            };
+            Quarter {
+                to,
+                figures: compute(history, period, to),
+            }
+        })
+        .collect()
 }
 
 /// Someone or something behind a figure, with what they count for.
@@ -373,8 +398,8 @@ pub struct Behind<Id> {
     pub note: String,
 }
 
-/// A metric's explanation with the people and events behind it, each with an id a
-/// surface can link (the web's drill-down).
+/// A metric's explanation (without its `detail`: the lists say it) with the people and
+/// events behind it, each with an id a surface can link (the web's drill-down).
 #[derive(Debug, Clone)]
 pub struct Drilldown {
     pub explanation: Explanation,
@@ -385,25 +410,32 @@ pub struct Drilldown {
     pub warnings: Vec<String>,
 }
 
-/// [`explain`], with the people and events behind the figure.
+/// The year's figure of `metric` explained, with the people and events behind it; only
+/// the names of the people listed are read.
 pub async fn drilldown(
     store: &Store,
-    program: Option<ProgramId>,
-    period: Period,
-    at: Timestamp,
+    overview: &Overview,
     metric: &str,
 ) -> Result<Drilldown, AppError> {
     let (key, def) = definition("metric", metric)?;
-    let history = store.metrics_history(program).await?;
-    let figures = compute(&history, period, at);
-    let names = store.names(&people_behind(key, &figures)).await?;
-    let explanation = explanation(key, def, &figures, &names);
-    let titles: HashMap<trellis_core::EventId, &str> = history
-        .events
+    let figures = &overview.year;
+    let titles: HashMap<trellis_core::EventId, &str> = overview
+        .titles
         .iter()
-        .map(|e| (e.id, e.title.as_str()))
+        .map(|(id, t)| (*id, t.as_str()))
         .collect();
-    let d = crate::metrics_behind::behind(key, &figures, &names, &titles);
+    // A year of a large organisation names thousands: the lists carry the names, and
+    // the explanation's detail (the CLI's) is left out.
+    let mut d = crate::metrics_behind::behind(key, figures, &HashMap::new(), &titles);
+    let listed: Vec<PersonId> = d.people.iter().map(|p| p.id).collect();
+    let names = store.names(&listed).await?;
+    for p in &mut d.people {
+        if let Some(n) = names.get(&p.id) {
+            p.name.clone_from(n);
+        }
+    }
+    let mut explanation = explanation(key, def, figures, &HashMap::new());
+    explanation.detail.clear();
     Ok(Drilldown {
         explanation,
         people: d.people,

@@ -49,7 +49,7 @@ pub struct AppState {
     /// change does not put its older block back.
     generation: Arc<AtomicU64>,
     /// The metrics page's figures per scope (`pages::metrics`), kept like the dashboard's.
-    pub(crate) metrics: Arc<Mutex<pages::metrics::MetricsCache>>,
+    pub(crate) metrics: Arc<Mutex<pages::MetricsCache>>,
     pub(crate) metrics_computing: Arc<tokio::sync::Mutex<()>>,
 }
 

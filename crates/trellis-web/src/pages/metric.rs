@@ -11,7 +11,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use trellis_app::metrics::Behind;
-use trellis_core::metrics::Period;
 use trellis_core::{EventId, PersonId};
 
 #[derive(Template)]
@@ -43,10 +42,8 @@ pub async fn metric(
         return Err(WebError::NotFound);
     };
     let (selected, scope, _) = scope(&state, q.program.as_deref()).await?;
-    let now = state.now();
-    let d = trellis_app::metrics::drilldown(&state.store, selected, Period::year_to(now), now, key)
-        .await?;
-    let quarters = trellis_app::metrics::quarters(&state.store, selected, now, QUARTERS).await?;
+    let figures = super::metrics_data::figures(&state, selected, QUARTERS).await?;
+    let d = trellis_app::metrics::drilldown(&state.store, &figures, key).await?;
     let (fmt, _) = scale(key, &[]);
     let page = MetricPage {
         chrome: chrome(&me),
@@ -60,7 +57,7 @@ pub async fn metric(
         value: d.explanation.value.map_or("–".to_owned(), fmt),
         numerator: d.explanation.numerator,
         denominator: d.explanation.denominator,
-        chart: trend_chart(key, &quarters),
+        chart: trend_chart(key, &figures.quarters),
         people: d.people,
         events: d.events,
         notes: d.notes,

@@ -1,7 +1,8 @@
 //! `/metrics`: every metric of the design with its value over the last year and its trend
 //! over the last four quarters (SVG, each with its numbers in words), the fragility
 //! warnings, and across all programs one row per chapter. Each metric links to its
-//! drill-down (`/metrics/{metric}`, `metric.rs`).
+//! drill-down (`/metrics/{metric}`, `metric.rs`). What is kept between views, and the
+//! chapters' rows read in the background: `metrics_data.rs`.
 
 use super::dashboard::{ProgramChoice, scope};
 use super::{Chrome, chrome};
@@ -13,12 +14,9 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use jiff::Timestamp;
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::sync::Arc;
 use trellis_app::metrics::{ChapterRow, DEFINITIONS, Quarter, value_of};
-use trellis_core::metrics::{Figures, Period};
+use trellis_core::metrics::Figures;
 use trellis_core::{EventId, ProgramId};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -29,69 +27,6 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// How many quarters a trend shows.
 pub(crate) const QUARTERS: usize = 4;
-/// How long a scope's figures are reused (a change made through this server drops them
-/// at once): on the large sample the all-programs screen reads every chapter.
-const KEEP_SECONDS: i64 = 30;
-
-/// What the page shows of a scope, computed once per [`KEEP_SECONDS`].
-pub(crate) struct MetricsData {
-    pub year: Figures,
-    pub quarters: Vec<Quarter>,
-    /// Only for all programs.
-    pub chapters: Vec<ChapterRow>,
-}
-
-/// Per scope: the invalidation generation and time it was computed at, and the data.
-pub(crate) type MetricsCache = HashMap<Option<ProgramId>, (u64, Timestamp, Arc<MetricsData>)>;
-
-async fn data(state: &AppState, program: Option<ProgramId>) -> Result<Arc<MetricsData>, WebError> {
-    let now = state.now();
-    let generation = state.generation();
-    let cached = state
-        .metrics
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&program).cloned());
-    if let Some((g, at, d)) = cached
-        && g == generation
-        && now.duration_since(at).as_secs() < KEEP_SECONDS
-    {
-        return Ok(d);
-    }
-    // One computation at a time: the others wait for it, then find it cached.
-    let _one = state.metrics_computing.lock().await;
-    if let Some((g, at, d)) = state
-        .metrics
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&program).cloned())
-        && g == generation
-        && now.duration_since(at).as_secs() < KEEP_SECONDS
-    {
-        return Ok(d);
-    }
-    let quarters = trellis_app::metrics::quarters(&state.store, program, now, QUARTERS).await?;
-    let year = trellis_app::metrics::screen(&state.store, program, Period::year_to(now), now, now)
-        .await?
-        .report
-        .figures;
-    let chapters = match program {
-        None => {
-            trellis_app::metrics::chapters(&state.store, Period::year_to(now), now, now).await?
-        }
-        Some(_) => Vec::new(),
-    };
-    let d = Arc::new(MetricsData {
-        year,
-        quarters,
-        chapters,
-    });
-    if let Ok(mut c) = state.metrics.lock() {
-        c.insert(program, (generation, now, d.clone()));
-    }
-    Ok(d)
-}
-
 /// A metric as the page shows it.
 pub struct MetricCard {
     pub key: &'static str,
@@ -125,6 +60,8 @@ pub struct MetricsPage {
     pub cards: Vec<MetricCard>,
     pub warnings: Vec<String>,
     pub all: bool,
+    /// When the chapters' rows were read; `None` while the first read runs.
+    pub chapters_read: Option<String>,
     pub chapters: Vec<ChapterView>,
 }
 
@@ -299,7 +236,11 @@ pub async fn metrics(
     Query(q): Query<MetricsQuery>,
 ) -> Result<Html<String>, WebError> {
     let (selected, scope, programs) = scope(&state, q.program.as_deref()).await?;
-    let d = data(&state, selected).await?;
+    let d = super::metrics_data::figures(&state, selected, QUARTERS).await?;
+    let chapters = match selected {
+        None => super::metrics_data::chapters(&state),
+        Some(_) => None,
+    };
     let page = MetricsPage {
         chrome: chrome(&me),
         programs,
@@ -314,7 +255,10 @@ pub async fn metrics(
             .collect(),
         warnings: d.year.fragility.warnings.clone(),
         all: selected.is_none(),
-        chapters: d.chapters.iter().map(chapter).collect(),
+        chapters_read: chapters
+            .as_ref()
+            .map(|(_, at)| at.strftime("%Y-%m-%d %H:%M UTC").to_string()),
+        chapters: chapters.map_or_else(Vec::new, |(rows, _)| rows.iter().map(chapter).collect()),
     };
     Ok(Html(page.render()?))
 }

@@ -15,6 +15,7 @@ pub(crate) mod imports;
 pub(crate) mod listen;
 pub(crate) mod metric;
 pub(crate) mod metrics;
+mod metrics_data;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;
@@ -25,6 +26,7 @@ use crate::auth::SignedIn;
 use serde::Deserialize;
 
 pub(crate) use dashboard::{DashData, read_dash};
+pub(crate) use metrics_data::MetricsCache;
 
 /// What every signed-in page shows in its header.
 pub struct Chrome {

@@ -50,7 +50,7 @@ fn an_organizer_drills_into_a_metric_and_uploads_a_chat() {
         c.goto(&format!("{base}/metrics?program=all"))
             .await
             .unwrap();
-        wait_for(&c, "id=\"chapters\"").await;
+        wait_for(&c, "As read at").await;
         shot(&c, "metrics-all").await;
 
         // Upload a WhatsApp export; the progress page ends on what was stored.
