@@ -26,6 +26,9 @@ pub const UPLOAD_BYTES: usize = 64 << 20;
 /// The largest request body: the export and the form's few fields.
 pub const BODY_BYTES: usize = UPLOAD_BYTES + (64 << 10);
 
+/// How long an import may run before its page says it was lost.
+const STALLED_SECONDS: i64 = 3600;
+
 /// Said when the export is too large, whichever limit saw it first.
 fn too_large() -> String {
     format!(
@@ -264,7 +267,11 @@ pub async fn progress(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
     let u = trellis_app::chat_upload::status(&state.store, id).await?;
-    let running = u.state == "running";
+    // An import still "running" after an hour lost its server (stopped mid-import, its
+    // transaction rolled back): the page stops reloading and says so.
+    let stalled = u.state == "running"
+        && state.now().duration_since(u.created_at).as_secs() > STALLED_SECONDS;
+    let running = u.state == "running" && !stalled;
     let events = if u.state == "done" {
         held_events(&state, u.program).await?
     } else {
@@ -273,7 +280,11 @@ pub async fn progress(
     let page = ProgressPage {
         chrome: chrome(&me),
         running,
-        outcome: outcome(&u),
+        outcome: if stalled {
+            "stopped without an end: the server that ran it stopped before the import ended, and nothing of it was stored. Upload the file again.".to_owned()
+        } else {
+            outcome(&u)
+        },
         size: format!("{:.1} KiB", u.bytes as f64 / 1024.0),
         events,
         u,

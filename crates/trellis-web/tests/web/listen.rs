@@ -247,6 +247,21 @@ fn a_bad_or_oversize_file_says_why(db: TestDb) {
             .len(),
         1
     );
+
+    // An import whose server stopped mid-way stays "running" in its row: after an hour
+    // its page stops reloading and says what happened.
+    app.sql(
+        "INSERT INTO chat_imports (program_id, file_name, bytes, created_by, created_at_us) \
+         VALUES (1, 'lost.txt', 10, 'Olga Organizer', 0)",
+    );
+    let lost = app.block_on(app.store.chat_uploads(None, 1)).unwrap()[0].id;
+    let page = app.get(&format!("/channels/uploads/{lost}"), Some(&cookie));
+    assert!(
+        page.body.contains("stopped without an end"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("http-equiv=\"refresh\""));
 }
 
 on_both!(
