@@ -109,6 +109,20 @@ pub async fn import_chat(
     channel: Option<&str>,
     options: Options,
 ) -> Result<(ChatImported, Summary), AppError> {
+    import_chat_watched(store, ctx, source, program, channel, options, None).await
+}
+
+/// [`import_chat`], telling `progress` how many messages went to the store so far (the
+/// web's background import shows it on a page that refreshes itself).
+pub async fn import_chat_watched(
+    store: &Store,
+    ctx: &Ctx,
+    source: Source,
+    program: ProgramId,
+    channel: Option<&str>,
+    options: Options,
+    progress: Option<tokio::sync::watch::Sender<u64>>,
+) -> Result<(ChatImported, Summary), AppError> {
     let place = source.place();
     let stem = source.stem();
     let (sender, mut batches) = tokio::sync::mpsc::channel::<Result<Batch, AppError>>(8);
@@ -130,7 +144,11 @@ pub async fn import_chat(
             );
         }
         if let Some(i) = import.as_mut() {
+            let n = batch.lines.len() as u64;
             i.add(batch.lines).await?;
+            if let Some(p) = &progress {
+                p.send_modify(|read| *read += n);
+            }
         }
     }
     // A read error ends the import here, before `finish`: the transaction rolls back.

@@ -162,3 +162,15 @@ fn assemble(w: ChatWindow) -> ChatReport {
         limits,
     }
 }
+
+/// Messages per day around an event: the 28 days of the baseline, then the `days` of the
+/// discussion window (the listening page's chart).
+pub async fn daily(
+    store: &Store,
+    event: EventId,
+    days: i64,
+) -> Result<trellis_store::ChatDaily, AppError> {
+    Ok(store
+        .chat_daily(event, trellis_core::listen::BASELINE_DAYS, days)
+        .await?)
+}

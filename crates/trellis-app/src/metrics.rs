@@ -152,27 +152,46 @@ pub async fn explain(
     field: &str,
     metric: &str,
 ) -> Result<Explanation, AppError> {
-    let Some((key, definition)) = DEFINITIONS.iter().find(|(k, _)| *k == metric.trim()) else {
-        let names: Vec<&str> = DEFINITIONS.iter().map(|(k, _)| *k).collect();
-        return Err(CoreError::invalid(
-            field,
-            metric,
-            format!("is not a metric (one of {})", names.join(", ")),
-        )
-        .into());
-    };
+    let (key, definition) = definition(field, metric)?;
     let history = store.metrics_history(program).await?;
     let figures = compute(&history, period, at);
     let names: HashMap<PersonId, String> = store.names(&people_behind(key, &figures)).await?;
-    let (value, numerator, denominator, detail) = detail_of(key, &figures, &names);
-    Ok(Explanation {
-        metric: (*key).to_owned(),
+    Ok(explanation(key, definition, &figures, &names))
+}
+
+/// The metric named `metric` and its definition; an unknown name is an error naming the
+/// input `field` it came from.
+pub fn definition(field: &str, metric: &str) -> Result<(&'static str, &'static str), AppError> {
+    DEFINITIONS
+        .iter()
+        .find(|(k, _)| *k == metric.trim())
+        .copied()
+        .ok_or_else(|| {
+            let names: Vec<&str> = DEFINITIONS.iter().map(|(k, _)| *k).collect();
+            CoreError::invalid(
+                field,
+                metric,
+                format!("is not a metric (one of {})", names.join(", ")),
+            )
+            .into()
+        })
+}
+
+fn explanation(
+    key: &str,
+    definition: &'static str,
+    figures: &Figures,
+    names: &HashMap<PersonId, String>,
+) -> Explanation {
+    let (value, numerator, denominator, detail) = detail_of(key, figures, names);
+    Explanation {
+        metric: key.to_owned(),
         definition,
         value,
         numerator,
         denominator,
         detail,
-    })
+    }
 }
 
 type Detail = (
@@ -295,4 +314,174 @@ fn fragility_detail(f: &Figures, names: &Names<'_>) -> Detail {
         d.push(serde_json::json!({"top_organizer": o, "actions": n, "of": t}));
     }
     (fr.top_presenter_share, None, None, d)
+}
+
+/// A metric's headline value in a set of figures: a share (0–1) for the rates, days for
+/// time-to-ship, the 0–100 score for fatigue, the top presenter's share for fragility.
+pub fn value_of(key: &str, f: &Figures) -> Option<f64> {
+    match key {
+        "returning_builder_rate" => f.returning_builder_rate.value,
+        "first_time_demo_conversion" => f.first_time_demo_conversion.value,
+        "repeat_speaker_rate" => f.repeat_speaker_rate.value,
+        "collaboration_sparks" => f.collaboration_sparks.rate,
+        "time_to_ship" => f.time_to_ship.median_days,
+        "fatigue_index" => f.fatigue_index.value,
+        _ => f.fragility.top_presenter_share,
+    }
+}
+
+/// The figures of one quarter (91 days ending at `to`, judged as of `to`).
+#[derive(Debug, Clone)]
+pub struct Quarter {
+    pub to: Timestamp,
+    pub figures: Figures,
+}
+
+/// Days in a trend's step.
+pub const QUARTER_DAYS: i64 = 91;
+
+/// A scope's year and its trend, from one read of the history: what the metrics page and
+/// every drill-down of the scope show.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The 365 days to `at`.
+    pub year: Figures,
+    /// The last quarters, oldest first.
+    pub quarters: Vec<Quarter>,
+    /// Every event's title, for the lists of the drill-down.
+    pub titles: HashMap<trellis_core::EventId, String>,
+}
+
+/// The year to `at` and its last `n` quarters, from one read of the history (a read of a
+/// large organisation's history costs more than computing from it).
+pub async fn overview(
+    store: &Store,
+    program: Option<ProgramId>,
+    at: Timestamp,
+    n: usize,
+) -> Result<Overview, AppError> {
+    let history = store.metrics_history(program).await?;
+    Ok(Overview {
+        year: compute(&history, Period::year_to(at), at),
+        quarters: quarters_of(&history, at, n),
+        titles: history
+            .events
+            .iter()
+            .map(|e| (e.id, e.title.clone()))
+            .collect(),
+    })
+}
+
+fn quarters_of(history: &trellis_core::metrics::History, at: Timestamp, n: usize) -> Vec<Quarter> {
+    let step = jiff::SignedDuration::from_hours(24 * QUARTER_DAYS);
+    (0..n)
+        .rev()
+        .map(|back| {
+            let to = at - step * i32::try_from(back).unwrap_or(0);
+            let period = Period {
+                from: to - step,
+                to,
+            };
+            Quarter {
+                to,
+                figures: compute(history, period, to),
+            }
+        })
+        .collect()
+}
+
+/// Someone or something behind a figure, with what they count for.
+#[derive(Debug, Clone)]
+pub struct Behind<Id> {
+    pub id: Id,
+    pub name: String,
+    pub note: String,
+}
+
+/// A metric's explanation (without its `detail`: the lists say it) with the people and
+/// events behind it, each with an id a surface can link (the web's drill-down).
+#[derive(Debug, Clone)]
+pub struct Drilldown {
+    pub explanation: Explanation,
+    pub people: Vec<Behind<PersonId>>,
+    pub events: Vec<Behind<trellis_core::EventId>>,
+    /// Lines with nothing to link (the organizers' anonymous scores, the sparks).
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The year's figure of `metric` explained, with the people and events behind it; only
+/// the names of the people listed are read.
+pub async fn drilldown(
+    store: &Store,
+    overview: &Overview,
+    metric: &str,
+) -> Result<Drilldown, AppError> {
+    let (key, def) = definition("metric", metric)?;
+    let figures = &overview.year;
+    let titles: HashMap<trellis_core::EventId, &str> = overview
+        .titles
+        .iter()
+        .map(|(id, t)| (*id, t.as_str()))
+        .collect();
+    // A year of a large organisation names thousands: the lists carry the names, and
+    // the explanation's detail (the CLI's) is left out.
+    let mut d = crate::metrics_behind::behind(key, figures, &HashMap::new(), &titles);
+    let listed: Vec<PersonId> = d.people.iter().map(|p| p.id).collect();
+    let names = store.names(&listed).await?;
+    for p in &mut d.people {
+        if let Some(n) = names.get(&p.id) {
+            p.name.clone_from(n);
+        }
+    }
+    let mut explanation = explanation(key, def, figures, &HashMap::new());
+    explanation.detail.clear();
+    Ok(Drilldown {
+        explanation,
+        people: d.people,
+        events: d.events,
+        notes: d.notes,
+        warnings: figures.fragility.warnings.clone(),
+    })
+}
+
+/// One chapter's row on the all-programs screen.
+#[derive(Debug, Clone)]
+pub struct ChapterRow {
+    pub program: ProgramId,
+    pub name: String,
+    pub returning: Option<f64>,
+    pub conversion: Option<f64>,
+    pub repeat: Option<f64>,
+    pub fatigue: Option<f64>,
+    pub fatigue_high: u32,
+    pub next_event: Option<NextEvent>,
+    pub gates: Vec<GateCheck>,
+}
+
+/// Every program's row: its figures for `period` as of `at`, its next event and that
+/// event's gates (judged at `now`).
+pub async fn chapters(
+    store: &Store,
+    period: Period,
+    at: Timestamp,
+    now: Timestamp,
+) -> Result<Vec<ChapterRow>, AppError> {
+    let mut rows = Vec::new();
+    for p in store.list_programs().await? {
+        let s = screen(store, Some(p.id), period, at, now).await?;
+        let f = &s.report.figures;
+        rows.push(ChapterRow {
+            program: p.id,
+            name: p.name,
+            returning: f.returning_builder_rate.value,
+            conversion: f.first_time_demo_conversion.value,
+            repeat: f.repeat_speaker_rate.value,
+            fatigue: f.fatigue_index.value,
+            fatigue_high: f.fatigue_index.high_organizers,
+            next_event: s.report.next_event,
+            gates: s.next_event_gates,
+        });
+    }
+    Ok(rows)
 }

@@ -623,6 +623,30 @@ pub(crate) const TABLES: &[Table] = &[
             ],
         )
     },
+    Table {
+        since: 11,
+        ..t(
+            "chat_imports",
+            &[
+                ("id", Int),
+                ("program_id", Int),
+                ("file_name", Text),
+                ("channel", OptText),
+                ("bytes", Int),
+                ("state", Text),
+                ("messages_read", Int),
+                ("channel_id", OptInt),
+                ("added", OptInt),
+                ("already_stored", OptInt),
+                ("linked", OptInt),
+                ("unlinked", OptInt),
+                ("error", OptText),
+                ("created_by", Text),
+                ("created_at_us", Int),
+                ("finished_at_us", OptInt),
+            ],
+        )
+    },
     // Schema 14: the public page's call for demos.
     Table {
         person_refs: &["person_id"],

@@ -58,8 +58,8 @@ pub use grants::Grant;
 pub use identity::{MergeResult, UnmergeResult};
 pub use imports::{ImportRecord, ImportReport, ImportRequest, MatchedBy};
 pub use listen::{
-    ChannelSpan, ChatChannel, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime, ChatWindow,
-    LinkedAuthor, NegativeLine, RecordedReport,
+    ChannelSpan, ChatChannel, ChatDaily, ChatImport, ChatImported, ChatLine, ChatPurged, ChatTime,
+    ChatUpload, ChatUploadOutcome, ChatWindow, LinkedAuthor, NegativeLine, RecordedReport,
 };
 pub use notify_facts::{
     ComingEvent, ContractPending, FollowupsPending, MailableOrganizer, MailablePresenter,

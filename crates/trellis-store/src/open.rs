@@ -80,6 +80,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0010_outbox.sql"),
     },
     Migration {
+        version: 11,
+        name: "chat_imports",
+        sqlite: include_str!("../migrations/sqlite/0011_chat_imports.sql"),
+        postgres: include_str!("../migrations/postgres/0011_chat_imports.sql"),
+    },
+    Migration {
         version: 13,
         name: "grants",
         sqlite: include_str!("../migrations/sqlite/0013_grants.sql"),

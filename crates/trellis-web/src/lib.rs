@@ -52,6 +52,9 @@ pub struct AppState {
     /// Moves on with every invalidation, so that a background refresh begun before a
     /// change does not put its older block back.
     generation: Arc<AtomicU64>,
+    /// The metrics page's figures per scope (`pages::metrics`), kept like the dashboard's.
+    pub(crate) metrics: Arc<Mutex<pages::MetricsCache>>,
+    pub(crate) metrics_computing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Per scope (a program, or all), when the dashboard's data was read, and the data.
@@ -74,7 +77,14 @@ impl AppState {
             cache: Arc::default(),
             computing: Arc::default(),
             generation: Arc::default(),
+            metrics: Arc::default(),
+            metrics_computing: Arc::default(),
         }
+    }
+
+    /// Moves on with every change made through this server (see `invalidate`).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     pub(crate) async fn dashboard_data(
@@ -252,6 +262,8 @@ fn signed_in() -> Router<AppState> {
         .route("/api/events", get(api::events))
         .route("/api/events/{id}", get(api::event))
         .route("/api/metrics", get(api::metrics))
+        .merge(pages::metrics::routes())
+        .merge(pages::listen::routes())
         .layer(axum::middleware::map_response(assets::no_store))
 }
 

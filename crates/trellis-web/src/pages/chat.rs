@@ -75,7 +75,7 @@ pub(crate) async fn chat_view(state: &AppState, id: EventId) -> Result<ChatView,
 }
 
 /// The date of an instant (in UTC, as the report's window is).
-fn day(at: jiff::Timestamp) -> String {
+pub(crate) fn day(at: jiff::Timestamp) -> String {
     at.strftime("%Y-%m-%d").to_string()
 }
 

@@ -60,6 +60,8 @@ pub struct Dashboard {
     pub dues: Vec<Due>,
     /// Whether the signed-in user may plan an event (the "plan one" link).
     pub may_plan: bool,
+    /// `?program=…` of the scope, for the links to the metrics' drill-downs.
+    pub metrics_query: String,
 }
 
 #[derive(Deserialize)]
@@ -198,6 +200,10 @@ pub async fn dashboard(
         gates: reasons::gates(&data.gates, EventId(next.map_or(0, |n| n.event))),
         dues: dues(&data, state.now()),
         may_plan: selected.map_or(me.may_act(), |p| me.may_act_on(p)),
+        metrics_query: format!(
+            "?program={}",
+            selected.map_or("all".to_owned(), |p| p.to_string())
+        ),
     };
     Ok(Html(page.render()?))
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod attend;
 pub(crate) mod board;
+pub(crate) mod channels;
 pub(crate) mod chat;
 pub(crate) mod checkin;
 pub(crate) mod dashboard;
@@ -13,6 +14,10 @@ pub(crate) mod event;
 pub(crate) mod events;
 pub(crate) mod identity;
 pub(crate) mod imports;
+pub(crate) mod listen;
+pub(crate) mod metric;
+pub(crate) mod metrics;
+mod metrics_data;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;
@@ -20,11 +25,13 @@ pub(crate) mod reach;
 pub(crate) mod reviews;
 pub(crate) mod sparks;
 pub(crate) mod step;
+pub(crate) mod upload;
 
 use crate::auth::SignedIn;
 use serde::Deserialize;
 
 pub(crate) use dashboard::{DashData, read_dash};
+pub(crate) use metrics_data::MetricsCache;
 
 /// What every signed-in page shows in its header.
 pub struct Chrome {

@@ -40,6 +40,11 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("checkin", "/checkin".to_owned()),
         ("reviews", "/reviews".to_owned()),
         ("review", "/reviews/1".to_owned()),
+        ("metrics", "/metrics".to_owned()),
+        ("metrics-all", "/metrics?program=all".to_owned()),
+        ("metric", "/metrics/first_time_demo_conversion".to_owned()),
+        ("channels", "/channels".to_owned()),
+        ("listen", "/events/17/listen".to_owned()),
         ("not-found", "/no/such/page".to_owned()),
     ];
     app.block_on(async {

@@ -579,6 +579,21 @@ fn pages_are_accessible(db: TestDb) {
         ("/checkin", app.get("/checkin", Some(&cookie)).body),
         ("/reviews", app.get("/reviews", Some(&cookie)).body),
         ("review", app.get("/reviews/1", Some(&cookie)).body),
+        (
+            "/metrics",
+            app.get("/metrics?program=all", Some(&cookie)).body,
+        ),
+        (
+            "metric",
+            app.get("/metrics/returning_builder_rate", Some(&cookie))
+                .body,
+        ),
+        ("/channels", app.get("/channels", Some(&cookie)).body),
+        (
+            "listen",
+            app.get(&format!("/events/{HELD}/listen"), Some(&cookie))
+                .body,
+        ),
         ("/login", app.get("/login", None).body),
     ];
     for (name, body) in &pages {
