@@ -48,6 +48,9 @@ pub struct AppState {
     /// Moves on with every invalidation, so that a background refresh begun before a
     /// change does not put its older block back.
     generation: Arc<AtomicU64>,
+    /// The SMTP server `serve` was configured with, if any: follow-ups are then also sent
+    /// by e-mail from their page.
+    pub(crate) mailer: Option<trellis_mail::Mailer>,
 }
 
 /// Per scope (a program, or all), when the dashboard's data was read, and the data.
@@ -69,7 +72,14 @@ impl AppState {
             cache: Arc::default(),
             computing: Arc::default(),
             generation: Arc::default(),
+            mailer: None,
         }
+    }
+
+    /// With the mail server that sends follow-ups from their page.
+    pub fn with_mailer(mut self, mailer: Option<trellis_mail::Mailer>) -> AppState {
+        self.mailer = mailer;
+        self
     }
 
     pub(crate) async fn dashboard_data(
@@ -188,6 +198,8 @@ pub fn router(state: AppState) -> Router {
 fn signed_in() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::dashboard::dashboard))
+        .merge(pages::retro::routes())
+        .merge(pages::followups::routes())
         .route("/logout", post(auth::logout))
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
