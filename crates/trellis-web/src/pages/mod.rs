@@ -9,11 +9,13 @@ pub(crate) mod demo;
 pub(crate) mod door;
 pub(crate) mod event;
 pub(crate) mod events;
+pub(crate) mod followups;
 pub(crate) mod identity;
 pub(crate) mod imports;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;
+pub(crate) mod retro;
 pub(crate) mod step;
 
 use crate::auth::SignedIn;
