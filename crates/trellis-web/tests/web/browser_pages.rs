@@ -34,6 +34,9 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("merge", format!("/people/merge?keep={}&other={}", p.0, q.0)),
         ("forget", format!("/people/{}/forget", q.0)),
         ("imports", "/imports".to_owned()),
+        ("retro", "/events/17/retro".to_owned()),
+        ("retro-written", "/events/16/retro".to_owned()),
+        ("followups", "/events/17/followups".to_owned()),
         ("admin", "/admin".to_owned()),
         ("not-found", "/no/such/page".to_owned()),
     ];

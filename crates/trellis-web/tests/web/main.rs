@@ -16,7 +16,9 @@ macro_rules! on_both {
     )*};
 }
 
+mod after;
 mod browser;
+mod browser_after;
 mod browser_door;
 mod browser_pages;
 mod browser_people;
