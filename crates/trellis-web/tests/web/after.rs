@@ -304,7 +304,86 @@ fn marking_sent_counts_and_answers_show(db: TestDb) {
     );
 }
 
+/// The SMTP sink of the CLI's mail tests (`crates/trellis/tests/smtp/sink.py`, Debian's
+/// python3-aiosmtpd), killed on drop. Runs when TRELLIS_TEST_SMTP=1.
+struct Sink {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Sink {
+    fn start() -> Option<Sink> {
+        use std::io::BufRead;
+        if std::env::var("TRELLIS_TEST_SMTP").map_or(true, |v| v != "1") {
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../trellis/tests/smtp/sink.py");
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "ready", "the SMTP sink did not start");
+        Some(Sink { child, dir, port })
+    }
+
+    /// Every message received, as text.
+    fn messages(&self) -> Vec<String> {
+        std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn a_followup_is_mailed_from_its_page(db: TestDb) {
+    let Some(sink) = Sink::start() else { return };
+    let app = App::start_with_mail(db, &format!("smtp://127.0.0.1:{}", sink.port));
+    let (cookie, csrf) = app.login("org@x.example");
+    let url = format!("/events/{HELD}/followups");
+    let page = app.get(&url, Some(&cookie));
+    assert!(page.body.contains("Send by e-mail"), "{}", page.body);
+    assert!(!page.body.contains("This server sends no e-mail"));
+    let person = first_suggested(&page.body);
+    let r = app.post(
+        &url,
+        Some(&cookie),
+        &[("csrf", &csrf), ("person", &person), ("channel", "email")],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("id=\"notice\">Mailed "), "{}", r.body);
+    assert!(r.body.contains("7 of 10 asked"), "{}", r.body);
+    let mail = sink.messages();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(mail[0].contains("What did you do next?"), "{}", mail[0]);
+    assert!(mail[0].contains("/f/"), "the form link: {}", mail[0]);
+}
+
 on_both!(
+    a_followup_is_mailed_from_its_page,
     retro_is_written_before_it_is_due,
     an_invalid_retro_keeps_what_was_typed,
     a_late_retro_says_late,
