@@ -256,6 +256,11 @@ pub async fn answer(
             "Write down what they answered: a sentence is enough.".into(),
         ));
     }
+    // The follow-up of this event, not one of another reached by its id.
+    let of_event = state.store.followup_status(EventId(id)).await?;
+    if !of_event.followups.iter().any(|x| x.id == f) {
+        return Err(WebError::NotFound);
+    }
     state
         .store
         .answer_followup(&me.ctx(&state), &f.to_string(), a.text.trim(), outcome)

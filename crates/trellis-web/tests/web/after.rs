@@ -302,6 +302,13 @@ fn marking_sent_counts_and_answers_show(db: TestDb) {
         page.body
             .contains("<blockquote>Shipped the plugin</blockquote>")
     );
+    // A follow-up is answered on its own event's page only.
+    let r = app.post(
+        &format!("/events/16/followups/{}/answer", by_message.id),
+        Some(&cookie),
+        &[("csrf", &csrf), ("text", "elsewhere")],
+    );
+    assert_eq!(r.status, 404, "{}", r.body);
 }
 
 /// The SMTP sink of the CLI's mail tests (`crates/trellis/tests/smtp/sink.py`, Debian's
