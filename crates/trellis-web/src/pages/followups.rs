@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use trellis_app::followups::{FollowupsPage, SentFollowup};
+use trellis_core::event::EventStatus;
 use trellis_core::followup::{Channel, Outcome};
 use trellis_core::{EventId, PersonId};
 use trellis_store::StoreError;
@@ -108,10 +109,20 @@ pub async fn show(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-) -> Result<Html<String>, WebError> {
-    Ok(Html(
-        render(&state, &me, EventId(id), Outcomes::default()).await?,
-    ))
+) -> Result<Response, WebError> {
+    let ev = state.store.event(EventId(id)).await?;
+    if !matches!(ev.status, EventStatus::Held | EventStatus::Closed) {
+        let message = format!(
+            "Follow-ups are asked after the event is held; “{}” is {}.",
+            ev.title, ev.status
+        );
+        return Ok(crate::error::page(
+            StatusCode::OK,
+            "No follow-ups yet",
+            &message,
+        ));
+    }
+    Ok(Html(render(&state, &me, EventId(id), Outcomes::default()).await?).into_response())
 }
 
 #[derive(Deserialize)]

@@ -302,6 +302,14 @@ fn marking_sent_counts_and_answers_show(db: TestDb) {
         page.body
             .contains("<blockquote>Shipped the plugin</blockquote>")
     );
+    // A coming event has none yet, and says so.
+    let coming = app.get("/events/18/followups", Some(&cookie));
+    assert_eq!(coming.status, 200);
+    assert!(
+        coming.body.contains("after the event is held"),
+        "{}",
+        coming.body
+    );
     // A follow-up is answered on its own event's page only.
     let r = app.post(
         &format!("/events/16/followups/{}/answer", by_message.id),
