@@ -138,3 +138,48 @@ from_fact!(trellis_store::FollowupStatus => FollowupStatus {
 pub async fn status(store: &Store, event: EventId) -> Result<FollowupStatus, AppError> {
     Ok(store.followup_status(event).await?.into())
 }
+
+/// Someone to ask, with the personal message to paste (a form link is made when the
+/// follow-up is recorded: only its digest is kept, so it cannot be shown before).
+#[derive(Debug, Clone, Serialize)]
+pub struct ToAsk {
+    pub person: SuggestedPerson,
+    pub message: String,
+}
+
+/// The follow-ups page of a held event: where it stands, and whom to ask next.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowupsPage {
+    pub status: FollowupStatus,
+    pub rule: &'static str,
+    pub to_ask: Vec<ToAsk>,
+}
+
+/// How many people the page suggests at once: the essay's ten.
+pub const SUGGESTED: usize = 10;
+
+/// An event's follow-ups with the next people to ask, each with their message.
+pub async fn page(
+    store: &Store,
+    event: EventId,
+    now: Timestamp,
+) -> Result<FollowupsPage, AppError> {
+    let status = status(store, event).await?;
+    let s = suggest(store, event, SUGGESTED, now).await?;
+    let to_ask = s
+        .people
+        .into_iter()
+        .map(|p| {
+            let first = p.name.split_whitespace().next().unwrap_or(&p.name);
+            ToAsk {
+                message: followup::message(first, &status.event_title, None),
+                person: p,
+            }
+        })
+        .collect();
+    Ok(FollowupsPage {
+        status,
+        rule: s.rule,
+        to_ask,
+    })
+}

@@ -445,18 +445,41 @@ pub async fn drilldown(
     })
 }
 
-/// One chapter's row on the all-programs screen.
-#[derive(Debug, Clone)]
+/// One chapter's row on the all-programs screen, and of `trellis metrics --by-program`
+/// (its JSON keys are that command's contract).
+#[derive(Debug, Clone, Serialize)]
 pub struct ChapterRow {
     pub program: ProgramId,
     pub name: String,
     pub returning: Option<f64>,
     pub conversion: Option<f64>,
     pub repeat: Option<f64>,
+    /// Sparks acted on ÷ sparks made.
+    pub sparks: Option<f64>,
+    pub time_to_ship_days: Option<f64>,
     pub fatigue: Option<f64>,
     pub fatigue_high: u32,
+    pub hours_per_event: Option<f64>,
+    pub top_presenter_share: Option<f64>,
     pub next_event: Option<NextEvent>,
     pub gates: Vec<GateCheck>,
+}
+
+impl ChapterRow {
+    /// The next event's gates in a few words: `open`, or `blocked: <gate>, <gate>`.
+    pub fn gate_state(&self) -> String {
+        let blocked: Vec<&str> = self
+            .gates
+            .iter()
+            .filter(|g| !g.allowed)
+            .map(|g| g.gate.as_str())
+            .collect();
+        match (self.next_event.is_some(), blocked.is_empty()) {
+            (false, _) => "no event planned".to_owned(),
+            (true, true) => "open".to_owned(),
+            (true, false) => format!("blocked: {}", blocked.join(", ")),
+        }
+    }
 }
 
 /// Every program's row: its figures for `period` as of `at`, its next event and that
@@ -477,8 +500,12 @@ pub async fn chapters(
             returning: f.returning_builder_rate.value,
             conversion: f.first_time_demo_conversion.value,
             repeat: f.repeat_speaker_rate.value,
+            sparks: f.collaboration_sparks.rate,
+            time_to_ship_days: f.time_to_ship.median_days,
             fatigue: f.fatigue_index.value,
             fatigue_high: f.fatigue_index.high_organizers,
+            hours_per_event: f.fatigue_index.hours_per_event,
+            top_presenter_share: f.fragility.top_presenter_share,
             next_event: s.report.next_event,
             gates: s.next_event_gates,
         });

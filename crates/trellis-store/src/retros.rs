@@ -48,6 +48,22 @@ impl Store {
         source: &str,
         replace: bool,
     ) -> Result<RetroView, StoreError> {
+        self.write_retro_adding(ctx, event, draft, source, replace, &[])
+            .await
+    }
+
+    /// As [`Store::write_retro`], with people added in the same transaction first (the
+    /// draft names each of them by one of their e-mails): a retro that is refused adds
+    /// nobody.
+    pub async fn write_retro_adding(
+        &self,
+        ctx: &Ctx,
+        event: EventId,
+        draft: &RetroDraft,
+        source: &str,
+        replace: bool,
+        new_people: &[crate::people::NewPerson],
+    ) -> Result<RetroView, StoreError> {
         let mut tx = self.write_tx().await?;
         lock_event(&mut tx, event).await?;
         let row = sqlx::query(
@@ -77,6 +93,9 @@ impl Store {
             return Err(StoreError::Conflict(format!(
                 "event {event} '{title}' already has a retro; rewriting it must say it replaces the written one"
             )));
+        }
+        for person in new_people {
+            crate::people::insert_person(&mut tx, ctx, person).await?;
         }
         let (invite, picks) = resolve_people(&mut tx, draft, source).await?;
         let retro_hours = crate::row::u32_(&row, "retro_hours")?;

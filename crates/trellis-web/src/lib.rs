@@ -55,6 +55,9 @@ pub struct AppState {
     /// The metrics page's figures per scope (`pages::metrics`), kept like the dashboard's.
     pub(crate) metrics: Arc<Mutex<pages::MetricsCache>>,
     pub(crate) metrics_computing: Arc<tokio::sync::Mutex<()>>,
+    /// The SMTP server `serve` was configured with, if any: follow-ups are then also sent
+    /// by e-mail from their page.
+    pub(crate) mailer: Option<trellis_mail::Mailer>,
 }
 
 /// Per scope (a program, or all), when the dashboard's data was read, and the data.
@@ -79,12 +82,19 @@ impl AppState {
             generation: Arc::default(),
             metrics: Arc::default(),
             metrics_computing: Arc::default(),
+            mailer: None,
         }
     }
 
     /// Moves on with every change made through this server (see `invalidate`).
     pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
+    }
+
+    /// With the mail server that sends follow-ups from their page.
+    pub fn with_mailer(mut self, mailer: Option<trellis_mail::Mailer>) -> AppState {
+        self.mailer = mailer;
+        self
     }
 
     pub(crate) async fn dashboard_data(
@@ -204,6 +214,8 @@ pub fn router(state: AppState) -> Router {
 fn signed_in() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::dashboard::dashboard))
+        .merge(pages::retro::routes())
+        .merge(pages::followups::routes())
         .route("/logout", post(auth::logout))
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))

@@ -67,14 +67,14 @@ pub fn fix(r: &Remedy, event: EventId) -> Fix {
         }
         Remedy::WriteRetro { event } => (
             "Write the retro".to_owned(),
-            format!("/events/{event}#retro"),
+            format!("/events/{event}/retro"),
         ),
         Remedy::SendFollowups { event, more } => (
             format!(
                 "Send {more} more follow-up{}",
                 if *more == 1 { "" } else { "s" }
             ),
-            format!("/events/{event}#followups"),
+            format!("/events/{event}/followups"),
         ),
         Remedy::ListenToChat { event } => (
             "Read the community chat".to_owned(),

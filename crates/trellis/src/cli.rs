@@ -735,6 +735,13 @@ pub struct MetricsArgs {
     /// The last day of the period (default: the reference date).
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub to: Option<String>,
+    /// One row per program: every metric and the next event's gate state.
+    #[arg(long, conflicts_with = "program")]
+    pub by_program: bool,
+    /// Print CSV on stdout (a header row, then one row per metric, or per program with
+    /// --by-program) for spreadsheets.
+    #[arg(long)]
+    pub csv: bool,
     #[command(subcommand)]
     pub cmd: Option<MetricsCmd>,
 }

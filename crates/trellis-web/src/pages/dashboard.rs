@@ -117,7 +117,7 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
             value: format!("{} / {}", f.sent, f.minimum),
             note: format!("{} answered · {}", f.answered, f.title),
             warn: f.sent < f.minimum,
-            href: Some(format!("/events/{}#followups", f.event)),
+            href: Some(format!("/events/{}/followups", f.event)),
         },
         None => Tile {
             anchor: "followups",
@@ -139,7 +139,8 @@ fn tiles(block: &ReviewBlock) -> Vec<Tile> {
     tiles
 }
 
-/// The five nearest deadlines, each linking to where it is done (`#retro`, `#followups`).
+/// The five nearest deadlines, each linking to the page where it is done (`/retro`,
+/// `/followups`).
 fn dues(data: &DashData, now: jiff::Timestamp) -> Vec<Due> {
     data.dues
         .iter()
@@ -150,8 +151,8 @@ fn dues(data: &DashData, now: jiff::Timestamp) -> Vec<Due> {
                 what: format!("{}: {}", d.detail, d.title),
                 when,
                 late,
-                // The section of the event page where it is done.
-                href: format!("/events/{}#{}", d.event, d.kind),
+                // The event's page where it is done: `kind` is `retro` or `followups`.
+                href: format!("/events/{}/{}", d.event, d.kind),
             }
         })
         .collect()

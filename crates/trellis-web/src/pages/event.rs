@@ -137,8 +137,8 @@ async fn attendees(state: &AppState, id: EventId) -> Result<Vec<Attendee>, WebEr
         .collect())
 }
 
-/// What the cycle still owes after the event, where the gates' links land (#retro,
-/// #followups).
+/// What the cycle still owes after the event, in short (the retro and follow-ups pages
+/// hold the rest).
 async fn after_event(
     state: &AppState,
     d: &EventDetail,

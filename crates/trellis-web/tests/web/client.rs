@@ -145,8 +145,24 @@ impl App {
         App::start_with_clock(db, public_url, fixed_clock)
     }
 
+    /// As [`App::start`], the web app given a mail server (an `smtp://` URL).
+    pub fn start_with_mail(db: TestDb, smtp_url: &str) -> App {
+        let config =
+            trellis_mail::MailConfig::new(smtp_url, "Trellis <trellis@x.example>").unwrap();
+        App::start_full(db, None, fixed_clock, Some(config))
+    }
+
     /// As [`App::start`], with the server's clock given.
     pub fn start_with_clock(db: TestDb, public_url: Option<&str>, clock: fn() -> Timestamp) -> App {
+        App::start_full(db, public_url, clock, None)
+    }
+
+    fn start_full(
+        db: TestDb,
+        public_url: Option<&str>,
+        clock: fn() -> Timestamp,
+        mail: Option<trellis_mail::MailConfig>,
+    ) -> App {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -188,7 +204,10 @@ impl App {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let url = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
-            let app = trellis_web::router(trellis_web::AppState::new(store.clone(), &url, clock));
+            // Inside the runtime: the mail transport's pool needs one.
+            let mailer = mail.map(|c| trellis_mail::Mailer::new(&c).unwrap());
+            let state = trellis_web::AppState::new(store.clone(), &url, clock).with_mailer(mailer);
+            let app = trellis_web::router(state);
             let app = app.into_make_service_with_connect_info::<SocketAddr>();
             tokio::spawn(async move { axum::serve(listener, app).await });
             (store, addr)

@@ -16,8 +16,10 @@ macro_rules! on_both {
     )*};
 }
 
+mod after;
 mod board;
 mod browser;
+mod browser_after;
 mod browser_board;
 mod browser_door;
 mod browser_metrics;

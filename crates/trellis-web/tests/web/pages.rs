@@ -93,7 +93,7 @@ fn a_refused_plan_keeps_the_form_and_takes_an_override(db: TestDb) {
     );
     assert!(
         r.body.contains(&format!(
-            "href=\"/events/{HELD}#retro\">Write the retro</a>"
+            "href=\"/events/{HELD}/retro\">Write the retro</a>"
         )),
         "{}",
         r.body
@@ -379,7 +379,7 @@ fn closing_by_override_asks_first(db: TestDb) {
         r.body
     );
     assert!(
-        r.body.contains(&format!("href=\"/events/{HELD}#retro\"")),
+        r.body.contains(&format!("href=\"/events/{HELD}/retro\"")),
         "{}",
         r.body
     );
@@ -594,6 +594,16 @@ fn pages_are_accessible(db: TestDb) {
             app.get(&format!("/events/{HELD}/listen"), Some(&cookie))
                 .body,
         ),
+        (
+            "retro",
+            app.get(&format!("/events/{HELD}/retro"), Some(&cookie))
+                .body,
+        ),
+        (
+            "followups",
+            app.get(&format!("/events/{HELD}/followups"), Some(&cookie))
+                .body,
+        ),
         ("/login", app.get("/login", None).body),
     ];
     for (name, body) in &pages {
@@ -623,7 +633,7 @@ fn pages_are_accessible(db: TestDb) {
     assert!(
         pages[0]
             .1
-            .contains(&format!("href=\"/events/{HELD}#retro\">48-hour retro:")),
+            .contains(&format!("href=\"/events/{HELD}/retro\">48-hour retro:")),
         "{}",
         pages[0].1
     );

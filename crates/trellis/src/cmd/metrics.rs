@@ -94,8 +94,27 @@ pub async fn run(env: &Env, a: MetricsArgs) -> anyhow::Result<()> {
         .await?;
         return env.out.emit(&ex, || explain_text(&sc, &ex));
     }
+    if a.by_program {
+        let rows =
+            trellis_app::metrics::chapters(&env.store, sc.period, sc.at, env.ctx.now).await?;
+        if a.csv {
+            return print_csv(&chapters_csv(&rows));
+        }
+        return env.out.emit(&rows, || chapters_text(&rows));
+    }
     let screen =
         trellis_app::metrics::screen(&env.store, sc.program, sc.period, sc.at, env.ctx.now).await?;
+    if a.csv {
+        let f = &screen.report.figures;
+        let mut rows = vec![vec!["metric".to_owned(), "value".to_owned()]];
+        for (key, _) in trellis_app::metrics::DEFINITIONS {
+            rows.push(vec![
+                (*key).to_owned(),
+                number(trellis_app::metrics::value_of(key, f)),
+            ]);
+        }
+        return print_csv(&rows);
+    }
     let mut gates = screen.next_event_gates.clone();
     for g in &mut gates {
         g.reword(crate::render::reason);
@@ -270,4 +289,99 @@ fn explain_text(sc: &Scope, ex: &Explanation) -> String {
         s.push_str(&format!("\n{d}"));
     }
     s
+}
+
+/// A figure as a CSV cell: full precision, empty when there is none.
+fn number(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |v| v.to_string())
+}
+
+/// `metrics --by-program --csv`: one row per program, every metric and the gate state.
+fn chapters_csv(rows: &[trellis_app::metrics::ChapterRow]) -> Vec<Vec<String>> {
+    let mut out = vec![
+        [
+            "program",
+            "name",
+            "returning_builder_rate",
+            "first_time_demo_conversion",
+            "repeat_speaker_rate",
+            "collaboration_sparks",
+            "time_to_ship_days",
+            "fatigue_index",
+            "organizers_high",
+            "hours_per_event",
+            "top_presenter_share",
+            "next_event",
+            "next_event_title",
+            "next_event_gates",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for r in rows {
+        out.push(vec![
+            r.program.to_string(),
+            r.name.clone(),
+            number(r.returning),
+            number(r.conversion),
+            number(r.repeat),
+            number(r.sparks),
+            number(r.time_to_ship_days),
+            number(r.fatigue),
+            r.fatigue_high.to_string(),
+            number(r.hours_per_event),
+            number(r.top_presenter_share),
+            r.next_event
+                .as_ref()
+                .map_or_else(String::new, |n| n.event.to_string()),
+            r.next_event
+                .as_ref()
+                .map_or_else(String::new, |n| n.title.clone()),
+            r.gate_state(),
+        ]);
+    }
+    out
+}
+
+/// Prints CSV; a control character typed into a name is shown, never sent to the
+/// terminal, and a reader that went away is not an error.
+fn print_csv(rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(
+            r.iter()
+                .map(|c| crate::output::visible_cell(c).into_owned()),
+        )?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
+    crate::output::write_stdout(&String::from_utf8(bytes)?)
+}
+
+/// `metrics --by-program`: a table, one line per program.
+fn chapters_text(rows: &[trellis_app::metrics::ChapterRow]) -> String {
+    let pct = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{:.0}%", v * 100.0));
+    crate::output::table(
+        &[
+            "PROGRAM",
+            "RETURNING",
+            "FIRST→DEMO",
+            "REPEAT",
+            "FATIGUE",
+            "NEXT EVENT",
+        ],
+        rows.iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    pct(r.returning),
+                    pct(r.conversion),
+                    pct(r.repeat),
+                    r.fatigue.map_or("–".to_owned(), |v| format!("{v:.0}")),
+                    r.gate_state(),
+                ]
+            })
+            .collect(),
+    )
 }

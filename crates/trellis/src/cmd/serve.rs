@@ -64,7 +64,7 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
         .transpose()?;
     super::notify::spawn_scheduler(
         env.store.clone(),
-        mailer,
+        mailer.clone(),
         public_url.clone(),
         a.notify_every,
     );
@@ -72,7 +72,8 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("--addr {}: cannot listen there", a.addr))?;
     let local = listener.local_addr()?;
-    let state = trellis_web::AppState::new(env.store.clone(), &public_url, super::clock_now);
+    let state = trellis_web::AppState::new(env.store.clone(), &public_url, super::clock_now)
+        .with_mailer(mailer);
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -160,3 +160,64 @@ fn the_same_data_gives_the_same_figures_on_both_backends() {
         assert_eq!(a.json(&args), b.json(&args), "{args:?}");
     }
 }
+
+/// `metrics --by-program --csv`, read back by Python's `csv` module, holds the same
+/// figures as `--json`, one row per program.
+#[test]
+fn the_csv_per_program_round_trips_through_python() {
+    let cli = Cli::new(TestDb::sqlite());
+    cli.run(&["sample"]).ok();
+    cli.run(&["program", "add", "Lisbon", "--tz", "Europe/Lisbon"])
+        .ok();
+    let json = cli.json(&["metrics", "--by-program"]);
+    let csv = cli.run(&["metrics", "--by-program", "--csv"]).ok().stdout;
+    let Ok(out) = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import csv, json, sys; print(json.dumps(list(csv.DictReader(sys.stdin))))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(csv.as_bytes())?;
+            child.wait_with_output()
+        })
+    else {
+        eprintln!("python3 not found: the CSV round trip was skipped");
+        return;
+    };
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), json.as_array().unwrap().len());
+    assert_eq!(rows.len(), 2, "{csv}");
+    for (row, j) in rows.iter().zip(json.as_array().unwrap()) {
+        assert_eq!(row["name"], j["name"]);
+        for (col, key) in [
+            ("returning_builder_rate", "returning"),
+            ("first_time_demo_conversion", "conversion"),
+            ("repeat_speaker_rate", "repeat"),
+            ("fatigue_index", "fatigue"),
+            ("time_to_ship_days", "time_to_ship_days"),
+        ] {
+            let cell = row[col].as_str().unwrap();
+            match j[key].as_f64() {
+                Some(v) => assert_eq!(cell.parse::<f64>().unwrap(), v, "{col}"),
+                None => assert_eq!(cell, "", "{col}"),
+            }
+        }
+    }
+    assert!(
+        rows[0]["next_event_gates"]
+            .as_str()
+            .unwrap()
+            .starts_with("blocked: "),
+        "{csv}"
+    );
+    assert_eq!(rows[1]["next_event_gates"], "no event planned");
+    // The whole screen as CSV: a row per metric.
+    let screen = cli.run(&["metrics", "--csv"]).ok().stdout;
+    assert!(screen.starts_with("metric,value\n"), "{screen}");
+    assert_eq!(screen.lines().count(), 8, "{screen}");
+}
