@@ -58,6 +58,7 @@ pub mod propose;
 pub mod public_page;
 pub mod retros;
 pub mod review;
+pub mod review_doc;
 pub mod reviews;
 pub mod sample;
 pub mod sparks;

@@ -29,6 +29,12 @@ use trellis_core::ProgramId;
 use trellis_store::Store;
 
 pub use auth::{hash_password, verify_password};
+
+/// A review's printable page as one self-contained HTML file (its style inside): what
+/// `trellis review show <ID> --format html` writes, the same page as `/reviews/{id}/print`.
+pub fn review_html(r: trellis_app::reviews::ReviewView, scope: String) -> Result<String, WebError> {
+    pages::reviews::print_document(r, scope, Some(assets::CSS))
+}
 pub use error::WebError;
 
 /// Everything a request handler needs. The clock is injected so that tests (and a

@@ -630,8 +630,22 @@ pub enum ReviewCmd {
         #[arg(long)]
         program: Option<String>,
     },
-    /// Show a review (default: the latest).
-    Show { id: Option<String> },
+    /// Show a review (default: the latest); --format md|html writes it as a document to
+    /// paste or attach (the frozen screen, the insight, the overrides).
+    Show {
+        id: Option<String>,
+        #[arg(long, value_enum)]
+        format: Option<DocFormat>,
+    },
+}
+
+/// A document's format.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DocFormat {
+    /// Markdown, to paste.
+    Md,
+    /// One self-contained HTML file, to attach or print.
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/reviews", get(reviews))
         .route("/reviews/start", post(start))
         .route("/reviews/{id}", get(review))
+        .route("/reviews/{id}/print", get(print))
         .route("/reviews/{id}/close", post(close))
 }
 
@@ -289,23 +290,24 @@ pub struct ReviewPage {
     pub overrides: Vec<OverrideLine>,
 }
 
-/// `GET /reviews/{id}`: the one screen as it was frozen when the review started.
-pub async fn review(
-    State(state): State<AppState>,
-    me: SignedIn,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, WebError> {
-    let r = trellis_app::reviews::show(&state.store, id).await?;
-    check_review(&state, &me, r.program, false).await?;
-    let names = state
-        .store
-        .list_programs()
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    let rates: Vec<Option<f64>> = r.block.returning_builders.iter().map(|p| p.rate).collect();
-    let stages = trellis_core::pipeline::Stage::ALL
+/// A review's frozen screen on its own: to print, save as PDF, or hand to a manager. With
+/// `inline_css` the page holds its style and needs nothing else (the CLI's file); served
+/// by the app, it links the stylesheet (the CSP allows no inline style).
+#[derive(Template)]
+#[template(path = "review_print.html")]
+pub struct ReviewPrint<'a> {
+    pub r: ReviewView,
+    pub scope: String,
+    pub sparkline: String,
+    pub stages: Vec<(&'static str, u32)>,
+    pub overrides: Vec<OverrideLine>,
+    pub css_path: &'static str,
+    pub inline_css: Option<&'a str>,
+}
+
+/// The pipeline's stages as the frozen block counted them, in board order.
+fn stages(r: &ReviewView) -> Vec<(&'static str, u32)> {
+    trellis_core::pipeline::Stage::ALL
         .iter()
         .map(|s| {
             let n = r
@@ -317,18 +319,79 @@ pub async fn review(
                 .unwrap_or(0);
             (super::board::stage_label(*s), n)
         })
+        .collect()
+}
+
+fn sparkline(r: &ReviewView) -> String {
+    let rates: Vec<Option<f64>> = r.block.returning_builders.iter().map(|p| p.rate).collect();
+    crate::svg::sparkline(&rates)
+}
+
+/// The review `id` and the name of its scope, once the account may see it.
+async fn readable(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+) -> Result<(ReviewView, String), WebError> {
+    let r = trellis_app::reviews::show(&state.store, id).await?;
+    check_review(state, me, r.program, false).await?;
+    let names = state
+        .store
+        .list_programs()
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
         .collect();
+    let scope = scope_name(&names, &r.program);
+    Ok((r, scope))
+}
+
+/// The printable document of a review (see [`ReviewPrint`]).
+pub fn print_document(
+    r: ReviewView,
+    scope: String,
+    inline_css: Option<&str>,
+) -> Result<String, WebError> {
+    Ok(ReviewPrint {
+        sparkline: sparkline(&r),
+        stages: stages(&r),
+        overrides: overrides(&r),
+        scope,
+        r,
+        css_path: crate::assets::CSS_PATH,
+        inline_css,
+    }
+    .render()?)
+}
+
+/// `GET /reviews/{id}`: the one screen as it was frozen when the review started.
+pub async fn review(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let (r, scope) = readable(&state, &me, id).await?;
     let page = ReviewPage {
         chrome: chrome(&me),
-        scope: scope_name(&names, &r.program),
-        sparkline: crate::svg::sparkline(&rates),
+        scope,
+        sparkline: sparkline(&r),
         minutes_so_far: r
             .ended_at
             .is_none()
             .then(|| state.now().duration_since(r.started_at).as_mins().max(0)),
-        stages,
+        stages: stages(&r),
         overrides: overrides(&r),
         r,
     };
     Ok(Html(page.render()?))
+}
+
+/// `GET /reviews/{id}/print`: the same, print-friendly, with no navigation.
+pub async fn print(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let (r, scope) = readable(&state, &me, id).await?;
+    Ok(Html(print_document(r, scope, None)?))
 }

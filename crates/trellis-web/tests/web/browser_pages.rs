@@ -43,6 +43,7 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("checkin", "/checkin".to_owned()),
         ("reviews", "/reviews".to_owned()),
         ("review", "/reviews/1".to_owned()),
+        ("review-print", "/reviews/1/print".to_owned()),
         ("metrics", "/metrics".to_owned()),
         ("metrics-all", "/metrics?program=all".to_owned()),
         ("metric", "/metrics/first_time_demo_conversion".to_owned()),

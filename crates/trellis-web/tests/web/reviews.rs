@@ -269,7 +269,27 @@ fn a_review_starts_tells_its_time_and_closes_with_an_insight(db: TestDb) {
     assert_eq!(app.get("/reviews/999999", Some(&cookie)).status, 404);
 }
 
+/// `/reviews/{id}/print`: the frozen screen with no navigation, for a viewer too.
+fn a_review_prints_without_the_app_around_it(db: TestDb) {
+    let app = App::start(db, None);
+    let (viewer, _) = app.login("view@x.example");
+    let r = app.get("/reviews/1/print", Some(&viewer));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("The insight"), "{}", r.body);
+    assert!(r.body.contains("Speaker pipeline"), "{}", r.body);
+    assert!(!r.body.contains("<nav"), "no navigation: {}", r.body);
+    let page = app.get("/reviews/1", Some(&viewer));
+    assert!(
+        page.body.contains("href=\"/reviews/1/print\""),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.get("/reviews/999/print", Some(&viewer)).status, 404);
+    assert_eq!(app.get("/reviews/1/print", None).status, 303);
+}
+
 on_both!(
     check_in_answers_are_their_organizers_alone,
     a_review_starts_tells_its_time_and_closes_with_an_insight,
+    a_review_prints_without_the_app_around_it,
 );

@@ -128,7 +128,7 @@ pub async fn run(env: &Env, cmd: ReviewCmd) -> anyhow::Result<()> {
             env.out.emit(&r, || review_text(&r))
         }
         ReviewCmd::List { program: p } => list(env, program(env, p).await?).await,
-        ReviewCmd::Show { id } => show(env, id).await,
+        ReviewCmd::Show { id, format } => show(env, id, format).await,
     }
 }
 
@@ -153,7 +153,11 @@ async fn list(env: &Env, program: Option<trellis_core::ProgramId>) -> anyhow::Re
 }
 
 /// A review by id, or the latest one.
-async fn show(env: &Env, id: Option<String>) -> anyhow::Result<()> {
+async fn show(
+    env: &Env,
+    id: Option<String>,
+    format: Option<crate::cli::DocFormat>,
+) -> anyhow::Result<()> {
     let r = match id {
         Some(id) => trellis_app::reviews::show(&env.store, parse_id("ID", &id)?).await?,
         None => match trellis_app::reviews::list(&env.store, None).await?.pop() {
@@ -167,5 +171,18 @@ async fn show(env: &Env, id: Option<String>) -> anyhow::Result<()> {
             }
         },
     };
-    env.out.emit(&r, || review_text(&r))
+    let Some(format) = format else {
+        return env.out.emit(&r, || review_text(&r));
+    };
+    let scope = match r.program {
+        Some(p) => env.store.program(p).await?.name,
+        None => "All programs".to_owned(),
+    };
+    let doc = match format {
+        crate::cli::DocFormat::Md => trellis_app::review_doc::markdown(&r, &scope),
+        crate::cli::DocFormat::Html => trellis_web::review_html(r, scope)?,
+    };
+    // A document, not terminal text: written as it is (a name's control characters are
+    // escaped by the template in HTML; Markdown is meant for a file).
+    crate::output::write_stdout(&doc)
 }

@@ -55,6 +55,26 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
                     &hash,
                 )
                 .await?;
+            // Also an organizer of the sample's programs, so that the check-in (which is
+            // an organizer's) can be tried as the sample account.
+            let programs: Vec<_> = env
+                .store
+                .list_programs()
+                .await?
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            let known = env
+                .store
+                .organizers()
+                .await?
+                .iter()
+                .any(|o| o.email.as_deref() == Some(SAMPLE_EMAIL));
+            if !known {
+                env.store
+                    .add_organizer(&env.ctx, "Sample Organizer", Some(SAMPLE_EMAIL), &programs)
+                    .await?;
+            }
         }
         login = Some((SAMPLE_EMAIL, SAMPLE_PASSWORD));
     }

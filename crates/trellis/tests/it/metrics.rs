@@ -221,3 +221,38 @@ fn the_csv_per_program_round_trips_through_python() {
     assert!(screen.starts_with("metric,value\n"), "{screen}");
     assert_eq!(screen.lines().count(), 8, "{screen}");
 }
+
+/// `review show <ID> --format md|html`: a document to paste or attach, whole in itself.
+#[test]
+fn a_review_is_a_document_to_hand_on() {
+    let cli = Cli::new(TestDb::sqlite());
+    cli.run(&["sample"]).ok();
+    let md = cli
+        .run(&["review", "show", "1", "--format", "md"])
+        .ok()
+        .stdout;
+    for part in [
+        "# Metric review of ",
+        "## The insight",
+        "> ",
+        "**Speaker pipeline:** spotted ",
+        "## Overrides since the review before",
+    ] {
+        assert!(md.contains(part), "{part}: {md}");
+    }
+    let html = cli
+        .run(&["review", "show", "1", "--format", "html"])
+        .ok()
+        .stdout;
+    assert!(html.starts_with("<!doctype html>"), "{html}");
+    assert!(html.contains("<style>"), "the style is inside");
+    assert!(
+        !html.contains("<link rel=\"stylesheet\""),
+        "nothing to fetch"
+    );
+    assert!(html.contains("The insight"));
+    cli.run(&["review", "show", "1", "--format", "pdf"])
+        .fails(2);
+    cli.run(&["review", "show", "99", "--format", "md"])
+        .fails(1);
+}
