@@ -100,6 +100,16 @@ impl Store {
         program_from_row(&row)
     }
 
+    /// Every program's id, by id: what a check over all programs needs.
+    pub async fn program_ids(&self) -> Result<Vec<ProgramId>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM programs ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(ProgramId(crate::row::i64_(r, "id")?)))
+            .collect()
+    }
+
     /// Finds a program by the id `list` prints, or by its exact name.
     pub async fn find_program(&self, key: &str) -> Result<Program, StoreError> {
         let key = key.trim();

@@ -124,7 +124,7 @@ async fn check_review(
     scope: Option<ProgramId>,
     act: bool,
 ) -> Result<(), WebError> {
-    let all = program_ids(state).await?;
+    let all = state.store.program_ids().await?;
     match (reaches(me, scope, &all, act), act) {
         (true, _) => Ok(()),
         (false, true) if reaches(me, scope, &all, false) => Err(me.refusal()),
@@ -132,18 +132,8 @@ async fn check_review(
     }
 }
 
-async fn program_ids(state: &AppState) -> Result<Vec<ProgramId>, WebError> {
-    Ok(state
-        .store
-        .list_programs()
-        .await?
-        .iter()
-        .map(|p| p.id)
-        .collect())
-}
-
 async fn page(state: &AppState, me: &SignedIn) -> Result<ReviewsPage, WebError> {
-    let ids = program_ids(state).await?;
+    let ids = state.store.program_ids().await?;
     let all = trellis_app::reviews::list(&state.store, None).await?;
     let now = state.now();
     let (open, mut past): (Vec<_>, Vec<_>) = all

@@ -175,13 +175,7 @@ async fn resolve(
 /// Whether the account reaches (`act`: may change) every program: what a spark made at
 /// no event needs.
 async fn reaches_all(state: &AppState, me: &SignedIn, act: bool) -> Result<bool, WebError> {
-    let ids: Vec<_> = state
-        .store
-        .list_programs()
-        .await?
-        .iter()
-        .map(|p| p.id)
-        .collect();
+    let ids = state.store.program_ids().await?;
     Ok(if act {
         me.access.acts_on_all(&ids)
     } else {

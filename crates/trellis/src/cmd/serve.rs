@@ -57,13 +57,7 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
                 .await?;
             // Also an organizer of the sample's programs, so that the check-in (which is
             // an organizer's) can be tried as the sample account.
-            let programs: Vec<_> = env
-                .store
-                .list_programs()
-                .await?
-                .iter()
-                .map(|p| p.id)
-                .collect();
+            let programs = env.store.program_ids().await?;
             let known = env
                 .store
                 .organizers()
