@@ -44,6 +44,8 @@ pub mod import;
 pub mod listen;
 pub mod metrics;
 pub mod notify;
+pub mod notify_settings;
+pub mod nudges;
 pub mod organizers;
 pub mod outbox;
 pub mod overrides;

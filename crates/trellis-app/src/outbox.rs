@@ -141,6 +141,19 @@ async fn deliver(
             }
             _ => false,
         },
+        review_done: match m.msg.program_id {
+            Some(p) if m.msg.kind == notify::kind::REVIEW_DUE => {
+                let last = store.last_review_started(p).await?;
+                notify::review_due(last, None).is_some_and(|due| due > now)
+            }
+            _ => false,
+        },
+        checked_in: match (m.msg.event_id, m.msg.organizer_id) {
+            (Some(e), Some(o)) if m.msg.kind == notify::kind::CHECKIN => {
+                store.checked_in(e, o).await?
+            }
+            _ => false,
+        },
     };
     if let Some(why) = notify::reason_passed(&m.msg.kind, reason) {
         return Ok(Outcome::Cancelled { why: why.into() });

@@ -79,10 +79,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0010_outbox.sql"),
     },
+    Migration {
+        version: 12,
+        name: "notify_settings",
+        sqlite: include_str!("../migrations/sqlite/0012_notify_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0012_notify_settings.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

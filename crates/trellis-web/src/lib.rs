@@ -4,6 +4,7 @@
 //! JavaScript off.
 
 mod admin;
+mod admin_notify;
 mod api;
 mod assets;
 mod auth;
@@ -192,6 +193,7 @@ fn signed_in() -> Router<AppState> {
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/programs/{id}", post(admin::settings))
+        .merge(admin_notify::routes())
         .route("/events", get(pages::events::events))
         .route(
             "/events/new",

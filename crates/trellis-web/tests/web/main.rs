@@ -27,3 +27,4 @@ mod identity;
 mod imports;
 mod pages;
 mod people;
+mod reach;

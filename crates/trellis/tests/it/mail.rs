@@ -389,7 +389,62 @@ fn an_event_short_of_demos_nudges_its_organizers(cli: Cli) {
     assert!(!short("2026-11-27T12:00:00Z"), "nothing missing any more");
 }
 
+/// The morning after an event its organizers are asked to check in; a month after the
+/// first held event the review is due; each program's settings switch kinds off, set the
+/// short-of-demos lead and gather the nudges into one weekly digest.
+fn review_checkin_and_the_programs_settings(cli: Cli) {
+    let p = held_this_morning(&cli, 1, 1);
+    let p = cli.json(&["event", "show", &p[0]])["program_id"].to_string();
+    let has = |now: &str, k: &str| due_kinds(&cli, now).contains(&k.to_owned());
+    // Held 2026-11-24 10:00 local (UTC+1): the check-in request goes 09:00 the next day.
+    assert!(!has("2026-11-25T07:30:00Z", "checkin"));
+    assert!(has("2026-11-25T08:30:00Z", "checkin"));
+    assert!(!has("2026-12-24T08:00:00Z", "review_due"));
+    assert!(has("2026-12-24T10:00:00Z", "review_due"));
+    cli.run(&["program", "notify", &p, "--off", "checkin,review"])
+        .ok();
+    assert!(!has("2026-11-25T08:30:00Z", "checkin"));
+    assert!(!has("2026-12-24T10:00:00Z", "review_due"));
+    cli.run(&["program", "notify", &p, "--weekly-digest", "on"])
+        .ok();
+    let week = due_kinds(&cli, "2026-11-25T08:30:00Z");
+    assert_eq!(
+        week,
+        vec!["weekly_digest".to_owned()],
+        "one digest instead of nudges"
+    );
+    // Its retro is not written yet: the next event is planned past the gate.
+    let args = ["event", "new", "--program", &p, "--title", "Dec demo night"];
+    let when = ["--at", "2026-12-20 18:30", "--override", "a test evening"];
+    cli.run(&[&args[..], &when[..]].concat()).ok();
+    cli.run(&[
+        "program",
+        "notify",
+        &p,
+        "--weekly-digest",
+        "off",
+        "--short-of-demos-days",
+        "21",
+    ])
+    .ok();
+    assert!(
+        has("2026-11-30T12:00:00Z", "short_of_demos"),
+        "21 days before"
+    );
+    let shown = cli.json(&["program", "notify", &p]);
+    assert_eq!(shown["short_of_demos_days"], 21, "{shown}");
+    let bad = cli.run(&[
+        "program",
+        "notify",
+        &p,
+        "--webhook-url",
+        "http://example.com/x",
+    ]);
+    assert_ne!(bad.code, 0, "{}", bad.stdout);
+}
+
 on_both!(
+    review_checkin_and_the_programs_settings,
     an_event_short_of_demos_nudges_its_organizers,
     followups_below_the_minimum_nudge_the_organizers,
     retro_reminder_once,
