@@ -24,6 +24,8 @@ pub struct OutboxView {
     pub event: Option<i64>,
     pub demo: Option<i64>,
     pub person: Option<i64>,
+    /// `email` or `webhook`.
+    pub channel: String,
 }
 
 impl From<OutboxMessage> for OutboxView {
@@ -41,6 +43,7 @@ impl From<OutboxMessage> for OutboxView {
             event: m.msg.event_id,
             demo: m.msg.demo_id,
             person: m.msg.person_id,
+            channel: m.msg.channel,
         }
     }
 }
@@ -58,6 +61,12 @@ pub async fn list(store: &Store, state: Option<&str>) -> Result<Vec<OutboxView>,
         .into());
     }
     Ok(crate::views(store.outbox(state).await?))
+}
+
+/// The failed sends: how many, and the latest `limit` (for the dashboard's line).
+pub async fn failed(store: &Store, limit: i64) -> Result<(i64, Vec<OutboxView>), AppError> {
+    let (n, latest) = store.failed_messages(limit).await?;
+    Ok((n, crate::views(latest)))
 }
 
 /// What one drain did.

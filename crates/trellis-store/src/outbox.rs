@@ -226,6 +226,29 @@ impl Store {
 }
 
 impl Store {
+    /// How many messages failed, and the latest `limit` of them (last tried first).
+    pub async fn failed_messages(
+        &self,
+        limit: i64,
+    ) -> Result<(i64, Vec<OutboxMessage>), StoreError> {
+        let n = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed'")
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM outbox WHERE state = 'failed' \
+             ORDER BY done_at_us DESC, id DESC LIMIT $1"
+        )))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((
+            i64_(&n, "n")?,
+            rows.iter().map(message).collect::<Result<_, _>>()?,
+        ))
+    }
+}
+
+impl Store {
     /// Whether the retro of `event` is written (a planned retro reminder then goes no more).
     pub async fn retro_written(&self, event: i64) -> Result<bool, StoreError> {
         let r = sqlx::query("SELECT COUNT(*) AS n FROM retros WHERE event_id = $1")

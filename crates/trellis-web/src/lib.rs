@@ -194,6 +194,7 @@ fn signed_in() -> Router<AppState> {
         .route("/admin/users", post(admin::add_user))
         .route("/admin/programs/{id}", post(admin::settings))
         .merge(admin_notify::routes())
+        .merge(pages::outbox::routes())
         .route("/events", get(pages::events::events))
         .route(
             "/events/new",

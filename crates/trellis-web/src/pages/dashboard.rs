@@ -65,6 +65,8 @@ pub struct Dashboard {
     pub dues: Vec<Due>,
     /// Whether the signed-in user may plan an event (the "plan one" link).
     pub may_plan: bool,
+    /// Failed sends (to organizers only): how many, and the latest few.
+    pub failed: (i64, Vec<super::outbox::Line>),
 }
 
 #[derive(Deserialize)]
@@ -217,6 +219,18 @@ fn returning_note(block: &ReviewBlock) -> String {
     }
 }
 
+/// The latest failed sends, for organizers (a viewer sees no addresses).
+async fn failed_sends(
+    state: &AppState,
+    me: &SignedIn,
+) -> Result<(i64, Vec<super::outbox::Line>), WebError> {
+    if !me.may_act() {
+        return Ok((0, Vec::new()));
+    }
+    let (n, latest) = trellis_app::outbox::failed(&state.store, 2).await?;
+    Ok((n, latest.into_iter().map(Into::into).collect()))
+}
+
 pub async fn dashboard(
     State(state): State<AppState>,
     me: SignedIn,
@@ -241,6 +255,7 @@ pub async fn dashboard(
         gates: reasons::gates(&data.gates, EventId(next.map_or(0, |n| n.event))),
         dues: dues(&data, state.now()),
         may_plan: me.may_act(),
+        failed: failed_sends(&state, &me).await?,
     };
     Ok(Html(page.render()?))
 }

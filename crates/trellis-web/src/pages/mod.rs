@@ -11,6 +11,7 @@ pub(crate) mod event;
 pub(crate) mod events;
 pub(crate) mod identity;
 pub(crate) mod imports;
+pub(crate) mod outbox;
 pub(crate) mod people;
 pub(crate) mod plan;
 pub(crate) mod propose;

@@ -35,6 +35,7 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("forget", format!("/people/{}/forget", q.0)),
         ("imports", "/imports".to_owned()),
         ("admin", "/admin".to_owned()),
+        ("outbox", "/outbox".to_owned()),
         ("not-found", "/no/such/page".to_owned()),
     ];
     app.block_on(async {

@@ -94,3 +94,77 @@ fn reminder_settings_are_saved_or_kept_with_their_message(db: TestDb) {
 }
 
 on_both!(reminder_settings_are_saved_or_kept_with_their_message);
+
+/// A message planned, claimed and failed: what the dashboard and the outbox page show.
+fn fail_one(app: &App) {
+    let now = crate::client::now();
+    let m = trellis_store::NewMessage {
+        dedupe_key: "retro_held:test".into(),
+        kind: "retro_held".into(),
+        recipient: "mara@organizers.example".into(),
+        subject: "Retro to write: a test".into(),
+        body: "Hello".into(),
+        planned_at: Some(now),
+        ..Default::default()
+    };
+    app.block_on(async {
+        app.store.plan_messages(now, &[m]).await.unwrap();
+        let claimed = app
+            .store
+            .claim_messages(now, "test", now + jiff::SignedDuration::from_mins(5), 10)
+            .await
+            .unwrap();
+        let error = "550 mailbox unavailable".to_owned();
+        let outcome = trellis_store::Outcome::Failed { error };
+        for c in claimed {
+            app.store
+                .finish_message(c.id, "test", now, &outcome)
+                .await
+                .unwrap();
+        }
+    });
+}
+
+fn failed_sends_show_on_the_dashboard_and_the_outbox(db: TestDb) {
+    let app = App::start(db, None);
+    let (viewer, _) = app.login("view@x.example");
+    let (org, _) = app.login("org@x.example");
+    let dash = app.get("/", Some(&org));
+    assert!(
+        !dash.body.contains("failed-sends"),
+        "none yet: {}",
+        dash.body
+    );
+    fail_one(&app);
+    let dash = app.get("/", Some(&org));
+    assert!(
+        dash.body
+            .contains("<a href=\"/outbox?state=failed\">1 message failed to send</a>"),
+        "{}",
+        dash.body
+    );
+    assert!(
+        dash.body
+            .contains("retro held to mara@organizers.example — 550 mailbox unavailable"),
+        "{}",
+        dash.body
+    );
+    let seen = app.get("/", Some(&viewer));
+    assert!(
+        !seen.body.contains("mara@organizers.example"),
+        "viewers see no addresses"
+    );
+    assert_eq!(app.get("/outbox", Some(&viewer)).status, 403);
+    let page = app.get("/outbox?state=failed", Some(&org));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Retro to write: a test"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<b>failed</b>"), "{}", page.body);
+    let sent = app.get("/outbox?state=sent", Some(&org));
+    assert!(sent.body.contains("No messages sent."), "{}", sent.body);
+}
+
+on_both!(failed_sends_show_on_the_dashboard_and_the_outbox);
