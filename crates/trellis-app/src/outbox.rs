@@ -4,7 +4,7 @@
 use crate::AppError;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use trellis_core::notify;
+use trellis_core::{ProgramId, notify};
 use trellis_mail::{Mailer, Outgoing};
 use trellis_store::{OutboxMessage, Outcome, Store};
 
@@ -167,21 +167,38 @@ async fn deliver(
     if let Some(why) = notify::reason_passed(&m.msg.kind, reason) {
         return Ok(Outcome::Cancelled { why: why.into() });
     }
-    let message = outgoing(store, public_url, m, now).await?;
-    Ok(match mailer.send(&message).await {
-        Ok(_) => Outcome::Sent,
-        Err(e) if e.is_transient() => match notify::retry_at(m.attempts, now) {
-            Some(at) => Outcome::Retry {
-                error: e.to_string(),
-                at,
-            },
-            None => Outcome::Failed {
-                error: e.to_string(),
-            },
+    let sent = if m.msg.channel == trellis_store::CHANNEL_WEBHOOK {
+        let hook = match m.msg.program_id {
+            Some(p) => store.notify_settings(ProgramId(p)).await?.webhook_url,
+            None => None,
+        };
+        let Some(url) = hook else {
+            return Ok(Outcome::Cancelled {
+                why: "the program has no webhook any more".into(),
+            });
+        };
+        let text = m
+            .msg
+            .body
+            .replace(PUBLIC_URL, public_url.trim_end_matches('/'));
+        trellis_mail::webhook::post(&url, &text)
+            .await
+            .map_err(|e| (e.to_string(), e.transient))
+    } else {
+        let message = outgoing(store, public_url, m, now).await?;
+        mailer
+            .send(&message)
+            .await
+            .map(|_| ())
+            .map_err(|e| (e.to_string(), e.is_transient()))
+    };
+    Ok(match sent {
+        Ok(()) => Outcome::Sent,
+        Err((error, true)) => match notify::retry_at(m.attempts, now) {
+            Some(at) => Outcome::Retry { error, at },
+            None => Outcome::Failed { error },
         },
-        Err(e) => Outcome::Failed {
-            error: e.to_string(),
-        },
+        Err((error, false)) => Outcome::Failed { error },
     })
 }
 

@@ -443,7 +443,84 @@ fn review_checkin_and_the_programs_settings(cli: Cli) {
     assert_ne!(bad.code, 0, "{}", bad.stdout);
 }
 
+/// A chat webhook on loopback: answers 200 to each POST and keeps its body.
+fn hook_receiver(port: u16) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).to_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            let mut body = vec![0u8; length];
+            if s.read_exact(&mut body).is_ok() && head.starts_with("post /hook ") {
+                kept.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&body).into_owned());
+            }
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+        }
+    });
+    got
+}
+
+/// The organizers' nudges also go to the program's chat webhook, through the outbox:
+/// while the receiver is down the post is retried, then delivered once.
+fn a_webhook_gets_each_nudge_once_after_being_down(cli: Cli) {
+    if !enabled() {
+        return;
+    }
+    let event = held_this_morning(&cli, 2, 1).remove(0);
+    let p = cli.json(&["event", "show", &event])["program_id"].to_string();
+    let port = free_port();
+    let hook = format!("http://127.0.0.1:{port}/hook");
+    cli.run(&["program", "notify", &p, "--webhook-url", &hook])
+        .ok();
+    let sink = Sink::start(free_port(), None);
+    let r = notify(&cli, &sink.url(), NOW);
+    assert_eq!(
+        (r["sent"]["sent"].clone(), r["sent"]["retried"].clone()),
+        (2.into(), 1.into()),
+        "{r}"
+    );
+    let planned = cli.json(&["outbox", "--state", "planned"]);
+    assert_eq!(planned[0]["channel"], "webhook", "{planned}");
+    let error = planned[0]["last_error"].as_str().unwrap();
+    assert!(
+        error.contains("127.0.0.1") && !error.contains("/hook"),
+        "no secret path: {error}"
+    );
+    let got = hook_receiver(port);
+    notify(&cli, &sink.url(), "2026-11-24T12:02:00Z");
+    notify(&cli, &sink.url(), "2026-11-24T13:00:00Z");
+    let got = got.lock().unwrap().clone();
+    assert_eq!(
+        got.len(),
+        1,
+        "one post for the nudge, not one per organizer: {got:?}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&got[0]).unwrap();
+    let text = body["text"].as_str().unwrap();
+    assert_eq!(body["content"], body["text"], "Discord reads content");
+    assert!(text.starts_with("Retro to write: Night 1"), "{text}");
+    assert!(text.contains(&format!("/events/{event}#retro")), "{text}");
+    assert_eq!(sink.messages().len(), 2, "the e-mails went once each");
+}
+
 on_both!(
+    a_webhook_gets_each_nudge_once_after_being_down,
     review_checkin_and_the_programs_settings,
     an_event_short_of_demos_nudges_its_organizers,
     followups_below_the_minimum_nudge_the_organizers,
