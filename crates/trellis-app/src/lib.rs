@@ -30,6 +30,7 @@ macro_rules! from_fact {
 
 pub mod accounts;
 pub mod board;
+pub mod calendar;
 pub mod channels;
 pub mod chat;
 pub mod demos;

@@ -8,6 +8,7 @@ mod admin_notify;
 mod api;
 mod assets;
 mod auth;
+mod calendar;
 mod error;
 mod pages;
 mod public;
@@ -167,6 +168,7 @@ pub fn router(state: AppState) -> Router {
             "/u/{token}",
             get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
         )
+        .merge(calendar::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .fallback(error::not_found)
         // Every other body is a small form (a route that needs more says so above).

@@ -168,3 +168,84 @@ fn failed_sends_show_on_the_dashboard_and_the_outbox(db: TestDb) {
 }
 
 on_both!(failed_sends_show_on_the_dashboard_and_the_outbox);
+
+/// The calendar address shown in the admin page's notice, as a path.
+fn calendar_path(body: &str) -> String {
+    let start = body.find("/calendar/").expect("a calendar address");
+    body[start..]
+        .split(['"', '<', ' '])
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn the_calendar_is_served_by_its_secret_and_rotated(db: TestDb) {
+    let app = App::start(db, None);
+    let (org, ocsrf) = app.login("org@x.example");
+    let (admin, csrf) = app.login("admin@x.example");
+    let path = "/admin/programs/1/calendar";
+    assert_eq!(app.post(path, Some(&org), &[("csrf", &ocsrf)]).status, 403);
+    let ask = app.post(path, Some(&admin), &[("csrf", &csrf)]);
+    assert!(
+        ask.body
+            .contains("A calendar address for Tinkerers Berlin?"),
+        "{}",
+        ask.body
+    );
+    assert!(
+        !ask.body.contains("/calendar/"),
+        "nothing made before the confirmation"
+    );
+    let made = app.post(path, Some(&admin), &[("csrf", &csrf), ("confirm", "1")]);
+    let first = calendar_path(&made.body);
+    let feed = app.get(&first, None);
+    assert_eq!(feed.status, 200, "{}", feed.body);
+    assert_eq!(
+        feed.header("content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
+    for wanted in [
+        "BEGIN:VCALENDAR",
+        "UID:event-",
+        "UID:retro-",
+        "UID:followup-",
+        "BEGIN:VALARM",
+        "TRIGGER:-PT172800S",
+    ] {
+        assert!(feed.body.contains(wanted), "{wanted}: {}", feed.body);
+    }
+    assert!(
+        !feed.body.contains("trellis retro"),
+        "no commands in the served feed"
+    );
+    assert_eq!(
+        app.get(&first, None).body,
+        feed.body,
+        "stable for the same clock"
+    );
+    assert_eq!(
+        app.get("/calendar/0123456789abcdef0123456789abcdef.ics", None)
+            .status,
+        404
+    );
+    assert_eq!(app.get("/calendar/nope.ics", None).status, 404);
+    let page = app.get("/admin", Some(&admin));
+    assert!(
+        page.body.contains("Make a new calendar address"),
+        "{}",
+        page.body
+    );
+    let ask = app.post(path, Some(&admin), &[("csrf", &csrf)]);
+    assert!(ask.body.contains("stops working"), "{}", ask.body);
+    let made = app.post(path, Some(&admin), &[("csrf", &csrf), ("confirm", "1")]);
+    let second = calendar_path(&made.body);
+    assert_ne!(first, second);
+    assert_eq!(
+        app.get(&first, None).status,
+        404,
+        "the old address stopped working"
+    );
+    assert_eq!(app.get(&second, None).status, 200);
+}
+
+on_both!(the_calendar_is_served_by_its_secret_and_rotated);
