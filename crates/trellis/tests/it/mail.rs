@@ -39,6 +39,11 @@ fn free_port() -> u16 {
 
 impl Sink {
     fn start(port: u16, login: Option<&str>) -> Sink {
+        Sink::start_with(port, login, 0)
+    }
+
+    /// A sink that waits `delay_ms` before storing and answering each message.
+    fn start_with(port: u16, login: Option<&str>, delay_ms: u64) -> Sink {
         let dir = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/sink.py");
         // Debian's interpreter: the one python3-aiosmtpd is installed for.
@@ -51,6 +56,9 @@ impl Sink {
         cmd.arg(script).arg(port.to_string()).arg(dir.path());
         if let Some(l) = login {
             cmd.arg(l);
+        }
+        if delay_ms > 0 {
+            cmd.env("SINK_DELAY_MS", delay_ms.to_string());
         }
         let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
         let mut line = String::new();
@@ -519,7 +527,95 @@ fn a_webhook_gets_each_nudge_once_after_being_down(cli: Cli) {
     assert_eq!(sink.messages().len(), 2, "the e-mails went once each");
 }
 
+/// A `notify run` killed (SIGKILL) while the server holds a message: the messages it
+/// had sent stay sent, the one in flight and the rest go on the next run, once its lease
+/// (5 minutes) ran out — each delivered exactly once, none lost.
+fn a_killed_pass_loses_nothing_and_sends_nothing_twice(cli: Cli) {
+    if !enabled() {
+        return;
+    }
+    held_this_morning(&cli, 10, 1);
+    assert_eq!(cli.json(&["notify", "run"])["planned"], 10);
+    let sink = Sink::start_with(free_port(), None, 300);
+    let mut child = process(&cli.db.url)
+        .args(["--json", "notify", "run"])
+        .env("TRELLIS_SMTP_URL", sink.url())
+        .env("TRELLIS_MAIL_FROM", "trellis@example.org")
+        .env("TRELLIS_NOW", NOW)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let fifth = sink.dir.path().join("arriving-000005");
+    let start = Instant::now();
+    while !fifth.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the fifth message never came"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        sink.messages().len(),
+        4,
+        "four acknowledged before the kill"
+    );
+    let r = notify(&cli, &sink.url(), NOW);
+    assert_eq!(
+        r["sent"]["sent"], 0,
+        "the killed sender's lease still holds: {r}"
+    );
+    let r = notify(&cli, &sink.url(), "2026-11-24T12:06:00Z");
+    assert_eq!(r["sent"]["sent"], 6, "{r}");
+    let got = sink.messages();
+    let mut to: Vec<&str> = got.iter().filter_map(|m| header(m, "To")).collect();
+    to.sort_unstable();
+    to.dedup();
+    assert_eq!((got.len(), to.len()), (10, 10), "each organizer once");
+}
+
+/// With the weekly digest on, an organizer gets one plain-text message listing what is
+/// due, with links, instead of one message per nudge.
+fn the_weekly_digest_is_one_message(cli: Cli) {
+    if !enabled() {
+        return;
+    }
+    let events = held_this_morning(&cli, 1, 2);
+    let p = cli.json(&["event", "show", &events[0]])["program_id"].to_string();
+    cli.run(&["program", "notify", &p, "--weekly-digest", "on"])
+        .ok();
+    let sink = Sink::start(free_port(), None);
+    let r = mailing(
+        &cli,
+        &sink.url(),
+        Some(8104),
+        NOW,
+        &["--json", "notify", "run"],
+    );
+    assert_eq!(r["sent"]["sent"], 1, "{r}");
+    notify(&cli, &sink.url(), "2026-11-25T12:00:00Z");
+    let got = sink.messages();
+    assert_eq!(got.len(), 1, "one digest a week");
+    assert_eq!(
+        header(&got[0], "Subject"),
+        Some("This week in Trellis: 2 things due")
+    );
+    assert!(
+        !got[0].to_lowercase().contains("multipart") && !got[0].contains("text/html"),
+        "plain text: {}",
+        got[0]
+    );
+    for e in &events {
+        let link = format!("http://127.0.0.1:8104/events/{e}#retro");
+        assert!(got[0].contains(&link), "{link}: {}", got[0]);
+    }
+}
+
 on_both!(
+    a_killed_pass_loses_nothing_and_sends_nothing_twice,
+    the_weekly_digest_is_one_message,
     a_webhook_gets_each_nudge_once_after_being_down,
     review_checkin_and_the_programs_settings,
     an_event_short_of_demos_nudges_its_organizers,
