@@ -30,6 +30,7 @@ macro_rules! from_fact {
 
 pub mod accounts;
 pub mod board;
+pub mod calendar;
 pub mod channels;
 pub mod chat;
 pub mod chat_upload;
@@ -47,6 +48,8 @@ pub mod listen;
 pub mod metrics;
 mod metrics_behind;
 pub mod notify;
+pub mod notify_settings;
+pub mod nudges;
 pub mod organizers;
 pub mod outbox;
 pub mod overrides;

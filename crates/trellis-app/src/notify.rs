@@ -32,8 +32,11 @@ pub struct NotifyReport {
     pub sent: Option<Drained>,
 }
 
-/// The messages due at `now`.
+/// The messages due at `now`: each program's reminders by the core's rules and its
+/// settings, then the weekly digests and webhooks its settings ask for.
 pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppError> {
+    let settings = store.all_notify_settings().await?;
+    let of = |program: i64| settings.get(&program).cloned().unwrap_or_default();
     let mut out = Vec::new();
     for p in store.retros_pending().await? {
         let facts = RetroFacts {
@@ -59,20 +62,24 @@ pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppEr
         if e.confirmed >= e.target {
             continue;
         }
-        for (k, at) in notify::short_of_demos(e.starts_at, now) {
+        let lead = of(e.program_id).short_of_demos_days;
+        for (k, at) in notify::short_of_demos(e.starts_at, lead, now) {
             for o in &e.organizers {
                 out.push(short_of_demos(&e, k, at, o));
             }
         }
     }
+    out.extend(crate::nudges::reviews(store, now).await?);
+    out.extend(crate::nudges::checkins(store, now).await?);
     for c in store.contracts_pending().await? {
-        for (k, at) in notify::contract_messages(c.screened_at, now) {
+        let days = of(c.program_id).contract_reminder_days;
+        for (k, at) in notify::contract_messages(c.screened_at, days, now) {
             for p in &c.presenters {
                 out.push(contract_message(&c, k, at, p));
             }
         }
     }
-    Ok(out)
+    Ok(crate::nudges::route(out, &settings, now))
 }
 
 fn contract_message(
@@ -129,7 +136,7 @@ fn followup_nudge(
     };
     let body = format!(
         "Hello {name},\n\n{title} ({program}): {sent} of {minimum} follow-ups sent, {more} to go.\n\
-         Due: {due}\n\nWhom to ask, with a message to copy: {url}/events/{event}#followups\n\
+         Due: {due}\n\nWhom to ask, with a message to copy: {url}/events/{event}/followups\n\
          (or in a terminal: trellis followup suggest {event})\n\n-- Trellis\n",
         name = o.name,
         title = p.title,
@@ -143,7 +150,7 @@ fn followup_nudge(
     to_organizer(
         k,
         at,
-        (p.event_id, p.program_id),
+        (Some(p.event_id), p.program_id),
         o,
         format!("{subject}: {}", p.title),
         body,
@@ -174,26 +181,31 @@ fn short_of_demos(
         "Short of demos: {} ({} of {} confirmed)",
         e.title, e.confirmed, e.target
     );
-    to_organizer(k, at, (e.event_id, e.program_id), o, subject, body)
+    to_organizer(k, at, (Some(e.event_id), e.program_id), o, subject, body)
 }
 
-/// A message to an organizer about an event at moment `at`. The moment is part of the
-/// key: an overdue reminder is asked again each week, each a message of its own.
-fn to_organizer(
+/// A message to an organizer about an event (or, without one, its program) at moment
+/// `at`. The moment is part of the key: an overdue reminder is asked again each week,
+/// each a message of its own.
+pub(crate) fn to_organizer(
     k: &str,
     at: Timestamp,
-    (event, program): (i64, i64),
+    (event, program): (Option<i64>, i64),
     o: &trellis_store::MailableOrganizer,
     subject: String,
     body: String,
 ) -> NewMessage {
+    let object = match event {
+        Some(e) => format!("event:{e}"),
+        None => format!("program:{program}"),
+    };
     NewMessage {
-        dedupe_key: format!("{k}:event:{event}:organizer:{}:at:{}", o.id, at.as_second()),
+        dedupe_key: format!("{k}:{object}:organizer:{}:at:{}", o.id, at.as_second()),
         kind: k.to_owned(),
         recipient: o.email.clone(),
         organizer_id: Some(o.id),
         program_id: Some(program),
-        event_id: Some(event),
+        event_id: event,
         subject,
         body,
         planned_at: Some(at),
@@ -215,7 +227,7 @@ fn retro_message(
     };
     let body = format!(
         "Hello {name},\n\n{title} ({program}) {lead}.\nDue: {due}\n\n\
-         Write it on the event's page: {url}/events/{event}#retro\n\
+         Write it here: {url}/events/{event}/retro\n\
          (or in a terminal: trellis retro write {event})\n\n-- Trellis\n",
         url = crate::outbox::PUBLIC_URL,
         name = o.name,
@@ -227,7 +239,7 @@ fn retro_message(
     to_organizer(
         k,
         at,
-        (p.event_id, p.program_id),
+        (Some(p.event_id), p.program_id),
         o,
         format!("{subject}: {}", p.title),
         body,

@@ -4,7 +4,7 @@
 use crate::AppError;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use trellis_core::notify;
+use trellis_core::{ProgramId, notify};
 use trellis_mail::{Mailer, Outgoing};
 use trellis_store::{OutboxMessage, Outcome, Store};
 
@@ -24,6 +24,10 @@ pub struct OutboxView {
     pub event: Option<i64>,
     pub demo: Option<i64>,
     pub person: Option<i64>,
+    /// The program it concerns, if any.
+    pub program: Option<i64>,
+    /// `email` or `webhook`.
+    pub channel: String,
 }
 
 impl From<OutboxMessage> for OutboxView {
@@ -41,6 +45,8 @@ impl From<OutboxMessage> for OutboxView {
             event: m.msg.event_id,
             demo: m.msg.demo_id,
             person: m.msg.person_id,
+            program: m.msg.program_id,
+            channel: m.msg.channel,
         }
     }
 }
@@ -58,6 +64,12 @@ pub async fn list(store: &Store, state: Option<&str>) -> Result<Vec<OutboxView>,
         .into());
     }
     Ok(crate::views(store.outbox(state).await?))
+}
+
+/// The failed sends: how many, and the latest `limit` (for the dashboard's line).
+pub async fn failed(store: &Store, limit: i64) -> Result<(i64, Vec<OutboxView>), AppError> {
+    let (n, latest) = store.failed_messages(limit).await?;
+    Ok((n, crate::views(latest)))
 }
 
 /// What one drain did.
@@ -141,25 +153,55 @@ async fn deliver(
             }
             _ => false,
         },
+        review_done: match m.msg.program_id {
+            Some(p) if m.msg.kind == notify::kind::REVIEW_DUE => {
+                let last = store.last_review_started(p).await?;
+                notify::review_due(last, None).is_some_and(|due| due > now)
+            }
+            _ => false,
+        },
+        checked_in: match (m.msg.event_id, m.msg.organizer_id) {
+            (Some(e), Some(o)) if m.msg.kind == notify::kind::CHECKIN => {
+                store.checked_in(e, o).await?
+            }
+            _ => false,
+        },
     };
     if let Some(why) = notify::reason_passed(&m.msg.kind, reason) {
         return Ok(Outcome::Cancelled { why: why.into() });
     }
-    let message = outgoing(store, public_url, m, now).await?;
-    Ok(match mailer.send(&message).await {
-        Ok(_) => Outcome::Sent,
-        Err(e) if e.is_transient() => match notify::retry_at(m.attempts, now) {
-            Some(at) => Outcome::Retry {
-                error: e.to_string(),
-                at,
-            },
-            None => Outcome::Failed {
-                error: e.to_string(),
-            },
+    let sent = if m.msg.channel == trellis_store::CHANNEL_WEBHOOK {
+        let hook = match m.msg.program_id {
+            Some(p) => store.notify_settings(ProgramId(p)).await?.webhook_url,
+            None => None,
+        };
+        let Some(url) = hook else {
+            return Ok(Outcome::Cancelled {
+                why: "the program has no webhook any more".into(),
+            });
+        };
+        let text = m
+            .msg
+            .body
+            .replace(PUBLIC_URL, public_url.trim_end_matches('/'));
+        trellis_mail::webhook::post(&url, &text)
+            .await
+            .map_err(|e| (e.to_string(), e.transient))
+    } else {
+        let message = outgoing(store, public_url, m, now).await?;
+        mailer
+            .send(&message)
+            .await
+            .map(|_| ())
+            .map_err(|e| (e.to_string(), e.is_transient()))
+    };
+    Ok(match sent {
+        Ok(()) => Outcome::Sent,
+        Err((error, true)) => match notify::retry_at(m.attempts, now) {
+            Some(at) => Outcome::Retry { error, at },
+            None => Outcome::Failed { error },
         },
-        Err(e) => Outcome::Failed {
-            error: e.to_string(),
-        },
+        Err((error, false)) => Outcome::Failed { error },
     })
 }
 

@@ -17,6 +17,7 @@ pub mod import;
 pub mod listen;
 pub mod metrics;
 pub mod notify;
+pub mod notify_settings;
 pub mod offer;
 pub mod person;
 pub mod pipeline;

@@ -33,6 +33,25 @@ pub mod kind {
     pub const FOLLOWUP: &str = "followup";
     pub const CONTRACT: &str = "contract";
     pub const CONTRACT_REMINDER: &str = "contract_reminder";
+    pub const REVIEW_DUE: &str = "review_due";
+    pub const CHECKIN: &str = "checkin";
+    pub const WEEKLY_DIGEST: &str = "weekly_digest";
+
+    /// The nudges to organizers about a program's mechanisms: the ones a weekly digest
+    /// gathers and a webhook repeats.
+    pub fn is_organizer_nudge(kind: &str) -> bool {
+        matches!(
+            kind,
+            RETRO_HELD
+                | RETRO_24H
+                | RETRO_OVERDUE
+                | FOLLOWUPS_SOON
+                | FOLLOWUPS_OVERDUE
+                | SHORT_OF_DEMOS
+                | REVIEW_DUE
+                | CHECKIN
+        )
+    }
 
     /// The organizers' nudges about an event's follow-ups.
     pub fn is_short_of_demos(kind: &str) -> bool {
@@ -53,11 +72,15 @@ pub mod kind {
 pub const CONTRACT_REMINDER_DAYS: i64 = 3;
 
 /// The contract messages due at `now` for a demo that passed screening at `screened_at`
-/// and is not accepted: the link at screening, one reminder after
-/// [`CONTRACT_REMINDER_DAYS`]; each only while not stale.
-pub fn contract_messages(screened_at: Timestamp, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
+/// and is not accepted: the link at screening, one reminder after `reminder_days` (the
+/// program's setting, [`CONTRACT_REMINDER_DAYS`] by default); each only while not stale.
+pub fn contract_messages(
+    screened_at: Timestamp,
+    reminder_days: u32,
+    now: Timestamp,
+) -> Vec<(&'static str, Timestamp)> {
     let reminder = screened_at
-        .saturating_add(SignedDuration::from_hours(24 * CONTRACT_REMINDER_DAYS))
+        .saturating_add(SignedDuration::from_hours(24 * i64::from(reminder_days)))
         .unwrap_or(screened_at);
     [
         (kind::CONTRACT, screened_at),
@@ -133,15 +156,27 @@ pub fn followup_reminders(due: Timestamp, now: Timestamp) -> Vec<(&'static str, 
     latest(out, now)
 }
 
-/// Days before an event when its organizers hear that it is short of confirmed demos.
-pub const SHORT_OF_DEMOS_DAYS: [i64; 3] = [14, 7, 3];
+/// Days before an event when its organizers hear again that it is short of confirmed
+/// demos, after the first nudge `lead_days` before (the program's setting, 14 by default).
+pub const SHORT_OF_DEMOS_AGAIN: [u32; 2] = [7, 3];
 
 /// The "short of demos" nudges whose moment has come at `now`, for an event starting at
-/// `starts` that is short of confirmed presenters: 14, 7 and 3 days before (the latest).
-pub fn short_of_demos(starts: Timestamp, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
-    let moments = SHORT_OF_DEMOS_DAYS
+/// `starts` that is short of confirmed presenters: `lead_days` before, then 7 and 3 days
+/// before when those are later (the latest moment only).
+pub fn short_of_demos(
+    starts: Timestamp,
+    lead_days: u32,
+    now: Timestamp,
+) -> Vec<(&'static str, Timestamp)> {
+    let mut days = vec![lead_days];
+    days.extend(SHORT_OF_DEMOS_AGAIN.iter().filter(|d| **d < lead_days));
+    let moments = days
         .iter()
-        .filter_map(|d| starts.checked_sub(SignedDuration::from_hours(24 * d)).ok())
+        .filter_map(|d| {
+            starts
+                .checked_sub(SignedDuration::from_hours(24 * i64::from(*d)))
+                .ok()
+        })
         .map(|at| (kind::SHORT_OF_DEMOS, at))
         .collect();
     if now >= starts {
@@ -159,6 +194,10 @@ pub struct Reason {
     pub followups_done: bool,
     /// The event has its confirmed demos.
     pub demos_enough: bool,
+    /// The program's review is not due any more (one was started).
+    pub review_done: bool,
+    /// The organizer checked in for the event.
+    pub checked_in: bool,
 }
 
 /// Why a planned message must not go any more, if it must not.
@@ -174,7 +213,76 @@ pub fn reason_passed(kind: &str, r: Reason) -> Option<&'static str> {
             Some("the follow-ups reached the minimum")
         }
         kind::SHORT_OF_DEMOS if r.demos_enough => Some("the event has its confirmed demos"),
+        kind::REVIEW_DUE if r.review_done => Some("the review was started"),
+        kind::CHECKIN if r.checked_in => Some("the organizer checked in"),
         _ => None,
+    }
+}
+
+/// How often a program's metric review is due (design: "review rhythm = monthly").
+pub const REVIEW_EVERY: SignedDuration = SignedDuration::from_hours(30 * 24);
+
+/// When a program's next review is due: a month after the last one started, or a month
+/// after its first held event when it never had one; `None` before anything was held.
+pub fn review_due(
+    last_review: Option<Timestamp>,
+    first_held: Option<Timestamp>,
+) -> Option<Timestamp> {
+    let from = last_review.or(first_held)?;
+    from.checked_add(REVIEW_EVERY).ok()
+}
+
+/// The review reminders whose moment has come at `now`: at due, then weekly while no
+/// review is started (the latest moment only, never stale).
+pub fn review_reminders(due: Timestamp, now: Timestamp) -> Vec<(&'static str, Timestamp)> {
+    latest(vec![(kind::REVIEW_DUE, weekly_since(due, now))], now)
+}
+
+/// The local hour of the morning after an event when its organizers are asked to check in.
+pub const CHECKIN_HOUR: i8 = 9;
+
+/// The check-in request for an event that started at `starts` in zone `tz`: 09:00 local
+/// on the next day, when that moment has come at `now` and is not stale.
+pub fn checkin_request(
+    starts: Timestamp,
+    tz: &jiff::tz::TimeZone,
+    now: Timestamp,
+) -> Vec<(&'static str, Timestamp)> {
+    let local = crate::time::zoned(starts, tz);
+    let morning = local
+        .date()
+        .tomorrow()
+        .ok()
+        .and_then(|d| {
+            d.at(CHECKIN_HOUR, 0, 0, 0)
+                .to_zoned_datetime(tz.clone())
+                .ok()
+        })
+        .map(|z| z.timestamp());
+    match morning {
+        Some(at) => latest(vec![(kind::CHECKIN, at)], now),
+        None => Vec::new(),
+    }
+}
+
+/// The weekly digest's moment for the week of `now`: Monday 08:00 UTC, or the previous
+/// Monday's when `now` is earlier in the week than that.
+pub fn digest_moment(now: Timestamp) -> Timestamp {
+    let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let back = i64::from(day.weekday().to_monday_zero_offset());
+    let monday = day
+        .checked_sub(jiff::Span::new().days(back))
+        .unwrap_or(day)
+        .at(8, 0, 0, 0)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(now);
+    if monday <= now {
+        monday
+    } else {
+        monday
+            .checked_sub(SignedDuration::from_hours(7 * 24))
+            .unwrap_or(monday)
     }
 }
 
@@ -237,16 +345,16 @@ mod tests {
     #[test]
     fn an_event_short_of_demos_is_nudged_two_weeks_one_week_and_three_days_before() {
         let starts = t(30 * 24);
-        assert!(short_of_demos(starts, t(15 * 24)).is_empty());
+        assert!(short_of_demos(starts, 14, t(15 * 24)).is_empty());
         assert_eq!(
-            short_of_demos(starts, t(17 * 24)),
+            short_of_demos(starts, 14, t(17 * 24)),
             vec![(kind::SHORT_OF_DEMOS, t(16 * 24))]
         );
         assert_eq!(
-            short_of_demos(starts, t(28 * 24)),
+            short_of_demos(starts, 14, t(28 * 24)),
             vec![(kind::SHORT_OF_DEMOS, t(27 * 24))]
         );
-        assert!(short_of_demos(starts, t(31 * 24)).is_empty(), "over");
+        assert!(short_of_demos(starts, 14, t(31 * 24)).is_empty(), "over");
     }
 
     #[test]
@@ -289,15 +397,94 @@ mod tests {
 
     #[test]
     fn the_contract_link_then_one_reminder() {
-        assert_eq!(contract_messages(t(0), t(1)), vec![(kind::CONTRACT, t(0))]);
         assert_eq!(
-            contract_messages(t(0), t(73)),
+            contract_messages(t(0), 3, t(1)),
+            vec![(kind::CONTRACT, t(0))]
+        );
+        assert_eq!(
+            contract_messages(t(0), 3, t(73)),
             vec![(kind::CONTRACT, t(0)), (kind::CONTRACT_REMINDER, t(72))]
         );
         assert_eq!(
-            contract_messages(t(0), t(24 * 8)),
+            contract_messages(t(0), 3, t(24 * 8)),
             vec![(kind::CONTRACT_REMINDER, t(72))],
             "the first is stale"
+        );
+    }
+
+    #[test]
+    fn the_lead_days_and_the_reminder_days_are_settings() {
+        let starts = t(30 * 24);
+        assert_eq!(
+            short_of_demos(starts, 21, t(10 * 24)),
+            vec![(kind::SHORT_OF_DEMOS, t(9 * 24))]
+        );
+        assert!(short_of_demos(starts, 5, t(20 * 24)).is_empty());
+        assert_eq!(
+            short_of_demos(starts, 5, t(28 * 24)),
+            vec![(kind::SHORT_OF_DEMOS, t(27 * 24))],
+            "5 days, then 3"
+        );
+        assert_eq!(
+            contract_messages(t(0), 1, t(25)),
+            vec![(kind::CONTRACT, t(0)), (kind::CONTRACT_REMINDER, t(24))]
+        );
+    }
+
+    #[test]
+    fn the_review_is_due_a_month_after_the_last_then_asked_weekly() {
+        assert_eq!(review_due(None, None), None);
+        let due = review_due(Some(t(0)), Some(t(-500))).unwrap();
+        assert_eq!(due, t(30 * 24));
+        assert_eq!(review_due(None, Some(t(0))), Some(t(30 * 24)));
+        assert!(review_reminders(due, t(30 * 24 - 1)).is_empty());
+        assert_eq!(
+            review_reminders(due, t(31 * 24)),
+            vec![(kind::REVIEW_DUE, due)]
+        );
+        assert_eq!(
+            review_reminders(due, t(38 * 24)),
+            vec![(kind::REVIEW_DUE, t(37 * 24))]
+        );
+        let done = Reason {
+            review_done: true,
+            ..Reason::default()
+        };
+        assert!(reason_passed(kind::REVIEW_DUE, done).is_some());
+    }
+
+    #[test]
+    fn the_checkin_request_goes_the_morning_after_in_the_programs_zone() {
+        let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        // 2026-11-20 19:00 in Berlin (UTC+1).
+        let starts: Timestamp = "2026-11-20T18:00:00Z".parse().unwrap();
+        let morning: Timestamp = "2026-11-21T08:00:00Z".parse().unwrap();
+        let before: Timestamp = "2026-11-21T07:59:00Z".parse().unwrap();
+        assert!(checkin_request(starts, &tz, before).is_empty());
+        assert_eq!(
+            checkin_request(starts, &tz, morning),
+            vec![(kind::CHECKIN, morning)]
+        );
+        let late: Timestamp = "2026-12-01T08:00:00Z".parse().unwrap();
+        assert!(checkin_request(starts, &tz, late).is_empty(), "stale");
+        let done = Reason {
+            checked_in: true,
+            ..Reason::default()
+        };
+        assert!(reason_passed(kind::CHECKIN, done).is_some());
+    }
+
+    #[test]
+    fn the_digest_goes_monday_morning() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let monday = at("2026-11-23T08:00:00Z");
+        assert_eq!(digest_moment(at("2026-11-24T12:00:00Z")), monday);
+        assert_eq!(digest_moment(monday), monday);
+        assert_eq!(digest_moment(at("2026-11-29T23:00:00Z")), monday);
+        assert_eq!(
+            digest_moment(at("2026-11-30T07:00:00Z")),
+            monday,
+            "before 08:00 on Monday: last week's"
         );
     }
 }

@@ -5,9 +5,11 @@
 
 mod config;
 mod send;
+pub mod webhook;
 
 pub use config::{MailConfig, Security, SmtpUrl};
 pub use send::{Mailer, Outgoing};
+pub use webhook::WebhookError;
 
 /// What went wrong; every message names the server as `host:port` and never carries
 /// the password.

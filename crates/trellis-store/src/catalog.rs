@@ -620,6 +620,25 @@ pub(crate) const TABLES: &[Table] = &[
                 ("lease_until_us", OptInt),
                 ("done_at_us", OptInt),
                 ("created_at_us", Int),
+                ("channel", Text),
+            ],
+        )
+    },
+    Table {
+        key: &["program_id"],
+        unique: &[&["calendar_secret"]],
+        serial: false,
+        since: 12,
+        ..t(
+            "program_notify",
+            &[
+                ("program_id", Int),
+                ("off_kinds", Text),
+                ("short_of_demos_days", Int),
+                ("contract_reminder_days", Int),
+                ("weekly_digest", Int),
+                ("webhook_url", OptText),
+                ("calendar_secret", OptText),
             ],
         )
     },

@@ -26,6 +26,8 @@ mod imports;
 mod listen;
 mod metrics;
 mod notify_facts;
+mod notify_settings;
+mod nudge_facts;
 mod open;
 mod organizers;
 mod outbox;
@@ -65,9 +67,12 @@ pub use notify_facts::{
     ComingEvent, ContractPending, FollowupsPending, MailableOrganizer, MailablePresenter,
     PersonContact, RetroPending,
 };
+pub use nudge_facts::{CheckinFacts, ReviewFacts};
 pub use open::{SCHEMA_VERSION, Store};
 pub use organizers::{CheckinView, Organizer};
-pub use outbox::{NewMessage, OutboxMessage, Outcome, STATES as OUTBOX_STATES};
+pub use outbox::{
+    CHANNEL_EMAIL, CHANNEL_WEBHOOK, NewMessage, OutboxMessage, Outcome, STATES as OUTBOX_STATES,
+};
 pub use people::{NewPerson, PersonDetail, PersonView};
 pub use person_story::{FollowupOf, MoveOf, PersonHit, PersonStory, SparkOf, StageOf};
 pub use privacy::{Forgotten, PersonExport};

@@ -186,7 +186,7 @@ async fn presenter_counts(
     Ok((confirmed, settings.demo_target))
 }
 
-async fn organizers_of(
+pub(crate) async fn organizers_of(
     conn: &mut sqlx::AnyConnection,
     program: i64,
 ) -> Result<Vec<MailableOrganizer>, StoreError> {

@@ -86,6 +86,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0011_chat_imports.sql"),
     },
     Migration {
+        version: 12,
+        name: "notify_settings",
+        sqlite: include_str!("../migrations/sqlite/0012_notify_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0012_notify_settings.sql"),
+    },
+    Migration {
         version: 13,
         name: "grants",
         sqlite: include_str!("../migrations/sqlite/0013_grants.sql"),

@@ -29,6 +29,8 @@ pub struct NewMessage {
     pub body: String,
     pub reply_to: Option<String>,
     pub planned_at: Option<Timestamp>,
+    /// `email` (also when empty) or `webhook`.
+    pub channel: String,
 }
 
 /// One row of the outbox: the message as planned (`planned_at` always set), and where
@@ -63,7 +65,11 @@ pub enum Outcome {
 
 const COLUMNS: &str = "id, dedupe_key, kind, recipient, person_id, organizer_id, program_id, \
     event_id, demo_id, subject, body, reply_to, planned_at_us, state, attempts, \
-    last_error, done_at_us";
+    last_error, done_at_us, channel";
+
+/// The channels a message goes by.
+pub const CHANNEL_EMAIL: &str = "email";
+pub const CHANNEL_WEBHOOK: &str = "webhook";
 
 /// The states a message can be in, for `trellis outbox --state`.
 pub const STATES: &[&str] = &["planned", "sent", "failed", "cancelled"];
@@ -84,6 +90,7 @@ fn message(r: &AnyRow) -> Result<OutboxMessage, StoreError> {
             body: text(r, "body")?,
             reply_to: opt_text(r, "reply_to")?,
             planned_at: Some(at(r, "planned_at_us")?),
+            channel: text(r, "channel")?,
         },
         state: text(r, "state")?,
         attempts: i64_(r, "attempts")?,
@@ -105,8 +112,8 @@ impl Store {
             let done = sqlx::query(
                 "INSERT INTO outbox (dedupe_key, kind, recipient, person_id, organizer_id, \
                  program_id, event_id, demo_id, subject, body, reply_to, \
-                 planned_at_us, state, attempts, created_at_us) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'planned', 0, $13) \
+                 planned_at_us, state, attempts, created_at_us, channel) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'planned', 0, $13, $14) \
                  ON CONFLICT (dedupe_key) DO NOTHING",
             )
             .bind(&m.dedupe_key)
@@ -122,6 +129,11 @@ impl Store {
             .bind(m.reply_to.as_deref())
             .bind(m.planned_at.unwrap_or(now).as_microsecond())
             .bind(now.as_microsecond())
+            .bind(if m.channel.is_empty() {
+                CHANNEL_EMAIL
+            } else {
+                m.channel.as_str()
+            })
             .execute(&mut *tx)
             .await?;
             added += done.rows_affected() as usize;
@@ -210,6 +222,29 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(message).collect()
+    }
+}
+
+impl Store {
+    /// How many messages failed, and the latest `limit` of them (last tried first).
+    pub async fn failed_messages(
+        &self,
+        limit: i64,
+    ) -> Result<(i64, Vec<OutboxMessage>), StoreError> {
+        let n = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed'")
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM outbox WHERE state = 'failed' \
+             ORDER BY done_at_us DESC, id DESC LIMIT $1"
+        )))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((
+            i64_(&n, "n")?,
+            rows.iter().map(message).collect::<Result<_, _>>()?,
+        ))
     }
 }
 

@@ -34,6 +34,8 @@ pub struct ProgramRow {
     /// Space-separated.
     pub keywords: String,
     pub keywords_error: Option<String>,
+    /// Its reminder settings' form (`admin_notify`).
+    pub notify: crate::admin_notify::NotifyForm,
 }
 
 /// One setting's field.
@@ -63,7 +65,11 @@ const SETTINGS: [(&str, &str, u32, u32); 6] = [
 
 impl ProgramRow {
     /// The form of a program as stored.
-    fn stored(p: &trellis_core::program::Program, keywords: String) -> ProgramRow {
+    fn stored(
+        p: &trellis_core::program::Program,
+        keywords: String,
+        notify: crate::admin_notify::NotifyForm,
+    ) -> ProgramRow {
         let s = &p.settings;
         let values = [
             s.demo_target,
@@ -90,6 +96,7 @@ impl ProgramRow {
                 .collect(),
             keywords,
             keywords_error: None,
+            notify,
         }
     }
 }
@@ -122,7 +129,7 @@ impl Default for NewUser {
     }
 }
 
-fn admin_only(me: &SignedIn) -> Result<(), WebError> {
+pub(crate) fn admin_only(me: &SignedIn) -> Result<(), WebError> {
     if me.user.role.may_administer() {
         Ok(())
     } else {
@@ -138,25 +145,36 @@ async fn page(
     me: &SignedIn,
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
-    page_with(state, me, notice, NewUser::default(), None).await
+    page_with(state, me, notice, NewUser::default(), None, None).await
 }
 
-/// The admin page; `typed` replaces its program's settings form (a refused one).
-async fn page_with(
+/// The admin page; `typed` replaces its program's settings form (a refused one), and
+/// `typed_notify` a program's reminder form.
+pub(crate) async fn page_with(
     state: &AppState,
     me: &SignedIn,
     notice: Option<String>,
     new_user: NewUser,
     mut typed: Option<ProgramRow>,
+    mut typed_notify: Option<(i64, crate::admin_notify::NotifyForm)>,
 ) -> Result<Html<String>, WebError> {
     let users = trellis_app::accounts::users(&state.store).await?;
     let mut programs = Vec::new();
     for p in state.store.list_programs().await? {
+        let notify = match typed_notify.take_if(|(id, _)| *id == p.id.0) {
+            Some((_, form)) => form,
+            None => trellis_app::notify_settings::show(&state.store, &p.id.0.to_string())
+                .await?
+                .into(),
+        };
         match typed.take_if(|t| t.id == p.id.0) {
-            Some(row) => programs.push(row),
+            Some(mut row) => {
+                row.notify = notify;
+                programs.push(row);
+            }
             None => {
                 let keywords = state.store.chat_keywords(p.id).await?.join(" ");
-                programs.push(ProgramRow::stored(&p, keywords));
+                programs.push(ProgramRow::stored(&p, keywords, notify));
             }
         }
     }
@@ -265,7 +283,7 @@ pub async fn add_user(
 
 /// The admin page again, the add-a-user form holding what was typed.
 async fn refill(state: &AppState, me: &SignedIn, typed: NewUser) -> Result<Response, WebError> {
-    let html = page_with(state, me, None, typed, None).await?;
+    let html = page_with(state, me, None, typed, None, None).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
@@ -368,12 +386,13 @@ pub async fn settings(
     admin_only(&me)?;
     me.check_form(&f.csrf)?;
     let program = state.store.program(ProgramId(id)).await?;
-    let row = ProgramRow::stored(&program, String::new());
+    let notify = trellis_app::notify_settings::show(&state.store, &id.to_string()).await?;
+    let row = ProgramRow::stored(&program, String::new(), notify.into());
     // Checked before anything is saved, so a bad value or keyword changes nothing.
     let (s, keywords) = match read_settings(&f, row, program.settings) {
         Ok(ok) => ok,
         Err(row) => {
-            let html = page_with(&state, &me, None, NewUser::default(), Some(*row)).await?;
+            let html = page_with(&state, &me, None, NewUser::default(), Some(*row), None).await?;
             return Ok((StatusCode::BAD_REQUEST, html).into_response());
         }
     };

@@ -12,6 +12,7 @@ use crate::{AppState, WebError};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
@@ -147,6 +148,33 @@ pub async fn page(
     )
 }
 
+/// `GET /p/{slug}/events/{id}.ics`: one announced event, for a visitor's calendar.
+pub async fn event_ics(
+    State(state): State<AppState>,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let c = found(&state, &slug).await?;
+    let id: i64 = file
+        .strip_suffix(".ics")
+        .and_then(|n| n.parse().ok())
+        .ok_or(WebError::NotFound)?;
+    let page = format!("{}/p/{slug}", state.public_url);
+    let body =
+        trellis_app::public_page::event_ics(&c, trellis_core::EventId(id), &page, state.now())?
+            .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"event-{id}.ics\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// `POST /p/{slug}`: a hand raised.
 pub async fn raise(
     State(state): State<AppState>,
@@ -197,8 +225,22 @@ pub async fn raise(
     };
     let ctx = Ctx::new("public page", state.now());
     match trellis_app::public_page::raise_hand(&state.store, &ctx, &c, event, &input).await {
-        Ok(_) => {
+        Ok(raised) => {
             state.invalidate();
+            // The hand is stored; a failure to plan the organizers' message must not
+            // make the builder send it again.
+            let told = trellis_app::public_page::tell_organizers(
+                &state.store,
+                &c,
+                &input,
+                &raised,
+                event,
+                state.now(),
+            )
+            .await;
+            if let Err(e) = told {
+                tracing::warn!(error = %e, "the organizers could not be told of a hand raised");
+            }
             render(
                 &state,
                 &slug,

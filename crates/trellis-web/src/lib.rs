@@ -4,9 +4,11 @@
 //! JavaScript off.
 
 mod admin;
+mod admin_notify;
 mod api;
 mod assets;
 mod auth;
+mod calendar;
 mod chapter;
 mod error;
 mod pages;
@@ -194,10 +196,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(public::ANSWER_BODY_BYTES)),
         )
         .route("/p/{slug}", get(chapter::page).post(chapter::raise))
+        .route("/p/{slug}/events/{file}", get(chapter::event_ics))
         .route(
             "/u/{token}",
             get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
         )
+        .merge(calendar::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .fallback(error::not_found)
         // Every other body is a small form (a route that needs more says so above).
@@ -226,6 +230,8 @@ fn signed_in() -> Router<AppState> {
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/programs/{id}", post(admin::settings))
+        .merge(admin_notify::routes())
+        .merge(pages::outbox::routes())
         .route("/events", get(pages::events::events))
         .route(
             "/events/new",

@@ -171,6 +171,54 @@ pub enum ProgramCmd {
         /// The program's id (or exact name).
         id: String,
     },
+    /// Show or change which reminders a program sends; a setting not named keeps its value.
+    Notify(NotifyFlags),
+    /// Make the secret address of a program's calendar feed (events and due dates); with
+    /// --rotate, a new one replaces the old, which stops working.
+    CalendarSecret {
+        /// The program's id (or exact name).
+        id: String,
+        /// Replace an existing secret (the old address stops working).
+        #[arg(long)]
+        rotate: bool,
+        #[arg(
+            long,
+            env = "TRELLIS_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+}
+
+/// `program notify`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NotifyFlags {
+    /// The program's id (or exact name).
+    pub id: String,
+    /// Kinds to switch off: retro, followups, short_of_demos, review, checkin, contract.
+    #[arg(long, value_delimiter = ',', value_name = "KIND")]
+    pub off: Vec<String>,
+    /// Kinds to switch back on.
+    #[arg(long, value_delimiter = ',', value_name = "KIND")]
+    pub on: Vec<String>,
+    /// Days before an event when its organizers first hear it is short of demos.
+    #[arg(long, value_name = "DAYS")]
+    pub short_of_demos_days: Option<u32>,
+    /// Days after screening before a presenter is reminded of the contract.
+    #[arg(long, value_name = "DAYS")]
+    pub contract_reminder_days: Option<u32>,
+    /// One weekly digest per organizer instead of single nudges.
+    #[arg(long, value_name = "on|off")]
+    pub weekly_digest: Option<OnOff>,
+    /// A Slack- or Discord-compatible incoming webhook for the organizers' nudges ("" removes it).
+    #[arg(long = "webhook-url", value_name = "URL")]
+    pub webhook: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 /// A program's settings as flags: `program add` and `program edit` take every one.

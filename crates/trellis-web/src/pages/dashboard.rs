@@ -62,6 +62,8 @@ pub struct Dashboard {
     pub may_plan: bool,
     /// `?program=…` of the scope, for the links to the metrics' drill-downs.
     pub metrics_query: String,
+    /// Failed sends (to organizers only): how many, and the latest few.
+    pub failed: (i64, Vec<super::outbox::Line>),
 }
 
 #[derive(Deserialize)]
@@ -176,6 +178,26 @@ fn returning_note(block: &ReviewBlock) -> String {
     }
 }
 
+/// The latest failed sends, for organizers (a viewer sees no addresses).
+async fn failed_sends(
+    state: &AppState,
+    me: &SignedIn,
+) -> Result<(i64, Vec<super::outbox::Line>), WebError> {
+    if !me.may_act() {
+        return Ok((0, Vec::new()));
+    }
+    if me.access.is_admin() {
+        let (n, latest) = trellis_app::outbox::failed(&state.store, 2).await?;
+        return Ok((n, latest.into_iter().map(Into::into).collect()));
+    }
+    // Only the failures of the programs this account acts on.
+    let ids = state.store.program_ids().await?;
+    let mut mine = trellis_app::outbox::list(&state.store, Some("failed")).await?;
+    mine.retain(|m| super::outbox::concerns_me(me, m.program, &ids));
+    let n = i64::try_from(mine.len()).unwrap_or(i64::MAX);
+    Ok((n, mine.into_iter().take(2).map(Into::into).collect()))
+}
+
 pub async fn dashboard(
     State(state): State<AppState>,
     me: SignedIn,
@@ -205,6 +227,7 @@ pub async fn dashboard(
             "?program={}",
             selected.map_or("all".to_owned(), |p| p.to_string())
         ),
+        failed: failed_sends(&state, &me).await?,
     };
     Ok(Html(page.render()?))
 }

@@ -49,6 +49,7 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("metric", "/metrics/first_time_demo_conversion".to_owned()),
         ("channels", "/channels".to_owned()),
         ("listen", "/events/17/listen".to_owned()),
+        ("outbox", "/outbox".to_owned()),
         ("not-found", "/no/such/page".to_owned()),
     ];
     app.block_on(async {

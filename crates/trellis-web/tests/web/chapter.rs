@@ -100,6 +100,15 @@ fn the_page_shows_announced_events_and_takes_a_hand(db: TestDb) {
         .expect("the hand became a proposed demo");
     assert_eq!(d.status.as_str(), "proposed");
     let presenter = d.presenters[0].id;
+    // The organizers are told, through the outbox, with the builder to reply to.
+    let told: Vec<_> = app
+        .block_on(trellis_app::outbox::list(&app.store, Some("planned")))
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "hand_raised")
+        .collect();
+    assert!(!told.is_empty(), "the organizers were told");
+    assert!(told.iter().all(|m| m.subject.contains("A tiny compiler")));
 
     // The same e-mail again, for any event: the same answer, the same person, now a
     // candidate on the board.
@@ -114,6 +123,28 @@ fn the_page_shows_announced_events_and_takes_a_hand(db: TestDb) {
         .find(|c| c.person == presenter)
         .expect("a card for the same person");
     assert_eq!(card.stage.as_str(), "candidate");
+
+    // Each listed event can be added to a calendar; a draft cannot.
+    let ics = app.get(&format!("{PAGE}/events/{}.ics", event.0), None);
+    assert_eq!(ics.status, 200, "{}", ics.body);
+    assert!(
+        ics.header("content-type")
+            .is_some_and(|t| t.starts_with("text/calendar")),
+        "{:?}",
+        ics.headers
+    );
+    assert!(
+        ics.body.contains("SUMMARY:Winter demo night"),
+        "{}",
+        ics.body
+    );
+    assert!(ics.body.contains("LOCATION:Factory Hall"), "{}", ics.body);
+    assert!(
+        page.body.contains(&format!("/events/{}.ics", event.0)),
+        "the link"
+    );
+    assert_eq!(app.get(&format!("{PAGE}/events/18.ics"), None).status, 404);
+    assert_eq!(app.get(&format!("{PAGE}/events/x.ics"), None).status, 404);
 
     // The page off: gone, as if it never was.
     app.block_on(

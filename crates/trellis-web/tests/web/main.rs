@@ -36,4 +36,5 @@ mod listen;
 mod metrics;
 mod pages;
 mod people;
+mod reach;
 mod reviews;

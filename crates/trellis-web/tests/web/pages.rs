@@ -605,6 +605,7 @@ fn pages_are_accessible(db: TestDb) {
                 .body,
         ),
         ("/login", app.get("/login", None).body),
+        ("/outbox", app.get("/outbox", Some(&cookie)).body),
     ];
     for (name, body) in &pages {
         assert_eq!(

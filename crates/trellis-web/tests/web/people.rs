@@ -36,7 +36,7 @@ fn people_are_found_and_shown_whole(db: TestDb) {
         assert!(page.body.contains(section), "{section}: {}", page.body);
     }
     assert!(
-        page.body.contains("href=\"/events/17#followups\""),
+        page.body.contains("href=\"/events/17/followups\""),
         "the follow-up sent after event 17: {}",
         page.body
     );

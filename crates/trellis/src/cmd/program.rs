@@ -1,5 +1,5 @@
 use super::Env;
-use crate::cli::ProgramCmd;
+use crate::cli::{NotifyFlags, OnOff, ProgramCmd};
 use crate::output::table;
 use trellis_core::program::Program;
 use trellis_store::NewProgram;
@@ -90,6 +90,12 @@ pub async fn run(env: &Env, cmd: ProgramCmd) -> anyhow::Result<()> {
         }
         ProgramCmd::List => list(env).await,
         ProgramCmd::Show { id } => show(env, &id).await,
+        ProgramCmd::Notify(flags) => notify(env, flags).await,
+        ProgramCmd::CalendarSecret {
+            id,
+            rotate,
+            public_url,
+        } => calendar_secret(env, &id, rotate, &public_url).await,
     }
 }
 
@@ -138,4 +144,70 @@ async fn show(env: &Env, id: &str) -> anyhow::Result<()> {
         }
         s
     })
+}
+
+async fn notify(env: &Env, f: NotifyFlags) -> anyhow::Result<()> {
+    use trellis_app::notify_settings::{SettingsChange, show, update};
+    let unchanged = f.off.is_empty()
+        && f.on.is_empty()
+        && f.short_of_demos_days.is_none()
+        && f.contract_reminder_days.is_none()
+        && f.weekly_digest.is_none()
+        && f.webhook.is_none();
+    let view = if unchanged {
+        show(&env.store, &f.id).await?
+    } else {
+        let change = SettingsChange {
+            switch_on: f.on,
+            switch_off: f.off,
+            short_of_demos_days: f.short_of_demos_days,
+            contract_reminder_days: f.contract_reminder_days,
+            weekly_digest: f.weekly_digest.map(|w| matches!(w, OnOff::On)),
+            webhook_url: f.webhook,
+            ..SettingsChange::default()
+        };
+        update(&env.store, &f.id, change).await?
+    };
+    env.out.emit(&view, || {
+        let kinds: Vec<String> = view
+            .kinds
+            .iter()
+            .map(|k| format!("  {:<15} {}", k.name, if k.on { "on" } else { "off" }))
+            .collect();
+        format!(
+            "program {}: {} · reminders\n{}\nshort of demos: first nudge {} days before\ncontract reminder: {} days after screening\nweekly digest: {}\nwebhook: {}",
+            view.program,
+            view.name,
+            kinds.join("\n"),
+            view.short_of_demos_days,
+            view.contract_reminder_days,
+            if view.weekly_digest { "on" } else { "off" },
+            view.webhook_url.as_deref().unwrap_or("none"),
+        )
+    })
+}
+
+async fn calendar_secret(
+    env: &Env,
+    id: &str,
+    rotate: bool,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    let p = env.store.find_program(id).await?;
+    if env.store.has_calendar_secret(p.id).await? && !rotate {
+        anyhow::bail!(
+            "{} already has a calendar address; it is shown only once. `--rotate` makes a new one (the old one stops working)",
+            p.name
+        );
+    }
+    let url = trellis_app::notify_settings::rotate_calendar(&env.store, p.id, public_url).await?;
+    env.out.emit(
+        &serde_json::json!({ "program": p.id.0, "url": url }),
+        || {
+            format!(
+                "{}'s calendar (keep it secret: the address is the key):\n{url}",
+                p.name
+            )
+        },
+    )
 }

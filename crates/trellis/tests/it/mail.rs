@@ -39,6 +39,11 @@ fn free_port() -> u16 {
 
 impl Sink {
     fn start(port: u16, login: Option<&str>) -> Sink {
+        Sink::start_with(port, login, 0)
+    }
+
+    /// A sink that waits `delay_ms` before storing and answering each message.
+    fn start_with(port: u16, login: Option<&str>, delay_ms: u64) -> Sink {
         let dir = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/sink.py");
         // Debian's interpreter: the one python3-aiosmtpd is installed for.
@@ -51,6 +56,9 @@ impl Sink {
         cmd.arg(script).arg(port.to_string()).arg(dir.path());
         if let Some(l) = login {
             cmd.arg(l);
+        }
+        if delay_ms > 0 {
+            cmd.env("SINK_DELAY_MS", delay_ms.to_string());
         }
         let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
         let mut line = String::new();
@@ -389,7 +397,227 @@ fn an_event_short_of_demos_nudges_its_organizers(cli: Cli) {
     assert!(!short("2026-11-27T12:00:00Z"), "nothing missing any more");
 }
 
+/// The morning after an event its organizers are asked to check in; a month after the
+/// first held event the review is due; each program's settings switch kinds off, set the
+/// short-of-demos lead and gather the nudges into one weekly digest.
+fn review_checkin_and_the_programs_settings(cli: Cli) {
+    let p = held_this_morning(&cli, 1, 1);
+    let p = cli.json(&["event", "show", &p[0]])["program_id"].to_string();
+    let has = |now: &str, k: &str| due_kinds(&cli, now).contains(&k.to_owned());
+    // Held 2026-11-24 10:00 local (UTC+1): the check-in request goes 09:00 the next day.
+    assert!(!has("2026-11-25T07:30:00Z", "checkin"));
+    assert!(has("2026-11-25T08:30:00Z", "checkin"));
+    assert!(!has("2026-12-24T08:00:00Z", "review_due"));
+    assert!(has("2026-12-24T10:00:00Z", "review_due"));
+    cli.run(&["program", "notify", &p, "--off", "checkin,review"])
+        .ok();
+    assert!(!has("2026-11-25T08:30:00Z", "checkin"));
+    assert!(!has("2026-12-24T10:00:00Z", "review_due"));
+    cli.run(&["program", "notify", &p, "--weekly-digest", "on"])
+        .ok();
+    let week = due_kinds(&cli, "2026-11-25T08:30:00Z");
+    assert_eq!(
+        week,
+        vec!["weekly_digest".to_owned()],
+        "one digest instead of nudges"
+    );
+    // Its retro is not written yet: the next event is planned past the gate.
+    let args = ["event", "new", "--program", &p, "--title", "Dec demo night"];
+    let when = ["--at", "2026-12-20 18:30", "--override", "a test evening"];
+    cli.run(&[&args[..], &when[..]].concat()).ok();
+    cli.run(&[
+        "program",
+        "notify",
+        &p,
+        "--weekly-digest",
+        "off",
+        "--short-of-demos-days",
+        "21",
+    ])
+    .ok();
+    assert!(
+        has("2026-11-30T12:00:00Z", "short_of_demos"),
+        "21 days before"
+    );
+    let shown = cli.json(&["program", "notify", &p]);
+    assert_eq!(shown["short_of_demos_days"], 21, "{shown}");
+    let bad = cli.run(&[
+        "program",
+        "notify",
+        &p,
+        "--webhook-url",
+        "http://example.com/x",
+    ]);
+    assert_ne!(bad.code, 0, "{}", bad.stdout);
+}
+
+/// A chat webhook on loopback: answers 200 to each POST and keeps its body.
+fn hook_receiver(port: u16) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).to_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            let mut body = vec![0u8; length];
+            if s.read_exact(&mut body).is_ok() && head.starts_with("post /hook ") {
+                kept.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&body).into_owned());
+            }
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+        }
+    });
+    got
+}
+
+/// The organizers' nudges also go to the program's chat webhook, through the outbox:
+/// while the receiver is down the post is retried, then delivered once.
+fn a_webhook_gets_each_nudge_once_after_being_down(cli: Cli) {
+    if !enabled() {
+        return;
+    }
+    let event = held_this_morning(&cli, 2, 1).remove(0);
+    let p = cli.json(&["event", "show", &event])["program_id"].to_string();
+    let port = free_port();
+    let hook = format!("http://127.0.0.1:{port}/hook");
+    cli.run(&["program", "notify", &p, "--webhook-url", &hook])
+        .ok();
+    let sink = Sink::start(free_port(), None);
+    let r = notify(&cli, &sink.url(), NOW);
+    assert_eq!(
+        (r["sent"]["sent"].clone(), r["sent"]["retried"].clone()),
+        (2.into(), 1.into()),
+        "{r}"
+    );
+    let planned = cli.json(&["outbox", "--state", "planned"]);
+    assert_eq!(planned[0]["channel"], "webhook", "{planned}");
+    let error = planned[0]["last_error"].as_str().unwrap();
+    assert!(
+        error.contains("127.0.0.1") && !error.contains("/hook"),
+        "no secret path: {error}"
+    );
+    let got = hook_receiver(port);
+    notify(&cli, &sink.url(), "2026-11-24T12:02:00Z");
+    notify(&cli, &sink.url(), "2026-11-24T13:00:00Z");
+    let got = got.lock().unwrap().clone();
+    assert_eq!(
+        got.len(),
+        1,
+        "one post for the nudge, not one per organizer: {got:?}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&got[0]).unwrap();
+    let text = body["text"].as_str().unwrap();
+    assert_eq!(body["content"], body["text"], "Discord reads content");
+    assert!(text.starts_with("Retro to write: Night 1"), "{text}");
+    assert!(text.contains(&format!("/events/{event}/retro")), "{text}");
+    assert_eq!(sink.messages().len(), 2, "the e-mails went once each");
+}
+
+/// A `notify run` killed (SIGKILL) while the server holds a message: the messages it
+/// had sent stay sent, the one in flight and the rest go on the next run, once its lease
+/// (5 minutes) ran out — each delivered exactly once, none lost.
+fn a_killed_pass_loses_nothing_and_sends_nothing_twice(cli: Cli) {
+    if !enabled() {
+        return;
+    }
+    held_this_morning(&cli, 10, 1);
+    assert_eq!(cli.json(&["notify", "run"])["planned"], 10);
+    let sink = Sink::start_with(free_port(), None, 300);
+    let mut child = process(&cli.db.url)
+        .args(["--json", "notify", "run"])
+        .env("TRELLIS_SMTP_URL", sink.url())
+        .env("TRELLIS_MAIL_FROM", "trellis@example.org")
+        .env("TRELLIS_NOW", NOW)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let fifth = sink.dir.path().join("arriving-000005");
+    let start = Instant::now();
+    while !fifth.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the fifth message never came"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        sink.messages().len(),
+        4,
+        "four acknowledged before the kill"
+    );
+    let r = notify(&cli, &sink.url(), NOW);
+    assert_eq!(
+        r["sent"]["sent"], 0,
+        "the killed sender's lease still holds: {r}"
+    );
+    let r = notify(&cli, &sink.url(), "2026-11-24T12:06:00Z");
+    assert_eq!(r["sent"]["sent"], 6, "{r}");
+    let got = sink.messages();
+    let mut to: Vec<&str> = got.iter().filter_map(|m| header(m, "To")).collect();
+    to.sort_unstable();
+    to.dedup();
+    assert_eq!((got.len(), to.len()), (10, 10), "each organizer once");
+}
+
+/// With the weekly digest on, an organizer gets one plain-text message listing what is
+/// due, with links, instead of one message per nudge.
+fn the_weekly_digest_is_one_message(cli: Cli) {
+    if !enabled() {
+        return;
+    }
+    let events = held_this_morning(&cli, 1, 2);
+    let p = cli.json(&["event", "show", &events[0]])["program_id"].to_string();
+    cli.run(&["program", "notify", &p, "--weekly-digest", "on"])
+        .ok();
+    let sink = Sink::start(free_port(), None);
+    let r = mailing(
+        &cli,
+        &sink.url(),
+        Some(8104),
+        NOW,
+        &["--json", "notify", "run"],
+    );
+    assert_eq!(r["sent"]["sent"], 1, "{r}");
+    notify(&cli, &sink.url(), "2026-11-25T12:00:00Z");
+    let got = sink.messages();
+    assert_eq!(got.len(), 1, "one digest a week");
+    assert_eq!(
+        header(&got[0], "Subject"),
+        Some("This week in Trellis: 2 things due")
+    );
+    assert!(
+        !got[0].to_lowercase().contains("multipart") && !got[0].contains("text/html"),
+        "plain text: {}",
+        got[0]
+    );
+    for e in &events {
+        let link = format!("http://127.0.0.1:8104/events/{e}/retro");
+        assert!(got[0].contains(&link), "{link}: {}", got[0]);
+    }
+}
+
 on_both!(
+    a_killed_pass_loses_nothing_and_sends_nothing_twice,
+    the_weekly_digest_is_one_message,
+    a_webhook_gets_each_nudge_once_after_being_down,
+    review_checkin_and_the_programs_settings,
     an_event_short_of_demos_nudges_its_organizers,
     followups_below_the_minimum_nudge_the_organizers,
     retro_reminder_once,

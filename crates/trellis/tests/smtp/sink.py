@@ -5,7 +5,11 @@ Listens on 127.0.0.1:PORT and writes each message it accepts to DIR as NNNNNN.em
 (the bytes as received, with the envelope recipient in an X-Sink-Rcpt header). With
 USER:PASSWORD it requires that login (AUTH PLAIN/LOGIN, allowed without TLS on loopback).
 Prints "ready" once listening; stops on SIGTERM (or SIGKILL, as the tests do on drop).
+With SINK_DELAY_MS set, each message waits that long before it is stored and answered,
+after touching DIR/arriving-NNNNNN: a test can kill its sender while it waits. A message
+whose sender is gone by then is not stored (it was never acknowledged).
 """
+import asyncio
 import itertools
 import os
 import signal
@@ -18,11 +22,20 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 port, folder = int(sys.argv[1]), sys.argv[2]
 login = sys.argv[3].split(":", 1) if len(sys.argv) > 3 else None
 counter = itertools.count(1)
+arrivals = itertools.count(1)
 lock = threading.Lock()
+delay = float(os.environ.get("SINK_DELAY_MS", "0")) / 1000.0
 
 
 class Sink:
     async def handle_DATA(self, server, session, envelope):
+        if delay:
+            with lock:
+                k = next(arrivals)
+            open(os.path.join(folder, "arriving-%06d" % k), "w").close()
+            await asyncio.sleep(delay)
+            if server.transport is None or server.transport.is_closing():
+                return "451 the client is gone"
         with lock:
             n = next(counter)
         path = os.path.join(folder, "%06d.eml" % n)
