@@ -11,7 +11,7 @@ use trellis_testkit::TestDb;
 const PAGE: &str = "/p/tinkerers-berlin";
 
 /// The sample with its public page on, and one more event, announced, in three weeks.
-fn public(db: TestDb) -> (App, EventId) {
+pub(crate) fn public(db: TestDb) -> (App, EventId) {
     let app = App::start(db, None);
     let ctx = Ctx::new("test", now());
     let event = app.block_on(async {

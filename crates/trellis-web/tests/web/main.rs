@@ -21,6 +21,7 @@ mod board;
 mod browser;
 mod browser_after;
 mod browser_board;
+mod browser_chapter;
 mod browser_door;
 mod browser_metrics;
 mod browser_pages;
