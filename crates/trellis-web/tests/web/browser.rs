@@ -60,6 +60,37 @@ pub(crate) async fn wait_for(c: &fantoccini::Client, text: &str) {
     panic!("the page never showed {text:?}");
 }
 
+/// One screenshot at the window's size, as target/browser/<dir>/<name>.png, checked for
+/// sideways scroll.
+pub(crate) async fn shoot_one(c: &fantoccini::Client, dir: &str, name: &str) {
+    let dir = shots().join(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.png")),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    let (page, view) = widths(c).await;
+    assert!(page <= view, "{name}: {page} > {view}");
+}
+
+/// Screenshots at 1366×768 and 390×844, as target/browser/<dir>/<name>-<width>.png, each
+/// checked for sideways scroll; with `at`, the element of that id scrolled into view.
+pub(crate) async fn shoot_both(c: &fantoccini::Client, dir: &str, name: &str, at: Option<&str>) {
+    for (w, h) in [(1366u32, 768u32), (390, 844)] {
+        c.set_window_size(w, h).await.unwrap();
+        if let Some(id) = at {
+            c.execute(
+                "document.getElementById(arguments[0]).scrollIntoView();",
+                vec![id.into()],
+            )
+            .await
+            .unwrap();
+        }
+        shoot_one(c, dir, &format!("{name}-{w}")).await;
+    }
+}
+
 /// Waits until the page no longer shows `text`: for a form whose answer
 /// keeps some of the text the page showed before.
 pub(crate) async fn wait_until_gone(c: &fantoccini::Client, text: &str) {

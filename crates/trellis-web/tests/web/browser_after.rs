@@ -3,7 +3,7 @@
 //! then seen on the follow-ups page. Screenshots at 1366×768 and 390×844 under
 //! target/browser/after/.
 
-use crate::browser::{browser, click, driver, log_in, session, set, shots, wait_for, widths};
+use crate::browser::{browser, click, driver, log_in, session, set, wait_for};
 use crate::client::App;
 use fantoccini::{Client, Locator};
 use jiff::Timestamp;
@@ -20,26 +20,7 @@ async fn shoot(c: &Client, name: &str) {
 
 /// As [`shoot`], with the element of id `at` scrolled into view at each size.
 async fn shoot_at(c: &Client, name: &str, at: Option<&str>) {
-    let dir = shots().join("after");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (w, h) in [(1366u32, 768u32), (390, 844)] {
-        c.set_window_size(w, h).await.unwrap();
-        if let Some(id) = at {
-            c.execute(
-                "document.getElementById(arguments[0]).scrollIntoView();",
-                vec![id.into()],
-            )
-            .await
-            .unwrap();
-        }
-        std::fs::write(
-            dir.join(format!("{name}-{w}.png")),
-            c.screenshot().await.unwrap(),
-        )
-        .unwrap();
-        let (page, view) = widths(c).await;
-        assert!(page <= view, "{name} at {w} px: {page} > {view}");
-    }
+    crate::browser::shoot_both(c, "after", name, at).await;
 }
 
 /// Fills the retro form: the answers, and the first three people offered as the picks.

@@ -3,23 +3,13 @@
 //! marked acted on, a check-in that another organizer cannot see, a review started and
 //! closed with its insight. Screenshots at both sizes under target/browser/board/.
 
-use crate::browser::{
-    browser, click, driver, log_in, session, set, shots, wait_for, wait_until_gone, widths,
-};
+use crate::browser::{browser, click, driver, log_in, session, set, wait_for, wait_until_gone};
 use crate::client::{App, PASSWORD, new_person};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
 async fn shot(c: &fantoccini::Client, name: &str) {
-    let dir = shots().join("board");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join(format!("{name}.png")),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
-    let (page, view) = widths(c).await;
-    assert!(page <= view, "{name}: {page} > {view}");
+    crate::browser::shoot_one(c, "board", name).await;
 }
 
 /// Presses `key` on the button `css` finds: the button takes the focus, then the key.

@@ -2,21 +2,11 @@
 //! an announced event without an account, then an organizer screens the demo it became.
 //! Screenshots in target/browser/chapter/.
 
-use crate::browser::{
-    browser, click, driver, log_in, session, set, shots, wait_for, wait_until_gone, widths,
-};
+use crate::browser::{browser, click, driver, log_in, session, set, wait_for, wait_until_gone};
 use fantoccini::Locator;
 
 async fn shot(c: &fantoccini::Client, name: &str) {
-    let dir = shots().join("chapter");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join(format!("{name}.png")),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
-    let (page, view) = widths(c).await;
-    assert!(page <= view, "{name}: {page} > {view}");
+    crate::browser::shoot_one(c, "chapter", name).await;
 }
 
 #[test]

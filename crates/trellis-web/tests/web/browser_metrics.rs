@@ -3,7 +3,7 @@
 //! progress page (it reloads itself, no script) and read the event's report. Screenshots
 //! at 1366×768 and 390×844 in target/browser/metrics.
 
-use crate::browser::{browser, click, driver, log_in, session, shots, wait_for, widths};
+use crate::browser::{browser, click, driver, log_in, session, wait_for};
 use crate::client::App;
 use fantoccini::Locator;
 
@@ -13,26 +13,7 @@ async fn shot(c: &fantoccini::Client, name: &str) {
 
 /// Screenshots at both sizes, with the element `anchor` names in view.
 async fn shot_at(c: &fantoccini::Client, name: &str, anchor: Option<&str>) {
-    let dir = shots().join("metrics");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (w, h) in [(1366u32, 768u32), (390, 844)] {
-        c.set_window_size(w, h).await.unwrap();
-        if let Some(id) = anchor {
-            c.execute(
-                "document.getElementById(arguments[0]).scrollIntoView();",
-                vec![id.into()],
-            )
-            .await
-            .unwrap();
-        }
-        std::fs::write(
-            dir.join(format!("{name}-{w}.png")),
-            c.screenshot().await.unwrap(),
-        )
-        .unwrap();
-        let (page, view) = widths(c).await;
-        assert!(page <= view, "{name} at {w}: {page} > {view}");
-    }
+    crate::browser::shoot_both(c, "metrics", name, anchor).await;
 }
 
 #[test]

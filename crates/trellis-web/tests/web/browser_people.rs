@@ -3,20 +3,12 @@
 //! contract and confirm it; merge two people and undo it; forget someone; upload a Luma
 //! file through its dry run and confirm it. Screenshots in target/browser.
 
-use crate::browser::{
-    browser, click, driver, log_in, session, set, shots, wait_for, wait_until_gone, widths,
-};
+use crate::browser::{browser, click, driver, log_in, session, set, wait_for, wait_until_gone};
 use crate::client::{App, new_person};
 use fantoccini::Locator;
 
 async fn shot(c: &fantoccini::Client, name: &str) {
-    std::fs::write(
-        shots().join(format!("{name}.png")),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
-    let (page, view) = widths(c).await;
-    assert!(page <= view, "{name}: {page} > {view}");
+    crate::browser::shoot_one(c, "", name).await;
 }
 
 #[test]
