@@ -33,8 +33,9 @@ for i in $(seq 1 "${1:-300}"); do
 done
 planned=$("$bin" --db "$db" --json notify run 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["planned"])')
 
-start_sink() { # dir -> port
-  local port
+# Starts the sink writing to $1; sets $port and $sink_pid (not in a subshell, so that
+# the pid is this shell's to stop).
+start_sink() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$1"
   "$py" crates/trellis/tests/smtp/sink.py "$port" "$1" >"$1.out" &
@@ -43,10 +44,9 @@ start_sink() { # dir -> port
     kill -0 "$sink_pid" 2>/dev/null || { echo "the SMTP sink did not start (python3-aiosmtpd?)" >&2; exit 1; }
     sleep 0.05
   done
-  echo "$port"
 }
 
-port=$(start_sink "$dir/trellis")
+start_sink "$dir/trellis"
 s=$(date +%s%N)
 sent=$(TRELLIS_SMTP_URL=smtp://127.0.0.1:$port TRELLIS_MAIL_FROM='Trellis <trellis@example.org>' \
   "$bin" --db "$db" --json notify run | python3 -c 'import json,sys; print(json.load(sys.stdin)["sent"]["sent"])')
@@ -57,7 +57,7 @@ stored=$(ls "$dir/trellis" | grep -c '\.eml$' || true)
 printf '%-58s %6d msg/s (%d planned, %d sent, %d stored, %d ms whole pass incl. planning)\n' \
   "drain the outbox over one SMTP connection (target >= 200/s)" "$(( sent * 1000 / (t > 0 ? t : 1) ))" "$planned" "$sent" "$stored" "$t"
 
-port=$(start_sink "$dir/raw")
+start_sink "$dir/raw"
 read -r n secs rate < <("$py" bench/notify_raw_smtp.py "$port" "$sent")
 kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true; sink_pid=
 printf '%-58s %6d msg/s (%d messages in %s s)\n' "raw smtplib client, one connection, same sink" "$rate" "$n" "$secs"
