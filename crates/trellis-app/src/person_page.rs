@@ -93,5 +93,36 @@ pub async fn may_rewrite(
     access: &Access,
 ) -> Result<bool, AppError> {
     let programs = store.programs_of_people(people).await?;
-    Ok(programs.values().flatten().all(|p| access.may_act_on(*p)))
+    Ok(rewritable(&programs, people, access))
+}
+
+/// The likely duplicates `access` could merge: both people's programs are its to change.
+/// One read of everyone's programs, not one per pair.
+pub async fn mergeable_pairs(
+    store: &Store,
+    pairs: Vec<trellis_core::identity::Duplicate>,
+    access: &Access,
+) -> Result<Vec<trellis_core::identity::Duplicate>, AppError> {
+    if access.is_admin() {
+        return Ok(pairs);
+    }
+    let people: Vec<PersonId> = pairs.iter().flat_map(|d| [d.a, d.b]).collect();
+    let programs = store.programs_of_people(&people).await?;
+    Ok(pairs
+        .into_iter()
+        .filter(|d| rewritable(&programs, &[d.a, d.b], access))
+        .collect())
+}
+
+/// Whether `access` may change every program `people` have records in.
+fn rewritable(
+    programs: &std::collections::HashMap<PersonId, BTreeSet<ProgramId>>,
+    people: &[PersonId],
+    access: &Access,
+) -> bool {
+    people
+        .iter()
+        .filter_map(|p| programs.get(p))
+        .flatten()
+        .all(|p| access.may_act_on(*p))
 }

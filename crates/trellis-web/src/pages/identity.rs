@@ -29,21 +29,11 @@ pub async fn duplicates(
     State(state): State<AppState>,
     me: SignedIn,
 ) -> Result<Html<String>, WebError> {
-    let mut pairs = trellis_app::people::duplicates(&state.store).await?;
+    let pairs = trellis_app::people::duplicates(&state.store).await?;
     // Only pairs this account could merge: both people's programs are its to change.
-    let mut mergeable = Vec::new();
-    for pair in pairs.drain(..) {
-        if mergeable.len() == PAIRS {
-            break;
-        }
-        let both = [pair.a, pair.b];
-        if me.access.is_admin()
-            || trellis_app::person_page::may_rewrite(&state.store, &both, &me.access).await?
-        {
-            mergeable.push(pair);
-        }
-    }
-    let pairs = mergeable;
+    let mut pairs =
+        trellis_app::person_page::mergeable_pairs(&state.store, pairs, &me.access).await?;
+    pairs.truncate(PAIRS);
     let page = Duplicates {
         chrome: chrome(&me),
         pairs,
