@@ -129,6 +129,7 @@ fn returning(f: &Figures, n: &Namer<'_>) -> Lists {
             let note = match (back, first) {
                 (0, _) => "first time".to_owned(),
                 (b, true) => format!("first time, then back {b}×"),
+                (1, false) => "returning at 1 event".to_owned(),
                 (b, false) => format!("returning at {b} events"),
             };
             n.person(p, note)
