@@ -5,6 +5,7 @@
 
 mod config;
 mod send;
+mod tls;
 pub mod webhook;
 
 pub use config::{MailConfig, Security, SmtpUrl};

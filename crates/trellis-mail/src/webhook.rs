@@ -8,7 +8,6 @@ use hyper::body::Bytes;
 use hyper::header::{CONTENT_TYPE, HOST, USER_AGENT};
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 
@@ -137,31 +136,8 @@ async fn send(t: &Target, body: String) -> Result<StatusCode, String> {
     if !t.https {
         return exchange(TokioIo::new(tcp), req).await;
     }
-    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(t.host.clone())
-        .map_err(|e| format!("has an invalid name: {e}"))?;
-    let tls = tokio_rustls::TlsConnector::from(tls_config()?)
-        .connect(name, tcp)
-        .await
-        .map_err(|e| format!("failed TLS: {e}"))?;
+    let tls = crate::tls::connect(&t.host, tcp).await?;
     exchange(TokioIo::new(tls), req).await
-}
-
-// ring is the provider lettre's SMTP over TLS already links here; rustls deprecates it
-// only for lacking post-quantum key exchange (that needs aws-lc-rs, a C build).
-#[allow(deprecated)]
-fn tls_config() -> Result<Arc<tokio_rustls::rustls::ClientConfig>, String> {
-    use tokio_rustls::rustls;
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| format!("could not set up TLS: {e}"))?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(Arc::new(config))
 }
 
 async fn exchange<I>(io: I, req: Request<Full<Bytes>>) -> Result<StatusCode, String>

@@ -12,7 +12,7 @@ pub async fn run(env: &Env, c: NotifyCmd) -> anyhow::Result<()> {
             public_url,
         } => {
             let mailer = match super::mail::config(&mail)? {
-                Some(cfg) => Some(trellis_mail::Mailer::new(&cfg)?),
+                Some(cfg) => Some(checked(trellis_mail::Mailer::new(&cfg)?, dry_run).await?),
                 None if dry_run => None,
                 None => {
                     eprintln!(
@@ -32,6 +32,9 @@ pub async fn run(env: &Env, c: NotifyCmd) -> anyhow::Result<()> {
                 },
             )
             .await?;
+            if let Some(m) = &mailer {
+                m.close().await;
+            }
             env.out.emit(&report, || {
                 let mut lines: Vec<String> = report
                     .due
@@ -61,6 +64,26 @@ pub async fn run(env: &Env, c: NotifyCmd) -> anyhow::Result<()> {
                 lines.join("\n")
             })
         }
+    }
+}
+
+/// A pass from cron logs in first: a refused login stops it with the reason, before any
+/// message is marked failed for it. An unreachable server does not: the pass plans and
+/// queues, and the messages are tried again later.
+async fn checked(
+    mailer: trellis_mail::Mailer,
+    dry_run: bool,
+) -> anyhow::Result<trellis_mail::Mailer> {
+    if dry_run {
+        return Ok(mailer);
+    }
+    match mailer.verify().await {
+        Err(e) if !e.is_transient() => Err(e.into()),
+        Err(e) => {
+            eprintln!("warning: {e}; messages will be tried again later");
+            Ok(mailer)
+        }
+        Ok(()) => Ok(mailer),
     }
 }
 

@@ -72,10 +72,14 @@ pub async fn run(env: &Env, a: ServeArgs) -> anyhow::Result<()> {
         }
         login = Some((SAMPLE_EMAIL, SAMPLE_PASSWORD));
     }
-    // Checked before listening: a bad SMTP URL is an error at start, not at the first reminder.
+    // Checked before listening: a bad SMTP URL, a refused login or an unreachable server
+    // is an error at start, not a silent failure at the first reminder.
     let mailer = super::mail::config(&a.mail)?
         .map(|c| trellis_mail::Mailer::new(&c))
         .transpose()?;
+    if let Some(m) = &mailer {
+        m.verify().await?;
+    }
     super::notify::spawn_scheduler(
         env.store.clone(),
         mailer.clone(),

@@ -149,6 +149,41 @@ fn mail_test_delivers_and_errors_name_the_server_not_the_password() {
     assert!(guarded.messages().is_empty());
 }
 
+/// `serve` checks its SMTP server before it listens: a refused login or a server that is
+/// not there stops it at start with the server's name, never the password.
+#[test]
+fn serve_stops_at_start_when_its_mail_server_is_unusable() {
+    let cli = Cli::new(trellis_testkit::TestDb::sqlite());
+    let down = free_port();
+    let mut cases = vec![(
+        format!("smtp://trellis:wrong-password@127.0.0.1:{down}"),
+        "could not be reached",
+    )];
+    let guarded = enabled().then(|| Sink::start(free_port(), Some("trellis:right-password")));
+    if let Some(g) = &guarded {
+        cases.push((
+            format!("smtp://trellis:wrong-password@127.0.0.1:{}", g.port),
+            "refused the login",
+        ));
+    }
+    for (url, why) in cases {
+        let out = command(&cli.db.url)
+            .args(["serve", "--addr", &format!("127.0.0.1:{}", free_port())])
+            .env("TRELLIS_SMTP_URL", &url)
+            .env("TRELLIS_MAIL_FROM", "trellis@example.org")
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{url}: {err}");
+        assert!(
+            err.contains(why) && err.contains("127.0.0.1:"),
+            "{url}: {err}"
+        );
+        assert!(!err.contains("wrong-password"), "{url}: {err}");
+    }
+}
+
 /// A program with one organizer (with an address) and an event held this morning, so
 /// its retro reminder is due at [`NOW`]. Returns the event's id.
 fn held_this_morning(cli: &Cli, organizers: usize, events: usize) -> Vec<String> {
