@@ -30,6 +30,7 @@ mod chapter;
 mod client;
 mod door;
 mod grants;
+mod handoff;
 mod http;
 mod identity;
 mod imports;
