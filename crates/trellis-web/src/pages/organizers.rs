@@ -134,21 +134,7 @@ pub async fn list(
     let flash = q.retired.and_then(|id| {
         rows.iter().find(|r| r.o.id == id)?;
         let h = handoffs.iter().rev().find(|h| h.organizer_id == id)?;
-        Some(match &h.to {
-            Some(to) => format!(
-                "{} retired. {} took over the due items of {} open event{} and {} planned reminder{}.",
-                h.organizer,
-                to,
-                h.events,
-                if h.events == 1 { "" } else { "s" },
-                h.messages,
-                if h.messages == 1 { "" } else { "s" }
-            ),
-            None => format!(
-                "{} retired. Their due items went to their programs' first active organizers.",
-                h.organizer
-            ),
-        })
+        Some(flash(h))
     });
     let handoffs = handoffs
         .into_iter()
@@ -164,6 +150,28 @@ pub async fn list(
         flash,
     };
     Ok(Html(page.render()?))
+}
+
+/// Said once after a hand-off.
+fn flash(h: &trellis_app::handoff::HandoffView) -> String {
+    let plural = |n: i64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match &h.to {
+        Some(to) => {
+            let mut s = format!(
+                "{} retired. {to} took over the due items of {}",
+                h.organizer,
+                plural(h.events, "open event")
+            );
+            if h.messages > 0 {
+                s.push_str(&format!(" and {}", plural(h.messages, "planned reminder")));
+            }
+            s + "."
+        }
+        None => format!(
+            "{} retired. Their due items went to their programs' first active organizers.",
+            h.organizer
+        ),
+    }
 }
 
 fn join_names(programs: &[ProgramId], names: &HashMap<ProgramId, String>) -> String {

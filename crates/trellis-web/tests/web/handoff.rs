@@ -5,6 +5,7 @@
 //! nor a score.
 
 use crate::client::{App, PASSWORD};
+use trellis_core::ProgramId;
 use trellis_core::access::Role;
 use trellis_store::{Ctx, NewProgram};
 use trellis_testkit::TestDb;
@@ -130,24 +131,26 @@ fn a_hand_off_asks_first_then_moves_the_work(db: TestDb) {
     assert!(paragraph(&twice.body, "id=\"form_error\"").contains("already retired"));
 }
 
-/// A Lisbon chapter with its own organizer, who has an account for Lisbon only.
+/// A second chapter, Lisbon, without organizers or events.
+pub(crate) fn lisbon(app: &App) -> ProgramId {
+    let ctx = Ctx::new("test", crate::client::now());
+    let new = NewProgram {
+        name: "Lisbon builders".into(),
+        tz: "Europe/Lisbon".into(),
+        settings: Default::default(),
+    };
+    app.block_on(app.store.create_program(&ctx, &new))
+        .unwrap()
+        .id
+}
+
+/// Lisbon with its own organizer, who has an account for Lisbon only.
 fn with_lisbon(app: &App) {
     let ctx = Ctx::new("test", crate::client::now());
+    let p = lisbon(app);
     app.block_on(async {
-        let p = app
-            .store
-            .create_program(
-                &ctx,
-                &NewProgram {
-                    name: "Lisbon builders".into(),
-                    tz: "Europe/Lisbon".into(),
-                    settings: Default::default(),
-                },
-            )
-            .await
-            .unwrap();
         app.store
-            .add_organizer(&ctx, "Luís Lisboa", Some("lis@x.example"), &[p.id])
+            .add_organizer(&ctx, "Luís Lisboa", Some("lis@x.example"), &[p])
             .await
             .unwrap();
         let hash = trellis_web::hash_password(PASSWORD).unwrap();
@@ -158,7 +161,7 @@ fn with_lisbon(app: &App) {
                 "Luís Lisboa",
                 Role::Organizer,
                 &hash,
-                Some(&[p.id]),
+                Some(&[p]),
             )
             .await
             .unwrap();

@@ -23,6 +23,7 @@ mod browser_after;
 mod browser_board;
 mod browser_chapter;
 mod browser_door;
+mod browser_handoff;
 mod browser_metrics;
 mod browser_pages;
 mod browser_people;
