@@ -112,7 +112,8 @@ pub async fn list(
                 || (o.programs.is_empty() && me.access.is_admin() && only.is_none())
         })
         .map(|(o, owns)| Row {
-            programs: join_names(&o.programs, &names),
+            // Only the programs this account reaches are named.
+            programs: join_names(&me.access.visible(&o.programs), &names),
             owns: owns
                 .into_iter()
                 .filter(|e| me.access.may_see(e.program))
@@ -223,7 +224,14 @@ async fn retiree(
         return Err(crate::auth::out_of_reach());
     }
     if !may_retire(me, &o) {
-        return Err(me.refusal());
+        return Err(if me.access.may_act_somewhere() {
+            WebError::Forbidden(format!(
+                "{} also organizes a program your account does not change: an admin can hand their work on.",
+                o.name
+            ))
+        } else {
+            me.refusal()
+        });
     }
     Ok((o, all))
 }
