@@ -43,6 +43,7 @@ pub mod event_page;
 pub mod events;
 pub mod followup_mail;
 pub mod followups;
+pub mod handoff;
 pub mod import;
 pub mod listen;
 pub mod metrics;

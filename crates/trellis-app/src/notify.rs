@@ -38,22 +38,25 @@ pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppEr
     let settings = store.all_notify_settings().await?;
     let of = |program: i64| settings.get(&program).cloned().unwrap_or_default();
     let mut out = Vec::new();
+    let owners = Owners::read(store).await?;
     for p in store.retros_pending().await? {
         let facts = RetroFacts {
             held_at: p.held_at,
             due: trellis_core::retro::due(p.held_at, p.retro_hours),
         };
+        let owner = owners.of(p.owner, p.program_id);
         for (k, at) in notify::retro_reminders(&facts, now) {
             for o in &p.organizers {
-                out.push(retro_message(&p, k, at, facts.due, o));
+                out.push(retro_message(&p, k, (at, facts.due), o, owner));
             }
         }
     }
     for p in store.followups_pending().await? {
         let due = trellis_core::followup::due(p.held_at);
+        let owner = owners.of(p.owner, p.program_id);
         for (k, at) in notify::followup_reminders(due, now) {
             for o in &p.organizers {
-                out.push(followup_nudge(&p, k, at, due, o));
+                out.push(followup_nudge(&p, k, (at, due), o, owner));
             }
         }
     }
@@ -80,6 +83,27 @@ pub async fn due(store: &Store, now: Timestamp) -> Result<Vec<NewMessage>, AppEr
         }
     }
     Ok(crate::nudges::route(out, &settings, now))
+}
+
+/// Every organizer, to name the owner of an event's due items in its nudges.
+struct Owners(Vec<crate::organizers::Organizer>);
+
+impl Owners {
+    async fn read(store: &Store) -> Result<Owners, AppError> {
+        Ok(Owners(crate::organizers::list(store).await?))
+    }
+
+    /// The owner's name, by the core's rule ([`trellis_core::handoff::owner`]).
+    fn of(&self, named: Option<i64>, program: i64) -> Option<&str> {
+        let facts: Vec<_> = self.0.iter().map(|o| o.fact()).collect();
+        let id = trellis_core::handoff::owner(named, trellis_core::ProgramId(program), &facts)?;
+        self.0.iter().find(|o| o.id == id).map(|o| o.name.as_str())
+    }
+}
+
+/// "Owner: Ana\n" when the due item has one.
+fn owner_line(owner: Option<&str>) -> String {
+    owner.map_or_else(String::new, |o| format!("Owner: {o}\n"))
 }
 
 fn contract_message(
@@ -125,9 +149,9 @@ fn contract_message(
 fn followup_nudge(
     p: &trellis_store::FollowupsPending,
     k: &str,
-    at: Timestamp,
-    due: Timestamp,
+    (at, due): (Timestamp, Timestamp),
     o: &trellis_store::MailableOrganizer,
+    owner: Option<&str>,
 ) -> NewMessage {
     let subject = if k == kind::FOLLOWUPS_SOON {
         "Follow-ups due in 2 days"
@@ -136,7 +160,7 @@ fn followup_nudge(
     };
     let body = format!(
         "Hello {name},\n\n{title} ({program}): {sent} of {minimum} follow-ups sent, {more} to go.\n\
-         Due: {due}\n\nWhom to ask, with a message to copy: {url}/events/{event}/followups\n\
+         Due: {due}\n{owner}\nWhom to ask, with a message to copy: {url}/events/{event}/followups\n\
          (or in a terminal: trellis followup suggest {event})\n\n-- Trellis\n",
         name = o.name,
         title = p.title,
@@ -146,6 +170,7 @@ fn followup_nudge(
         more = p.minimum.saturating_sub(p.sent),
         url = crate::outbox::PUBLIC_URL,
         event = p.event_id,
+        owner = owner_line(owner),
     );
     to_organizer(
         k,
@@ -216,9 +241,9 @@ pub(crate) fn to_organizer(
 fn retro_message(
     p: &RetroPending,
     k: &str,
-    at: Timestamp,
-    due: Timestamp,
+    (at, due): (Timestamp, Timestamp),
     o: &trellis_store::MailableOrganizer,
+    owner: Option<&str>,
 ) -> NewMessage {
     let (subject, lead) = match k {
         kind::RETRO_HELD => ("Retro to write", "was held: its retro is now open"),
@@ -226,7 +251,7 @@ fn retro_message(
         _ => ("Retro overdue", "is past its retro's due time"),
     };
     let body = format!(
-        "Hello {name},\n\n{title} ({program}) {lead}.\nDue: {due}\n\n\
+        "Hello {name},\n\n{title} ({program}) {lead}.\nDue: {due}\n{owner}\n\
          Write it here: {url}/events/{event}/retro\n\
          (or in a terminal: trellis retro write {event})\n\n-- Trellis\n",
         url = crate::outbox::PUBLIC_URL,
@@ -235,6 +260,7 @@ fn retro_message(
         program = p.program,
         due = due,
         event = p.event_id,
+        owner = owner_line(owner),
     );
     to_organizer(
         k,

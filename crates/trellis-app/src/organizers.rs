@@ -9,16 +9,43 @@ use trellis_core::person::normalise_email;
 use trellis_core::{EventId, ProgramId};
 use trellis_store::{Ctx, Store};
 
-/// An organizer and the programs they organize.
+/// An organizer and the programs they organize; a retired one keeps their place in
+/// history, with when they retired.
 #[derive(Debug, Clone, Serialize)]
 pub struct Organizer {
     pub id: i64,
     pub name: String,
     pub email: Option<String>,
     pub programs: Vec<ProgramId>,
+    pub retired: bool,
+    #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
+    pub retired_at: Option<jiff::Timestamp>,
 }
 
-from_fact!(trellis_store::Organizer => Organizer { id, name, email, programs });
+impl From<trellis_store::Organizer> for Organizer {
+    fn from(o: trellis_store::Organizer) -> Self {
+        Organizer {
+            retired: o.retired_at.is_some(),
+            id: o.id,
+            name: o.name,
+            email: o.email,
+            programs: o.programs,
+            retired_at: o.retired_at,
+        }
+    }
+}
+
+impl Organizer {
+    /// As the hand-off rules read them.
+    pub fn fact(&self) -> trellis_core::handoff::OrganizerFact {
+        trellis_core::handoff::OrganizerFact {
+            id: self.id,
+            name: self.name.clone(),
+            programs: self.programs.clone(),
+            retired: self.retired,
+        }
+    }
+}
 
 /// A fatigue check-in: `checkin`, `checkin show`.
 #[derive(Debug, Clone, Serialize)]

@@ -167,7 +167,9 @@ pub async fn tell_organizers(
     let about = input.about.trim();
     let mut messages = Vec::new();
     for o in store.organizers().await? {
-        let Some(email) = o.email.filter(|_| o.programs.contains(&chapter.program)) else {
+        // A retired organizer is told nothing any more.
+        let organizes = o.programs.contains(&chapter.program) && o.retired_at.is_none();
+        let Some(email) = o.email.filter(|_| organizes) else {
             continue;
         };
         let body = format!(

@@ -5,7 +5,8 @@
 use crate::AppError;
 use crate::event_page::{GateCheck, next_event_gates};
 use jiff::Timestamp;
-use trellis_core::ProgramId;
+use std::collections::{BTreeMap, HashMap};
+use trellis_core::{EventId, ProgramId};
 use trellis_store::{DueItem, ReviewBlock, Store};
 
 /// Everything the one screen shows of a scope.
@@ -15,6 +16,10 @@ pub struct ReviewSnapshot {
     /// The verdicts on the next event's next step (its demos' confirmations left out).
     pub gates: Vec<GateCheck>,
     pub dues: Vec<DueItem>,
+    /// The owner of each due item's event, by name (`handoff::owners`).
+    pub owners: HashMap<EventId, String>,
+    /// Each program whose active organizers checked in high: how many (never who).
+    pub high: BTreeMap<ProgramId, u32>,
     /// The insight of the last review that has one.
     pub insight: Option<String>,
 }
@@ -28,11 +33,16 @@ pub async fn snapshot(
     let block = store.review_preview(program).await?;
     let gates = next_event_gates(store, block.next_event.as_ref(), now).await?;
     let dues = store.dues(program).await?;
+    let events: Vec<_> = dues.iter().map(|d| (d.event, d.program, d.owner)).collect();
+    let owners = crate::handoff::owners(store, &events).await?;
+    let high = crate::handoff::high(store, now).await?;
     let insight = store.last_insight(program).await?;
     Ok(ReviewSnapshot {
         block,
         gates,
         dues,
+        owners,
+        high,
         insight,
     })
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod followup;
 pub mod gate;
+pub mod handoff;
 pub mod identity;
 pub mod ids;
 pub mod import;

@@ -4,7 +4,7 @@
 use crate::error::StoreError;
 use crate::gates::held_at;
 use crate::open::Store;
-use crate::row::{at, i64_, opt_at, opt_text, parse, text, u32_};
+use crate::row::{at, i64_, opt_at, opt_i64, opt_text, parse, text, u32_};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use trellis_core::event::EventStatus;
 use trellis_core::{EventId, ProgramId};
@@ -155,6 +155,9 @@ pub struct DueItem {
     pub title: String,
     pub due_at: Timestamp,
     pub detail: String,
+    pub program: ProgramId,
+    /// The organizer named as the owner of the event's due items, if one was.
+    pub owner: Option<i64>,
 }
 
 impl Store {
@@ -165,7 +168,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT e.id, e.title, p.retro_hours, p.followup_minimum, \
                (SELECT COUNT(*) FROM retros r WHERE r.event_id = e.id) AS has_retro, \
-               (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
+               (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent, \
+               e.program_id, (SELECT eo.organizer_id FROM event_owners eo WHERE eo.event_id = e.id) AS owner_id \
              FROM events e JOIN programs p ON p.id = e.program_id \
              WHERE e.status = 'held' AND e.backfilled = 0 AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
         )
@@ -177,6 +181,7 @@ impl Store {
             let id = EventId(i64_(r, "id")?);
             let title = text(r, "title")?;
             let held = held_at(&mut conn, id).await?;
+            let (program, owner) = (ProgramId(i64_(r, "program_id")?), opt_i64(r, "owner_id")?);
             if i64_(r, "has_retro")? == 0 {
                 out.push(DueItem {
                     kind: "retro",
@@ -184,6 +189,8 @@ impl Store {
                     title: title.clone(),
                     due_at: trellis_core::retro::due(held, u32_(r, "retro_hours")?),
                     detail: "48-hour retro".into(),
+                    program,
+                    owner,
                 });
             }
             let (sent, min) = (u32_(r, "sent")?, u32_(r, "followup_minimum")?);
@@ -194,6 +201,8 @@ impl Store {
                     title,
                     due_at: trellis_core::followup::due(held),
                     detail: format!("follow-ups {sent} of {min}"),
+                    program,
+                    owner,
                 });
             }
         }

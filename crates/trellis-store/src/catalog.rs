@@ -220,6 +220,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("name", Text),
             ("email", OptText),
             ("created_at_us", Int),
+            ("retired_at_us", OptInt),
         ],
     ),
     Table {
@@ -694,6 +695,28 @@ pub(crate) const TABLES: &[Table] = &[
         ..t(
             "user_grants",
             &[("user_id", Int), ("program_id", Int), ("role", Text)],
+        )
+    },
+    // Schema 15: an organizer's hand-off.
+    Table {
+        key: &["event_id"],
+        serial: false,
+        since: 15,
+        ..t("event_owners", &[("event_id", Int), ("organizer_id", Int)])
+    },
+    Table {
+        since: 15,
+        ..t(
+            "organizer_handoffs",
+            &[
+                ("id", Int),
+                ("organizer_id", Int),
+                ("to_id", OptInt),
+                ("events", Int),
+                ("messages", Int),
+                ("at_us", Int),
+                ("actor", Text),
+            ],
         )
     },
 ];

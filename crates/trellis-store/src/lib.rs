@@ -21,6 +21,7 @@ mod events;
 mod followups;
 mod gates;
 mod grants;
+mod handoff;
 mod identity;
 mod imports;
 mod listen;
@@ -57,6 +58,7 @@ pub use events::{AttendanceCounts, EventEdit, EventRecord, EventSummary, NewEven
 pub use followups::{FollowupFacts, FollowupStatus, FollowupView, SentFollowup};
 pub use gates::OverrideRecord;
 pub use grants::Grant;
+pub use handoff::{EventOwner, HandoffRecord, Retired, Retirement};
 pub use identity::{MergeResult, UnmergeResult};
 pub use imports::{ImportRecord, ImportReport, ImportRequest, MatchedBy};
 pub use listen::{

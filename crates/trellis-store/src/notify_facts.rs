@@ -26,6 +26,8 @@ pub struct RetroPending {
     pub held_at: Timestamp,
     pub retro_hours: u32,
     pub organizers: Vec<MailableOrganizer>,
+    /// The organizer named as the owner of its due items, if one was (`event_owners`).
+    pub owner: Option<i64>,
 }
 
 impl Store {
@@ -33,7 +35,8 @@ impl Store {
     pub async fn retros_pending(&self) -> Result<Vec<RetroPending>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let events = sqlx::query(
-            "SELECT e.id, e.title, e.program_id, p.name AS program, p.retro_hours \
+            "SELECT e.id, e.title, e.program_id, p.name AS program, p.retro_hours, \
+                    (SELECT eo.organizer_id FROM event_owners eo WHERE eo.event_id = e.id) AS owner_id \
              FROM events e JOIN programs p ON p.id = e.program_id \
              WHERE e.status = 'held' AND e.backfilled = 0 AND NOT EXISTS (SELECT 1 FROM retros r WHERE r.event_id = e.id) \
              ORDER BY e.id",
@@ -52,6 +55,7 @@ impl Store {
                 held_at: held_at(&mut conn, EventId(event_id)).await?,
                 retro_hours: u32_(r, "retro_hours")?,
                 organizers: organizers_of(&mut conn, program_id).await?,
+                owner: crate::row::opt_i64(r, "owner_id")?,
             });
         }
         Ok(out)
@@ -69,6 +73,8 @@ pub struct FollowupsPending {
     pub sent: u32,
     pub minimum: u32,
     pub organizers: Vec<MailableOrganizer>,
+    /// The organizer named as the owner of its due items, if one was (`event_owners`).
+    pub owner: Option<i64>,
 }
 
 impl Store {
@@ -78,7 +84,8 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let events = sqlx::query(
             "SELECT e.id, e.title, e.program_id, p.name AS program, p.followup_minimum, \
-                    (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
+                    (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent, \
+                    (SELECT eo.organizer_id FROM event_owners eo WHERE eo.event_id = e.id) AS owner_id \
              FROM events e JOIN programs p ON p.id = e.program_id \
              WHERE e.status = 'held' AND e.backfilled = 0 ORDER BY e.id",
         )
@@ -101,6 +108,7 @@ impl Store {
                 sent,
                 minimum,
                 organizers: organizers_of(&mut conn, program_id).await?,
+                owner: crate::row::opt_i64(r, "owner_id")?,
             });
         }
         Ok(out)
@@ -186,6 +194,7 @@ async fn presenter_counts(
     Ok((confirmed, settings.demo_target))
 }
 
+/// A program's active organizers with an address: a retired organizer is told nothing.
 pub(crate) async fn organizers_of(
     conn: &mut sqlx::AnyConnection,
     program: i64,
@@ -193,7 +202,8 @@ pub(crate) async fn organizers_of(
     let rows = sqlx::query(
         "SELECT o.id, o.name, o.email FROM organizers o \
          JOIN program_organizers po ON po.organizer_id = o.id \
-         WHERE po.program_id = $1 AND o.email IS NOT NULL AND o.email <> '' ORDER BY o.id",
+         WHERE po.program_id = $1 AND o.email IS NOT NULL AND o.email <> '' \
+           AND o.retired_at_us IS NULL ORDER BY o.id",
     )
     .bind(program)
     .fetch_all(&mut *conn)

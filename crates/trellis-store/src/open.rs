@@ -103,10 +103,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_public_page.sql"),
         postgres: include_str!("../migrations/postgres/0014_public_page.sql"),
     },
+    Migration {
+        version: 15,
+        name: "handoff",
+        sqlite: include_str!("../migrations/sqlite/0015_handoff.sql"),
+        postgres: include_str!("../migrations/postgres/0015_handoff.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

@@ -3,7 +3,7 @@
 use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::open::Store;
-use crate::row::{at, i64_, opt_text, parse, text};
+use crate::row::{at, i64_, opt_at, opt_text, parse, text};
 use sqlx::Row;
 use trellis_core::checkin;
 use trellis_core::event::EventStatus;
@@ -16,6 +16,8 @@ pub struct Organizer {
     pub name: String,
     pub email: Option<String>,
     pub programs: Vec<ProgramId>,
+    /// When they retired (handed their work on); `None` while active.
+    pub retired_at: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,11 +85,12 @@ impl Store {
             name,
             email,
             programs: programs.to_vec(),
+            retired_at: None,
         })
     }
 
     pub async fn organizers(&self) -> Result<Vec<Organizer>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, email FROM organizers ORDER BY id")
+        let rows = sqlx::query("SELECT id, name, email, retired_at_us FROM organizers ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         let links = sqlx::query(
@@ -108,6 +111,7 @@ impl Store {
                     name: text(r, "name")?,
                     email: opt_text(r, "email")?,
                     programs,
+                    retired_at: opt_at(r, "retired_at_us")?,
                 })
             })
             .collect()

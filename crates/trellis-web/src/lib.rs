@@ -288,6 +288,7 @@ fn signed_in() -> Router<AppState> {
         .route("/api/metrics", get(api::metrics))
         .merge(pages::metrics::routes())
         .merge(pages::listen::routes())
+        .merge(pages::organizers::routes())
         .layer(axum::middleware::map_response(assets::no_store))
 }
 

@@ -626,8 +626,17 @@ pub enum OrganizerCmd {
         #[arg(long = "program")]
         programs: Vec<String>,
     },
-    /// List organizers.
+    /// List organizers, active and retired.
     List,
+    /// Retire an organizer: they stay in history; the due items they own (retro,
+    /// follow-ups) and the reminders planned for them move to the organizer named.
+    Retire {
+        /// The organizer's name or id.
+        organizer: String,
+        /// The co-organizer who takes their work over (name or id).
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,15 @@ pub struct Due {
     pub when: String,
     pub late: bool,
     pub href: String,
+    /// Who owns it (by name).
+    pub owner: Option<String>,
+}
+
+/// "One organizer of Lisbon checked in high", linking to the hand-off.
+pub struct HighLine {
+    pub program: ProgramId,
+    pub text: String,
+    pub href: String,
 }
 
 #[derive(Template)]
@@ -64,6 +73,8 @@ pub struct Dashboard {
     pub metrics_query: String,
     /// Failed sends (to organizers only): how many, and the latest few.
     pub failed: (i64, Vec<super::outbox::Line>),
+    /// The lead's notice of programs whose organizers checked in high.
+    pub high: Vec<HighLine>,
 }
 
 #[derive(Deserialize)]
@@ -155,6 +166,48 @@ fn dues(data: &DashData, now: jiff::Timestamp) -> Vec<Due> {
                 late,
                 // The event's page where it is done: `kind` is `retro` or `followups`.
                 href: format!("/events/{}/{}", d.event, d.kind),
+                owner: data.owners.get(&d.event).cloned(),
+            }
+        })
+        .collect()
+}
+
+/// The lead's lines: for each program in scope that the account changes, how many of
+/// its active organizers' latest check-in is high — no names, no scores. The lead is an
+/// admin, or an account that organizes more than one program; a volunteer of one
+/// chapter is not told about their co-organizers here (the check-in page shows every
+/// program's count to everyone).
+fn high_lines(
+    data: &DashData,
+    me: &SignedIn,
+    selected: Option<ProgramId>,
+    programs: &[ProgramChoice],
+) -> Vec<HighLine> {
+    let ids: Vec<ProgramId> = programs
+        .iter()
+        .filter_map(|c| c.value.parse().ok().map(ProgramId))
+        .collect();
+    let acts_on = ids.iter().filter(|p| me.may_act_on(**p)).count();
+    if !me.access.is_admin() && acts_on < 2 {
+        return Vec::new();
+    }
+    data.high
+        .iter()
+        .filter(|(p, n)| **n > 0 && me.may_act_on(**p) && selected.is_none_or(|s| s == **p))
+        .map(|(p, n)| {
+            let name = programs
+                .iter()
+                .find(|c| c.value == p.to_string())
+                .map_or_else(|| format!("program {p}"), |c| c.name.clone());
+            let who = if *n == 1 {
+                "One organizer".to_owned()
+            } else {
+                format!("{n} organizers")
+            };
+            HighLine {
+                program: *p,
+                text: format!("{who} of {name} checked in high"),
+                href: format!("/organizers?program={p}"),
             }
         })
         .collect()
@@ -209,6 +262,7 @@ pub async fn dashboard(
     let block = &data.block;
     let rates: Vec<Option<f64>> = block.returning_builders.iter().map(|p| p.rate).collect();
     let next = block.next_event.as_ref();
+    let high = high_lines(&data, &me, selected, &programs);
     let page = Dashboard {
         chrome: chrome(&me),
         programs,
@@ -228,6 +282,7 @@ pub async fn dashboard(
             selected.map_or("all".to_owned(), |p| p.to_string())
         ),
         failed: failed_sends(&state, &me).await?,
+        high,
     };
     Ok(Html(page.render()?))
 }

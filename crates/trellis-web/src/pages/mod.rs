@@ -19,6 +19,7 @@ pub(crate) mod listen;
 pub(crate) mod metric;
 pub(crate) mod metrics;
 mod metrics_data;
+pub(crate) mod organizers;
 pub(crate) mod outbox;
 pub(crate) mod people;
 pub(crate) mod plan;

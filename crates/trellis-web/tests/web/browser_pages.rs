@@ -50,6 +50,8 @@ fn every_page_fits_a_phone_and_is_shot_at_both_sizes() {
         ("channels", "/channels".to_owned()),
         ("listen", "/events/17/listen".to_owned()),
         ("outbox", "/outbox".to_owned()),
+        ("organizers", "/organizers".to_owned()),
+        ("retire", "/organizers/1/retire".to_owned()),
         ("not-found", "/no/such/page".to_owned()),
     ];
     app.block_on(async {

@@ -606,6 +606,20 @@ fn pages_are_accessible(db: TestDb) {
         ),
         ("/login", app.get("/login", None).body),
         ("/outbox", app.get("/outbox", Some(&cookie)).body),
+        ("/organizers", app.get("/organizers", Some(&cookie)).body),
+        (
+            "retire",
+            app.get("/organizers/1/retire", Some(&cookie)).body,
+        ),
+        (
+            "confirm retire",
+            app.post(
+                "/organizers/1/retire",
+                Some(&cookie),
+                &[("csrf", &csrf), ("to", "2")],
+            )
+            .body,
+        ),
     ];
     for (name, body) in &pages {
         assert_eq!(

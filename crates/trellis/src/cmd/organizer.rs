@@ -42,13 +42,54 @@ pub async fn run(env: &Env, cmd: OrganizerCmd) -> anyhow::Result<()> {
                                 .map(|p| p.to_string())
                                 .collect::<Vec<_>>()
                                 .join(", "),
+                            o.retired_at
+                                .map(trellis_core::time::rfc3339_utc)
+                                .unwrap_or_default(),
                         ]
                     })
                     .collect();
-                table(&["ID", "NAME", "E-MAIL", "PROGRAMS"], rows)
+                table(&["ID", "NAME", "E-MAIL", "PROGRAMS", "RETIRED"], rows)
             })
         }
+        OrganizerCmd::Retire { organizer, to } => {
+            let r = trellis_app::handoff::retire(&env.store, &env.ctx, &organizer, to.as_deref())
+                .await?;
+            env.out.emit(&r, || retired_text(&r))
+        }
     }
+}
+
+/// What `organizer retire` did, in words.
+fn retired_text(r: &trellis_app::handoff::RetireResult) -> String {
+    let titles = |events: &[trellis_app::handoff::OwnedEvent]| {
+        events
+            .iter()
+            .map(|e| format!("{} ({})", e.title, e.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!("organizer {} retired: {}", r.organizer.id, r.organizer.name);
+    if let Some(to) = &r.to {
+        out.push_str(&format!("\nhanded to {} ({})", to.name, to.id));
+        if !r.events.is_empty() {
+            out.push_str(&format!(
+                "\ndue items (retro, follow-ups) now owned by {}: {}",
+                to.name,
+                titles(&r.events)
+            ));
+        }
+    }
+    if !r.events_to_default_owner.is_empty() {
+        out.push_str(&format!(
+            "\ndue items now owned by their program's first active organizer: {}",
+            titles(&r.events_to_default_owner)
+        ));
+    }
+    out.push_str(&format!(
+        "\nplanned reminders: {} re-addressed, {} cancelled",
+        r.messages_moved, r.messages_cancelled
+    ));
+    out
 }
 
 /// Asks the seven items on the terminal.

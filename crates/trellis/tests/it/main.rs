@@ -13,6 +13,7 @@ mod cycle;
 mod database;
 mod dump;
 mod gates;
+mod handoff;
 mod identity;
 mod import;
 mod lifecycle;
