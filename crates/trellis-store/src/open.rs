@@ -103,10 +103,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_public_page.sql"),
         postgres: include_str!("../migrations/postgres/0014_public_page.sql"),
     },
+    // 15 is organizer hand-off (another branch); the runner applies whatever is missing.
+    Migration {
+        version: 16,
+        name: "cohost",
+        sqlite: include_str!("../migrations/sqlite/0016_cohost.sql"),
+        postgres: include_str!("../migrations/postgres/0016_cohost.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 16;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

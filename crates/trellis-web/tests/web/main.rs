@@ -28,6 +28,7 @@ mod browser_pages;
 mod browser_people;
 mod chapter;
 mod client;
+mod cohost;
 mod door;
 mod grants;
 mod http;
