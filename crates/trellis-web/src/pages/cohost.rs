@@ -63,7 +63,10 @@ async fn set(
     me.require_act_on(event.program_id)?;
     let mut error = None;
     let cohost = chosen(&f.cohost, &mut error);
+    // Keeping the co-host that is there reaches nothing new, whoever named it.
+    let unchanged = cohost == event.cohost_program_id;
     if error.is_none()
+        && !unchanged
         && let Some(c) = cohost.filter(|c| !me.access.may_see(*c))
     {
         error = Some(out_of_reach(c));
@@ -92,7 +95,7 @@ async fn set(
 }
 
 /// The co-host form of an event's page: the programs the account sees other than the
-/// host, the current co-host (or what was just chosen) selected. `None` where the
+/// host, and the current co-host, which is selected (or what was just chosen is). `None` where the
 /// account may not choose (not an organizer of the host) or the event is finished.
 pub(crate) async fn options(
     state: &AppState,
@@ -113,7 +116,12 @@ pub(crate) async fn options(
         .list_programs()
         .await?
         .into_iter()
-        .filter(|p| p.id != event.program_id && me.access.may_see(p.id))
+        // The current co-host is offered even to an account that does not reach it, so
+        // that saving the form does not take it away unasked.
+        .filter(|p| {
+            p.id != event.program_id
+                && (me.access.may_see(p.id) || Some(p.id) == event.cohost_program_id)
+        })
         .map(|p| ProgramOption {
             id: p.id.0,
             label: p.name,

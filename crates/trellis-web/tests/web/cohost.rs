@@ -18,8 +18,9 @@ const LISBON: i64 = 2;
 
 struct Chapters {
     app: App,
-    /// A demo proposed for the sample's next event.
+    /// A demo proposed for the sample's next event, and its presenter (known nowhere else).
     demo: i64,
+    presenter: i64,
 }
 
 /// The sample plus Lisbon and Porto, each with an organizer of it only; the sample's
@@ -33,20 +34,9 @@ fn three_chapters(db: TestDb) -> Chapters {
             ("Lisbon builders", "lis@x.example", "Luís Lisbon"),
             ("Porto makers", "por@x.example", "Pedro Porto"),
         ] {
-            let p = app
-                .store
-                .create_program(
-                    &ctx,
-                    &NewProgram {
-                        name: name.into(),
-                        tz: "Europe/Lisbon".into(),
-                        settings: Default::default(),
-                    },
-                )
-                .await
-                .unwrap();
+            let p = chapter(&app, &ctx, name).await;
             app.store
-                .create_user_in(&ctx, email, who, Role::Organizer, &hash, Some(&[p.id]))
+                .create_user_in(&ctx, email, who, Role::Organizer, &hash, Some(&[p]))
                 .await
                 .unwrap();
         }
@@ -61,7 +51,21 @@ fn three_chapters(db: TestDb) -> Chapters {
     });
     let presenter = crate::client::new_person(&app, "Ana Kaur", "ana.kaur@x.example");
     let demo = crate::client::new_demo(&app, EventId(NEXT), presenter, "Soldering robots").0;
-    Chapters { app, demo }
+    Chapters {
+        app,
+        demo,
+        presenter: presenter.0,
+    }
+}
+
+/// A chapter in Europe/Lisbon with the default settings; its id.
+pub(crate) async fn chapter(app: &App, ctx: &Ctx, name: &str) -> ProgramId {
+    let new = NewProgram {
+        name: name.into(),
+        tz: "Europe/Lisbon".into(),
+        settings: Default::default(),
+    };
+    app.store.create_program(ctx, &new).await.unwrap().id
 }
 
 fn with_csrf<'a>(form: &[(&'a str, &'a str)], csrf: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -131,6 +135,9 @@ fn the_cohost_acts_on_the_event_and_a_third_chapter_is_refused(db: TestDb) {
         ),
     );
     assert_ne!(proposed.status, 403, "{}", proposed.body);
+    // The presenter's page: theirs through the co-hosted event.
+    let person = format!("/people/{}", c.presenter);
+    assert_eq!(app.get(&person, Some(&lis)).status, 200);
     // The co-host cannot change who co-hosts.
     let r = app.post(
         &format!("/events/{NEXT}/cohost"),
@@ -189,6 +196,7 @@ fn the_cohost_acts_on_the_event_and_a_third_chapter_is_refused(db: TestDb) {
         let r = app.post(&path, Some(&por), &with_csrf(&form, &por_csrf));
         assert_eq!(r.status, 403, "POST {path}: {}", r.body);
     }
+    assert_eq!(app.get(&person, Some(&por)).status, 403);
     let events = app.get("/events", Some(&por));
     assert!(
         !events.body.contains(&format!("href=\"/events/{NEXT}\"")),

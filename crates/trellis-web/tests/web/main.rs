@@ -22,6 +22,7 @@ mod browser;
 mod browser_after;
 mod browser_board;
 mod browser_chapter;
+mod browser_cohost;
 mod browser_door;
 mod browser_metrics;
 mod browser_pages;
