@@ -95,8 +95,9 @@ async fn set(
 }
 
 /// The co-host form of an event's page: the programs the account sees other than the
-/// host, and the current co-host, which is selected (or what was just chosen is). `None` where the
-/// account may not choose (not an organizer of the host) or the event is finished.
+/// host, and the current co-host, which is selected (or what was just chosen is). `None`
+/// where the account may not choose (not an organizer of the host) or the event is
+/// finished.
 pub(crate) async fn options(
     state: &AppState,
     me: &SignedIn,
@@ -107,11 +108,7 @@ pub(crate) async fn options(
     if finished || !me.may_act_on(event.program_id) {
         return Ok(None);
     }
-    let current = match typed {
-        Some(t) => t.trim().parse().ok().map(ProgramId),
-        None => event.cohost_program_id,
-    };
-    let options = state
+    let offered: Vec<(ProgramId, String)> = state
         .store
         .list_programs()
         .await?
@@ -122,10 +119,20 @@ pub(crate) async fn options(
             p.id != event.program_id
                 && (me.access.may_see(p.id) || Some(p.id) == event.cohost_program_id)
         })
-        .map(|p| ProgramOption {
-            id: p.id.0,
-            label: p.name,
-            selected: current == Some(p.id),
+        .map(|p| (p.id, p.name))
+        .collect();
+    // What was just chosen stays chosen when the list offers it; a choice it does not
+    // offer leaves the current co-host selected, so saving again changes nothing.
+    let typed = typed
+        .and_then(|t| t.trim().parse().ok().map(ProgramId))
+        .filter(|t| offered.iter().any(|(id, _)| id == t));
+    let current = typed.or(event.cohost_program_id);
+    let options = offered
+        .into_iter()
+        .map(|(id, label)| ProgramOption {
+            id: id.0,
+            label,
+            selected: current == Some(id),
         })
         .collect();
     Ok(Some(options))

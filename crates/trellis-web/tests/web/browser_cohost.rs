@@ -1,9 +1,11 @@
 //! A co-hosted event in a real browser (issue 20, point 5): its page says who co-hosts
-//! it and lets an organizer of the host change that; the plan form offers a co-host.
+//! it and lets an organizer of the host change that (a bad choice said at the field);
+//! the plan form offers a co-host; the co-host's public page lists it.
 //! Screenshots in target/browser/cohost/.
 
 use crate::browser::{browser, click, driver, log_in, session, shoot_both, wait_for};
 use trellis_core::access::Role;
+use trellis_core::event::EventStatus;
 use trellis_core::{EventId, ProgramId};
 use trellis_store::{Ctx, EventEdit};
 
@@ -30,6 +32,11 @@ fn an_organizer_sees_and_changes_the_cohost() {
             .edit_event(&ctx, EventId(NEXT), &edit)
             .await
             .unwrap();
+        app.store
+            .set_event_status(&ctx, EventId(NEXT), EventStatus::Announced, Some("test"))
+            .await
+            .unwrap();
+        app.store.set_public_page(&ctx, lisbon, true).await.unwrap();
     });
     let base = format!("http://{}", app.addr);
     app.block_on(async {
@@ -45,6 +52,24 @@ fn an_organizer_sees_and_changes_the_cohost() {
         c.goto(&format!("{base}/events/new")).await.unwrap();
         wait_for(&c, "Co-host (optional)").await;
         shoot_both(&c, "cohost", "plan", None).await;
+
+        // A choice the list does not offer (the host itself) is said at the field.
+        c.goto(&format!("{base}/events/{NEXT}")).await.unwrap();
+        wait_for(&c, "Save the co-host").await;
+        c.execute(
+            "const s = document.getElementById('cohost_program'); s.add(new Option('Tinkerers Berlin', '1')); s.value = '1';",
+            vec![],
+        )
+        .await
+        .unwrap();
+        click(&c, "#save-cohost").await;
+        wait_for(&c, "cohost_error").await;
+        shoot_both(&c, "cohost", "event-error", Some("cohost")).await;
+
+        // The co-host's public page lists the announced evening, marked.
+        c.goto(&format!("{base}/p/lisbon-builders")).await.unwrap();
+        wait_for(&c, "co-hosted with Tinkerers Berlin").await;
+        shoot_both(&c, "cohost", "public", None).await;
 
         // Taken away from the event's page.
         c.goto(&format!("{base}/events/{NEXT}")).await.unwrap();

@@ -242,6 +242,12 @@ fn the_host_names_and_takes_away_the_cohost(db: TestDb) {
         assert_eq!(r.status, 422, "{value}: {}", r.body);
         assert!(r.body.contains("class=\"error field\""), "{}", r.body);
         assert!(r.body.contains(words), "{value}: {}", r.body);
+        assert!(
+            r.body
+                .contains("<option value=\"2\" selected>Lisbon builders</option>"),
+            "the current co-host stays chosen: {}",
+            r.body
+        );
         assert_eq!(cohost_of(), Some(ProgramId(LISBON)));
     }
     let r = post("3", &admin, &csrf);
