@@ -2,7 +2,7 @@
 //! --no-cohost`. A co-hosted event and its attendees count in both programs' metrics and
 //! once org-wide; bad co-hosts are refused in words and write nothing.
 
-use crate::support::{Cli, on_both};
+use crate::support::{Cli, command, on_both};
 use serde_json::Value;
 
 /// Lisbon hosts "Joint Nov", co-hosted by Porto; Porto held "Porto Oct" alone before.
@@ -174,7 +174,30 @@ fn bad_cohosts_are_refused_and_write_nothing(cli: Cli) {
     assert_eq!(cli.json(&["event", "list"]), before, "nothing was written");
 }
 
+/// `export` carries the co-host, and `restore` brings it back with the same figures.
+fn the_cohost_survives_export_and_restore(cli: Cli) {
+    let joint = two_chapters(&cli);
+    let out = command(&cli.db.url).arg("export").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("dump.json");
+    std::fs::write(&doc, &out.stdout).unwrap();
+    let copy = Cli::new(trellis_testkit::TestDb::sqlite());
+    copy.run(&["restore", doc.to_str().unwrap()]).ok();
+    let shown = copy.json(&["event", "show", &joint]);
+    assert_eq!(shown["cohost"], "Porto", "{shown}");
+    for program in ["Lisbon", "Porto"] {
+        let args = ["metrics", "--program", program];
+        assert_eq!(copy.json(&args), cli.json(&args), "{program}");
+    }
+}
+
 on_both!(
     a_cohosted_event_counts_in_both_programs_and_once_org_wide,
     bad_cohosts_are_refused_and_write_nothing,
+    the_cohost_survives_export_and_restore,
 );
