@@ -13,6 +13,9 @@ pub struct EventSummary {
     pub id: EventId,
     pub program_id: ProgramId,
     pub program: String,
+    /// The program co-hosting the event (it counts in both programs' metrics), if any.
+    pub cohost_program_id: Option<ProgramId>,
+    pub cohost: Option<String>,
     pub title: String,
     /// The instant, RFC 3339 with the offset of the program's zone.
     #[serde(serialize_with = "trellis_core::time::json::local")]
@@ -34,7 +37,7 @@ pub struct EventSummary {
 }
 
 from_fact!(trellis_store::EventSummary => EventSummary {
-    id, program_id, program, title, starts_at, starts_local, tz, venue, capacity, status, slots,
+    id, program_id, program, cohost_program_id, cohost, title, starts_at, starts_local, tz, venue, capacity, status, slots,
     slots_taken, demos_confirmed, demos_presented, created_at, backfilled
 });
 

@@ -41,7 +41,7 @@ pub async fn person_page_for(
 ) -> Result<PersonPage, AppError> {
     let mut page = person_page(store, id).await?;
     let programs = store.event_programs().await?;
-    let seen = |e: &EventId| programs.get(e).is_some_and(|p| access.may_see(*p));
+    let seen = |e: &EventId| programs.get(e).is_some_and(|h| h.seen_by(access));
     page.detail.attendances.retain(|a| seen(&a.event));
     page.detail.demos.retain(|d| seen(&d.event));
     let story = &mut page.story;

@@ -27,6 +27,10 @@ pub struct PublicEvent {
     /// Wall-clock time in the program's zone, as typed: `2026-12-17 19:00`.
     pub starts_local: String,
     pub venue: Option<String>,
+    /// The event's own zone: a co-hosted event keeps its host's.
+    pub tz: String,
+    /// The other program of a co-hosted event ("with Lisbon").
+    pub with: Option<String>,
 }
 
 /// The chapter at `slug`, if its page is on.
@@ -44,11 +48,13 @@ pub async fn chapter(
         .into_iter()
         .filter(|e| e.status == EventStatus::Announced && e.starts_at.timestamp() > now)
         .map(|e| PublicEvent {
+            with: e.partner_name(p.id).map(str::to_owned),
             id: e.id,
             starts_at: e.starts_at.timestamp(),
             title: e.title,
             starts_local: e.starts_local,
             venue: e.venue,
+            tz: e.tz,
         })
         .collect();
     Ok(Some(Chapter {

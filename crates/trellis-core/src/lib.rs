@@ -5,6 +5,7 @@
 pub mod access;
 pub mod attendance;
 pub mod checkin;
+pub mod cohost;
 pub mod dataset;
 pub mod demo;
 pub mod error;

@@ -34,8 +34,8 @@ impl Store {
     }
 }
 
-/// Each event of `program` (every program: `None`) that is not cancelled, and once it was
-/// held, its retro's and follow-ups' due dates.
+/// Each event of `program` (every program: `None`), co-hosted ones too, that is not
+/// cancelled, and once it was held, its retro's and follow-ups' due dates.
 async fn event_items(
     conn: &mut sqlx::AnyConnection,
     program: Option<ProgramId>,
@@ -45,7 +45,7 @@ async fn event_items(
         "SELECT e.id, e.title, e.status, e.starts_at_us, e.venue, p.name AS program, p.retro_hours, p.followup_minimum, \
            r.written_at_us, (SELECT COUNT(*) FROM followups f WHERE f.event_id = e.id) AS sent \
          FROM events e JOIN programs p ON p.id = e.program_id LEFT JOIN retros r ON r.event_id = e.id \
-         WHERE e.status <> 'cancelled' AND ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id",
+         WHERE e.status <> 'cancelled' AND ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) ORDER BY e.starts_at_us, e.id",
     )
     .bind(program.map(|p| p.0))
     .fetch_all(&mut *conn)

@@ -126,6 +126,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("created_at_us", Int),
             ("lock_version", Int),
             ("backfilled", Int),
+            ("cohost_program_id", OptInt),
         ],
     ),
     t(

@@ -25,6 +25,8 @@ pub struct NewEvent {
     pub slots: Option<i64>,
     pub venue: Option<String>,
     pub capacity: Option<i64>,
+    /// A second program the event counts for (`trellis_core::cohost`).
+    pub cohost: Option<ProgramId>,
 }
 
 /// Changes to an event's plan; `None` leaves a field as it is.
@@ -35,6 +37,8 @@ pub struct EventEdit {
     pub slots: Option<i64>,
     pub venue: Option<String>,
     pub capacity: Option<i64>,
+    /// `Some(None)` takes the co-host away.
+    pub cohost: Option<Option<ProgramId>>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +46,9 @@ pub struct EventSummary {
     pub id: EventId,
     pub program_id: ProgramId,
     pub program: String,
+    /// The co-hosting program, if any, and its name.
+    pub cohost_program_id: Option<ProgramId>,
+    pub cohost: Option<String>,
     pub title: String,
     /// The instant, RFC 3339 with the offset of the program's zone.
     pub starts_at: jiff::ZonedDateTime,
@@ -58,6 +65,27 @@ pub struct EventSummary {
     pub created_at: jiff::Timestamp,
     /// Entered as history after it happened: no gate was asked, no time-to-ship.
     pub backfilled: bool,
+}
+
+impl EventSummary {
+    /// The programs the event counts for.
+    pub fn hosts(&self) -> trellis_core::cohost::Hosts {
+        trellis_core::cohost::Hosts {
+            host: self.program_id,
+            cohost: self.cohost_program_id,
+        }
+    }
+
+    /// The name of the program beside `program` on `program`'s pages: the co-host on
+    /// the host's, the host on the co-host's.
+    pub fn partner_name(&self, program: ProgramId) -> Option<&str> {
+        let partner = self.hosts().partner_of(program)?;
+        if partner == self.program_id {
+            Some(&self.program)
+        } else {
+            self.cohost.as_deref()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -92,12 +120,12 @@ pub struct EventRecord {
     pub snapshot: Snapshot,
 }
 
-const SUMMARY_SELECT: &str = "SELECT e.id, e.program_id, p.name AS program, e.title, e.starts_local, e.tz, e.starts_at_us, \
+const SUMMARY_SELECT: &str = "SELECT e.id, e.program_id, p.name AS program, e.cohost_program_id, c.name AS cohost, e.title, e.starts_local, e.tz, e.starts_at_us, \
     e.venue, e.capacity, e.status, e.slots, e.created_at_us, e.backfilled, \
     (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status IN ('confirmed', 'presented', 'no_show')) AS taken, \
     (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS confirmed, \
     (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'presented') AS presented \
-    FROM events e JOIN programs p ON p.id = e.program_id";
+    FROM events e JOIN programs p ON p.id = e.program_id LEFT JOIN programs c ON c.id = e.cohost_program_id";
 
 fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
     let tz_name = text(r, "tz")?;
@@ -107,6 +135,8 @@ fn summary_from_row(r: &AnyRow) -> Result<EventSummary, StoreError> {
         id: EventId(i64_(r, "id")?),
         program_id: ProgramId(i64_(r, "program_id")?),
         program: text(r, "program")?,
+        cohost_program_id: opt_i64(r, "cohost_program_id")?.map(ProgramId),
+        cohost: opt_text(r, "cohost")?,
         title: text(r, "title")?,
         starts_at: at(r, "starts_at_us")?.to_zoned_datetime(tz),
         starts_local: text(r, "starts_local")?,
@@ -153,6 +183,7 @@ async fn record_status(
 /// `backfill_event` both write.
 struct Checked {
     program: ProgramId,
+    cohost: Option<ProgramId>,
     title: String,
     start: time::LocalStart,
     slots: u32,
@@ -177,9 +208,11 @@ impl Store {
             .map(|c| count("capacity", c, 0, 1_000_000))
             .transpose()?;
         let venue = optional_text("venue", &new.venue)?;
+        let cohost = self.check_cohost(program.id, new.cohost).await?;
         Ok((
             Checked {
                 program: program.id,
+                cohost,
                 title,
                 start,
                 slots,
@@ -204,8 +237,8 @@ async fn insert_event(
         EventStatus::Draft
     };
     let row = sqlx::query(
-        "INSERT INTO events (program_id, title, starts_local, tz, starts_at_us, venue, capacity, slots, status, created_at_us, backfilled) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO events (program_id, title, starts_local, tz, starts_at_us, venue, capacity, slots, status, created_at_us, backfilled, cohost_program_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(e.program.0)
     .bind(&e.title)
@@ -218,6 +251,7 @@ async fn insert_event(
     .bind(status.as_str())
     .bind(ctx.now_us())
     .bind(crate::row::flag_value(backfilled))
+    .bind(e.cohost.map(|c| c.0))
     .fetch_one(&mut *conn)
     .await?;
     let id = EventId(i64_(&row, "id")?);
@@ -331,7 +365,7 @@ impl Store {
         program: Option<ProgramId>,
     ) -> Result<Vec<EventSummary>, StoreError> {
         let sql = format!(
-            "{SUMMARY_SELECT} WHERE ($1 IS NULL OR e.program_id = $1) ORDER BY e.starts_at_us, e.id"
+            "{SUMMARY_SELECT} WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) ORDER BY e.starts_at_us, e.id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(program.map(|p| p.0))
@@ -549,6 +583,14 @@ impl Store {
             let c = count("capacity", c, 0, 1_000_000)?;
             sqlx::query("UPDATE events SET capacity = $1 WHERE id = $2")
                 .bind(i64::from(c))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(cohost) = edit.cohost {
+            let cohost = self.check_cohost(current.program_id, cohost).await?;
+            sqlx::query("UPDATE events SET cohost_program_id = $1 WHERE id = $2")
+                .bind(cohost.map(|c| c.0))
                 .bind(id.0)
                 .execute(&mut *tx)
                 .await?;

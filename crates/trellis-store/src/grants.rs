@@ -5,11 +5,12 @@
 use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::open::Store;
-use crate::row::{i64_, parse, text};
+use crate::row::{i64_, opt_i64, parse, text};
 use crate::web::User;
 use sqlx::{Any, Transaction};
 use std::collections::{BTreeSet, HashMap};
 use trellis_core::access::{Access, Role};
+use trellis_core::cohost::Hosts;
 use trellis_core::{CoreError, DemoId, EventId, PersonId, ProgramId};
 
 /// One grant as `trellis user list` shows it.
@@ -140,35 +141,42 @@ impl Store {
         for chunk in people.chunks(self.dialect().lookup_chunk()) {
             let ids = crate::bulk::placeholders(1, chunk.len());
             let sql = format!(
-                "SELECT a.person_id, e.program_id FROM attendances a JOIN events e ON e.id = a.event_id WHERE a.person_id IN ({ids}) \
-                 UNION SELECT dp.person_id, e.program_id FROM demo_presenters dp JOIN demos d ON d.id = dp.demo_id \
+                "SELECT a.person_id, e.program_id, e.cohost_program_id FROM attendances a JOIN events e ON e.id = a.event_id WHERE a.person_id IN ({ids}) \
+                 UNION SELECT dp.person_id, e.program_id, e.cohost_program_id FROM demo_presenters dp JOIN demos d ON d.id = dp.demo_id \
                    JOIN events e ON e.id = d.event_id WHERE dp.person_id IN ({ids}) \
-                 UNION SELECT c.person_id, c.program_id FROM pipeline_cards c WHERE c.person_id IN ({ids}) \
-                 UNION SELECT f.person_id, e.program_id FROM followups f JOIN events e ON e.id = f.event_id WHERE f.person_id IN ({ids}) \
-                 UNION SELECT s.person_a, e.program_id FROM sparks s JOIN events e ON e.id = s.event_id WHERE s.person_a IN ({ids}) \
-                 UNION SELECT s.person_b, e.program_id FROM sparks s JOIN events e ON e.id = s.event_id WHERE s.person_b IN ({ids})"
+                 UNION SELECT c.person_id, c.program_id, CAST(NULL AS BIGINT) FROM pipeline_cards c WHERE c.person_id IN ({ids}) \
+                 UNION SELECT f.person_id, e.program_id, e.cohost_program_id FROM followups f JOIN events e ON e.id = f.event_id WHERE f.person_id IN ({ids}) \
+                 UNION SELECT s.person_a, e.program_id, e.cohost_program_id FROM sparks s JOIN events e ON e.id = s.event_id WHERE s.person_a IN ({ids}) \
+                 UNION SELECT s.person_b, e.program_id, e.cohost_program_id FROM sparks s JOIN events e ON e.id = s.event_id WHERE s.person_b IN ({ids})"
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for p in chunk {
                 q = q.bind(p.0);
             }
             for r in q.fetch_all(&self.pool).await? {
-                found
-                    .entry(PersonId(i64_(&r, "person_id")?))
-                    .or_default()
-                    .insert(ProgramId(i64_(&r, "program_id")?));
+                // A record at a co-hosted event is in both programs.
+                let of = found.entry(PersonId(i64_(&r, "person_id")?)).or_default();
+                of.insert(ProgramId(i64_(&r, "program_id")?));
+                of.extend(opt_i64(&r, "cohost_program_id")?.map(ProgramId));
             }
         }
         Ok(found)
     }
 
-    /// Every event's program, for filtering what one account may see of a list.
-    pub async fn event_programs(&self) -> Result<HashMap<EventId, ProgramId>, StoreError> {
-        let rows = sqlx::query("SELECT id, program_id FROM events")
+    /// Every event's programs (its host and co-host), for filtering what one account may
+    /// see of a list.
+    pub async fn event_programs(&self) -> Result<HashMap<EventId, Hosts>, StoreError> {
+        let rows = sqlx::query("SELECT id, program_id, cohost_program_id FROM events")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((EventId(i64_(r, "id")?), ProgramId(i64_(r, "program_id")?))))
+            .map(|r| {
+                let hosts = Hosts {
+                    host: ProgramId(i64_(r, "program_id")?),
+                    cohost: opt_i64(r, "cohost_program_id")?.map(ProgramId),
+                };
+                Ok((EventId(i64_(r, "id")?), hosts))
+            })
             .collect()
     }
 }

@@ -11,6 +11,7 @@ mod board;
 mod bulk;
 mod calendar;
 mod catalog;
+mod cohost;
 mod ctx;
 mod demos;
 mod dialect;

@@ -100,7 +100,7 @@ impl Loader<'_> {
 
     async fn settings(&mut self) -> Result<(), StoreError> {
         let sql = "SELECT id, demo_target, default_slots, followup_minimum, retro_hours, moves_per_event, demos_per_presenter \
-                   FROM programs WHERE ($1 IS NULL OR id = $1)";
+                   FROM programs WHERE ($1 IS NULL OR id = $1 OR id IN (SELECT program_id FROM events WHERE cohost_program_id = $1))";
         for r in &self.rows(sql.into()).await? {
             let id = ProgramId(i64_(r, "id")?);
             self.h
@@ -113,7 +113,7 @@ impl Loader<'_> {
     async fn events(&mut self) -> Result<(), StoreError> {
         let sql = "SELECT e.id, e.program_id, e.title, e.starts_at_us, e.created_at_us, e.status, \
                      (SELECT MAX(x.at_us) FROM event_status_history x WHERE x.event_id = e.id AND x.to_status = 'held') AS held_us \
-                   FROM events e WHERE ($1 IS NULL OR e.program_id = $1)";
+                   FROM events e WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1)";
         for r in &self.rows(sql.into()).await? {
             self.h.events.push(EventFact {
                 id: EventId(i64_(r, "id")?),
@@ -136,7 +136,7 @@ impl Loader<'_> {
     async fn attendance(&mut self) -> Result<(), StoreError> {
         let sql = format!(
             "SELECT a.event_id, {} AS yes, {} AS going FROM attendances a JOIN events e ON e.id = a.event_id \
-             WHERE ($1 IS NULL OR e.program_id = $1) AND e.status IN ('held', 'closed') GROUP BY a.event_id",
+             WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) AND e.status IN ('held', 'closed') GROUP BY a.event_id",
             self.joined("CASE WHEN a.checked_in = 'yes' THEN a.person_id END"),
             self.joined("CASE WHEN a.rsvp = 'going' THEN a.person_id END"),
         );
@@ -162,7 +162,7 @@ impl Loader<'_> {
 
     async fn demos(&mut self) -> Result<(), StoreError> {
         let sql = "SELECT d.id, d.event_id, d.status, dp.person_id FROM demos d JOIN events e ON e.id = d.event_id \
-                   LEFT JOIN demo_presenters dp ON dp.demo_id = d.id WHERE ($1 IS NULL OR e.program_id = $1) ORDER BY d.id, dp.position";
+                   LEFT JOIN demo_presenters dp ON dp.demo_id = d.id WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) ORDER BY d.id, dp.position";
         let mut last_demo = None;
         for r in &self.rows(sql.into()).await? {
             let id = i64_(r, "id")?;
@@ -188,14 +188,14 @@ impl Loader<'_> {
     /// them count).
     async fn mechanisms(&mut self) -> Result<(), StoreError> {
         let sql = "SELECT r.event_id, r.written_at_us FROM retros r JOIN events e ON e.id = r.event_id \
-                   WHERE ($1 IS NULL OR e.program_id = $1)";
+                   WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1)";
         for r in &self.rows(sql.into()).await? {
             let event = EventId(i64_(r, "event_id")?);
             self.h.retros.insert(event, at(r, "written_at_us")?);
         }
         let sql = format!(
             "SELECT f.event_id, {} AS open, {} AS answered FROM followups f JOIN events e ON e.id = f.event_id \
-             WHERE ($1 IS NULL OR e.program_id = $1) GROUP BY f.event_id",
+             WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) GROUP BY f.event_id",
             self.joined("CASE WHEN f.answered_at_us IS NULL THEN f.sent_at_us END"),
             self.joined("CASE WHEN f.answered_at_us IS NOT NULL THEN f.sent_at_us END"),
         );
@@ -213,7 +213,7 @@ impl Loader<'_> {
             }
         }
         let sql = "SELECT s.made_at_us, s.acted_at_us FROM sparks s LEFT JOIN events e ON e.id = s.event_id \
-                   WHERE ($1 IS NULL OR e.program_id = $1)";
+                   WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1)";
         for r in &self.rows(sql.into()).await? {
             let (made_at, acted_at) = (at(r, "made_at_us")?, opt_at(r, "acted_at_us")?);
             self.h.sparks.push(SparkFact { made_at, acted_at });
@@ -221,6 +221,8 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// Organizers' check-ins count for the event's host only, even at a co-hosted
+    /// event: only the host's organizers check in for it, and fatigue is theirs.
     async fn checkins(&mut self) -> Result<(), StoreError> {
         let sql = "SELECT o.name, c.at_us, c.score, c.hours FROM organizer_checkins c JOIN organizers o ON o.id = c.organizer_id \
                    JOIN events e ON e.id = c.event_id WHERE ($1 IS NULL OR e.program_id = $1)";
@@ -240,13 +242,13 @@ impl Loader<'_> {
     async fn actions(&mut self) -> Result<(), StoreError> {
         let sql = format!(
             "SELECT w.actor, {} AS ats FROM ( \
-               SELECT f.actor, f.sent_at_us AS at_us FROM followups f JOIN events e ON e.id = f.event_id WHERE ($1 IS NULL OR e.program_id = $1) \
-               UNION ALL SELECT s.made_by, s.made_at_us FROM sparks s LEFT JOIN events e ON e.id = s.event_id WHERE ($1 IS NULL OR e.program_id = $1) \
-               UNION ALL SELECT x.actor, x.at_us FROM event_status_history x JOIN events e ON e.id = x.event_id WHERE ($1 IS NULL OR e.program_id = $1) \
+               SELECT f.actor, f.sent_at_us AS at_us FROM followups f JOIN events e ON e.id = f.event_id WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) \
+               UNION ALL SELECT s.made_by, s.made_at_us FROM sparks s LEFT JOIN events e ON e.id = s.event_id WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) \
+               UNION ALL SELECT x.actor, x.at_us FROM event_status_history x JOIN events e ON e.id = x.event_id WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) \
                UNION ALL SELECT x.actor, x.at_us FROM demo_status_history x JOIN demos d ON d.id = x.demo_id JOIN events e ON e.id = d.event_id \
-                 WHERE ($1 IS NULL OR e.program_id = $1) \
+                 WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) \
                UNION ALL SELECT m.actor, m.at_us FROM pipeline_moves m WHERE m.automatic = 0 AND ($1 IS NULL OR m.program_id = $1) \
-               UNION ALL SELECT r.author, r.written_at_us FROM retros r JOIN events e ON e.id = r.event_id WHERE ($1 IS NULL OR e.program_id = $1) \
+               UNION ALL SELECT r.author, r.written_at_us FROM retros r JOIN events e ON e.id = r.event_id WHERE ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) \
              ) w GROUP BY w.actor",
             self.joined("w.at_us"),
         );

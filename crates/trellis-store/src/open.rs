@@ -109,10 +109,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_handoff.sql"),
         postgres: include_str!("../migrations/postgres/0015_handoff.sql"),
     },
+    Migration {
+        version: 16,
+        name: "cohost",
+        sqlite: include_str!("../migrations/sqlite/0016_cohost.sql"),
+        postgres: include_str!("../migrations/postgres/0016_cohost.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 15;
+pub const SCHEMA_VERSION: i64 = 16;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

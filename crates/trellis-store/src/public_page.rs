@@ -150,13 +150,15 @@ async fn propose(
     person: PersonId,
     offer: &Offer,
 ) -> Result<DemoId, StoreError> {
-    let r = sqlx::query("SELECT program_id, status FROM events WHERE id = $1")
+    let r = sqlx::query("SELECT program_id, cohost_program_id, status FROM events WHERE id = $1")
         .bind(event.0)
         .fetch_optional(&mut *tx)
         .await?;
     let open = match &r {
         Some(r) => {
-            i64_(r, "program_id")? == program.0
+            // A co-hosted event takes demos from either program's page.
+            (i64_(r, "program_id")? == program.0
+                || crate::row::opt_i64(r, "cohost_program_id")? == Some(program.0))
                 && crate::row::parse::<EventStatus>(r, "status")? == EventStatus::Announced
         }
         None => false,

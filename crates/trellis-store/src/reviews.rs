@@ -126,12 +126,12 @@ async fn returning_trend(
         "WITH last AS ( \
            SELECT e.id, e.title, e.starts_at_us, CAST(CASE WHEN EXISTS (SELECT 1 FROM attendances y \
                WHERE y.event_id = e.id AND y.checked_in = 'yes') THEN 1 ELSE 0 END AS BIGINT) AS used \
-           FROM events e WHERE e.status IN ('held', 'closed') AND ($1 IS NULL OR e.program_id = $1) \
+           FROM events e WHERE e.status IN ('held', 'closed') AND ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) \
            ORDER BY e.starts_at_us DESC, e.id DESC LIMIT $2) \
          SELECT l.id, l.title, l.starts_at_us, l.used, COUNT(r.person_id) AS attended, \
            COALESCE(SUM(CASE WHEN EXISTS ( \
              SELECT 1 FROM attendances o JOIN events oe ON oe.id = o.event_id \
-             WHERE o.person_id = r.person_id AND oe.status IN ('held', 'closed') AND ($1 IS NULL OR oe.program_id = $1) \
+             WHERE o.person_id = r.person_id AND oe.status IN ('held', 'closed') AND ($1 IS NULL OR oe.program_id = $1 OR oe.cohost_program_id = $1) \
                AND (oe.starts_at_us < l.starts_at_us OR (oe.starts_at_us = l.starts_at_us AND oe.id < l.id)) \
                AND CASE WHEN EXISTS (SELECT 1 FROM attendances y WHERE y.event_id = oe.id AND y.checked_in = 'yes') \
                  THEN o.checked_in = 'yes' ELSE o.rsvp = 'going' END \
@@ -246,7 +246,7 @@ async fn next_event(
     let scope = program.map(|p| p.0);
     let next = sqlx::query(
         "SELECT e.id, e.title, p.demo_target, (SELECT COUNT(*) FROM demos d WHERE d.event_id = e.id AND d.status = 'confirmed') AS c \
-         FROM events e JOIN programs p ON p.id = e.program_id WHERE e.status IN ('draft', 'announced') AND ($1 IS NULL OR e.program_id = $1) \
+         FROM events e JOIN programs p ON p.id = e.program_id WHERE e.status IN ('draft', 'announced') AND ($1 IS NULL OR e.program_id = $1 OR e.cohost_program_id = $1) \
          ORDER BY e.starts_at_us, e.id LIMIT 1",
     )
     .bind(scope)

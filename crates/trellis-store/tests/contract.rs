@@ -51,6 +51,7 @@ async fn world(url: &str, slots: i64, people: usize) -> World {
                 slots: Some(slots),
                 venue: None,
                 capacity: None,
+                cohost: None,
             },
             None,
         )

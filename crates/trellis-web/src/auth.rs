@@ -314,6 +314,16 @@ impl SignedIn {
         self.access.may_act_on(program)
     }
 
+    /// Refuses an account that may change none of the programs an event counts for (a
+    /// form naming the event, on a page about no one program).
+    pub fn require_act_on_event(&self, hosts: trellis_core::cohost::Hosts) -> Result<(), WebError> {
+        if hosts.acted_on_by(&self.access) {
+            Ok(())
+        } else {
+            Err(self.refusal())
+        }
+    }
+
     /// Refuses, in words, an account that may not change `program`.
     pub fn require_act_on(&self, program: ProgramId) -> Result<(), WebError> {
         if self.access.may_act_on(program) {
@@ -374,13 +384,15 @@ impl FromRequestParts<AppState> for SignedIn {
                     .access(&s.user)
                     .await
                     .map_err(|e| WebError::from(e).into_response())?;
-                let program = parts
-                    .extensions
-                    .get::<crate::scope::ProgramScope>()
-                    .map(|p| p.0);
-                if program.is_some_and(|p| !access.may_see(p)) {
-                    return Err(out_of_reach().into_response());
-                }
+                // The program whose role counts here: of a co-hosted event, the one
+                // through which the account reaches it.
+                let program = match parts.extensions.get::<crate::scope::ProgramScope>() {
+                    Some(scope) => match scope.0.reached_by(&access) {
+                        Some(p) => Some(p),
+                        None => return Err(out_of_reach().into_response()),
+                    },
+                    None => None,
+                };
                 Ok(SignedIn {
                     user: s.user,
                     csrf: s.csrf,

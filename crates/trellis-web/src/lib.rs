@@ -282,6 +282,7 @@ fn signed_in() -> Router<AppState> {
         .merge(pages::board::routes())
         .merge(pages::sparks::routes())
         .merge(pages::checkin::routes())
+        .merge(pages::cohost::routes())
         .merge(pages::reviews::routes())
         .route("/api/events", get(api::events))
         .route("/api/events/{id}", get(api::event))

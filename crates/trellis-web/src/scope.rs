@@ -7,11 +7,13 @@ use crate::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use trellis_core::{DemoId, EventId, ProgramId};
+use trellis_core::cohost::Hosts;
+use trellis_core::{DemoId, EventId};
 
-/// The program the requested page belongs to, when its path names an event or a demo.
+/// The programs the requested page belongs to, when its path names an event or a demo:
+/// the host, and a co-host whose organizers act on it too (`Hosts::reached_by`).
 #[derive(Debug, Clone, Copy)]
-pub struct ProgramScope(pub ProgramId);
+pub struct ProgramScope(pub Hosts);
 
 /// The object a path names, if any: `/events/17/door` is event 17; `/events/new` is
 /// none; `/demos/4/screen` is demo 4.
@@ -35,8 +37,8 @@ enum Named {
 /// An unknown id records nothing: the handler answers 404 as it always did.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let found = match named(req.uri().path()) {
-        Some(Named::Event(e)) => state.store.program_of_event(e).await,
-        Some(Named::Demo(d)) => state.store.program_of_demo(d).await,
+        Some(Named::Event(e)) => state.store.hosts_of_event(e).await,
+        Some(Named::Demo(d)) => state.store.hosts_of_demo(d).await,
         None => Ok(None),
     };
     match found {

@@ -325,6 +325,10 @@ pub enum EventCmd {
         /// recorded as backfilled; no gate is asked and it has no time-to-ship.
         #[arg(long, conflicts_with = "override_reason")]
         backfill: bool,
+        /// A second program co-hosting the event (id or exact name): it counts in both
+        /// programs' metrics and once org-wide; the host's settings guard its gates.
+        #[arg(long, value_name = "PROGRAM")]
+        cohost: Option<String>,
     },
     /// List events, oldest first.
     List {
@@ -348,6 +352,12 @@ pub enum EventCmd {
         venue: Option<String>,
         #[arg(long, value_name = "N")]
         capacity: Option<i64>,
+        /// Name a program as co-host (id or exact name).
+        #[arg(long, value_name = "PROGRAM", conflicts_with = "no_cohost")]
+        cohost: Option<String>,
+        /// Take the co-host away.
+        #[arg(long)]
+        no_cohost: bool,
     },
     /// Announce an event publicly (gated: enough demos must be confirmed).
     Announce {

@@ -61,6 +61,8 @@ pub struct Event {
     pub followups: Option<FollowupsView>,
     /// The discussion in the community chat after a held event.
     pub chat: Option<ChatView>,
+    /// The programs to name as co-host, where this account may choose.
+    pub cohosts: Option<Vec<super::plan::ProgramOption>>,
 }
 
 /// What a page shows besides the event itself: a refusal with its override form (and
@@ -77,6 +79,9 @@ pub struct Extras {
     pub override_error: Option<String>,
     pub notice: Option<String>,
     pub contract_link: Option<String>,
+    /// The co-host form: why the choice was not taken, and what was chosen.
+    pub cohost_error: Option<String>,
+    pub cohost_typed: Option<String>,
 }
 
 /// The screening checklist as the form asks it (`Checklist::ITEMS`, in words).
@@ -185,7 +190,9 @@ pub(crate) async fn event_page(
         (None, (None, None))
     };
     let refused_view = reasons::gates(&x.refused, id);
+    let cohosts = super::cohost::options(state, me, &d.event, x.cohost_typed.as_deref()).await?;
     let page = Event {
+        cohosts,
         chrome: chrome(me),
         attendees: attendees(state, id).await?,
         followups,

@@ -17,7 +17,7 @@ pub struct Events {
 
 pub async fn events(State(state): State<AppState>, me: SignedIn) -> Result<Html<String>, WebError> {
     let mut events = state.store.list_events(None).await?;
-    events.retain(|e| me.access.may_see(e.program_id));
+    events.retain(|e| e.hosts().seen_by(&me.access));
     events.reverse();
     Ok(Html(
         Events {

@@ -45,10 +45,10 @@ async fn render(
     // past imports.
     let seen: std::collections::HashSet<EventId> = events
         .iter()
-        .filter(|e| me.access.may_see(e.program_id))
+        .filter(|e| e.hosts().seen_by(&me.access))
         .map(|e| e.id)
         .collect();
-    events.retain(|e| me.may_act_on(e.program_id));
+    events.retain(|e| e.hosts().acted_on_by(&me.access));
     let mut past = trellis_app::import::recorded(&state.store, None).await?;
     past.retain(|r| seen.contains(&r.event));
     let page = ImportsPage {
@@ -236,8 +236,8 @@ pub async fn upload(
 /// Refuses an import into an event of a program this account may not change (an unknown
 /// event is left to the import, which says so at the field).
 async fn may_import(state: &AppState, me: &SignedIn, event: EventId) -> Result<(), WebError> {
-    match state.store.program_of_event(event).await? {
-        Some(p) => me.require_act_on(p),
+    match state.store.hosts_of_event(event).await? {
+        Some(h) => me.require_act_on_event(h),
         None => Ok(()),
     }
 }

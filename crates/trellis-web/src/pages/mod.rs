@@ -7,6 +7,7 @@ pub(crate) mod board;
 pub(crate) mod channels;
 pub(crate) mod chat;
 pub(crate) mod checkin;
+pub(crate) mod cohost;
 pub(crate) mod dashboard;
 pub(crate) mod demo;
 pub(crate) mod door;

@@ -24,6 +24,9 @@ pub struct PlanForm {
     csrf: String,
     #[serde(default)]
     pub program: String,
+    /// Another program co-hosting the event, or empty for none.
+    #[serde(default)]
+    pub cohost: String,
     #[serde(default)]
     pub title: String,
     #[serde(default)]
@@ -45,6 +48,7 @@ pub struct PlanForm {
 /// A message at a field of the form.
 #[derive(Default)]
 pub struct Errors {
+    pub cohost: Option<String>,
     pub title: Option<String>,
     pub at: Option<String>,
     pub venue: Option<String>,
@@ -67,6 +71,8 @@ pub struct ProgramOption {
 pub struct PlanPage {
     pub chrome: Chrome,
     pub programs: Vec<ProgramOption>,
+    /// The programs the account sees, to name one as co-host.
+    pub cohosts: Vec<ProgramOption>,
     pub f: PlanForm,
     pub e: Errors,
     pub refused: Vec<GateView>,
@@ -82,10 +88,18 @@ async fn render(
     refused: Vec<GateView>,
 ) -> Result<String, WebError> {
     let chosen = f.program.parse::<i64>().ok();
-    let programs: Vec<ProgramOption> = state
-        .store
-        .list_programs()
-        .await?
+    let all = state.store.list_programs().await?;
+    let cohost = f.cohost.parse::<i64>().ok();
+    let cohosts = all
+        .iter()
+        .filter(|p| me.access.may_see(p.id))
+        .map(|p| ProgramOption {
+            id: p.id.0,
+            label: p.name.clone(),
+            selected: cohost == Some(p.id.0),
+        })
+        .collect();
+    let programs: Vec<ProgramOption> = all
         .into_iter()
         // Only the programs this account may plan for.
         .filter(|p| me.may_act_on(p.id))
@@ -99,6 +113,7 @@ async fn render(
     let page = PlanPage {
         chrome: chrome(me),
         programs,
+        cohosts,
         f,
         e,
         refused_overridable: refused.iter().all(|g| g.overridable),
@@ -142,6 +157,7 @@ fn read(f: &PlanForm) -> Result<(NewEvent, u32), Box<Errors>> {
     let mut e = Errors::default();
     let program = f.program.trim().parse().map(ProgramId);
     let capacity = number(&f.capacity, &mut e.capacity);
+    let cohost = super::cohost::chosen(&f.cohost, &mut e.cohost);
     let slots = number(&f.slots, &mut e.slots);
     let times = match f.repeat {
         Some(_) => number(&f.times, &mut e.times)
@@ -159,7 +175,12 @@ fn read(f: &PlanForm) -> Result<(NewEvent, u32), Box<Errors>> {
         e.other = Some("Choose a program.".into());
         return Err(Box::new(e));
     };
-    if e.capacity.is_some() || e.slots.is_some() || e.times.is_some() || e.at.is_some() {
+    if e.capacity.is_some()
+        || e.slots.is_some()
+        || e.times.is_some()
+        || e.at.is_some()
+        || e.cohost.is_some()
+    {
         return Err(Box::new(e));
     }
     let venue = Some(f.venue.trim().to_owned()).filter(|v| !v.is_empty());
@@ -171,6 +192,7 @@ fn read(f: &PlanForm) -> Result<(NewEvent, u32), Box<Errors>> {
         slots,
         venue,
         capacity,
+        cohost,
     };
     Ok((new, times))
 }
@@ -196,6 +218,7 @@ fn at_field(err: AppError) -> Result<Errors, WebError> {
                 "capacity" => e.capacity = Some(text),
                 "slots" => e.slots = Some(text),
                 "times" => e.times = Some(text),
+                "cohost" => e.cohost = Some(text),
                 _ => e.other = Some(text),
             }
         }
@@ -215,6 +238,13 @@ pub async fn plan(
         Err(e) => return refill(&state, &me, f, *e, Vec::new()).await,
     };
     me.require_act_on(new.program)?;
+    if let Some(c) = new.cohost.filter(|c| !me.access.may_see(*c)) {
+        let e = Errors {
+            cohost: Some(super::cohost::out_of_reach(c)),
+            ..Errors::default()
+        };
+        return refill(&state, &me, f, e, Vec::new()).await;
+    }
     let typed = f.override_reason.as_deref().map(str::trim);
     let reason = typed.filter(|r| !r.is_empty());
     let ctx = me.ctx(&state);

@@ -90,8 +90,12 @@ impl SparksPage {
 
 async fn page(state: &AppState, me: &SignedIn, f: SparkForm) -> Result<SparksPage, WebError> {
     let all = trellis_app::events::list(&state.store, None).await?;
-    let programs: std::collections::HashMap<EventId, trellis_core::ProgramId> =
-        all.iter().map(|e| (e.id, e.program_id)).collect();
+    let hosts = |e: &trellis_app::events::EventSummary| trellis_core::cohost::Hosts {
+        host: e.program_id,
+        cohost: e.cohost_program_id,
+    };
+    let programs: std::collections::HashMap<EventId, trellis_core::cohost::Hosts> =
+        all.iter().map(|e| (e.id, hosts(e))).collect();
     // Only the sparks of the programs this account reaches (one made at no event, only
     // to an account that reaches them all).
     let everything = reaches_all(state, me, false).await?;
@@ -99,7 +103,7 @@ async fn page(state: &AppState, me: &SignedIn, f: SparkForm) -> Result<SparksPag
     let (mut acted, mut open): (Vec<_>, Vec<_>) = sparks
         .into_iter()
         .filter(|s| match s.event {
-            Some(e) => programs.get(&e).is_some_and(|p| me.access.may_see(*p)),
+            Some(e) => programs.get(&e).is_some_and(|h| h.seen_by(&me.access)),
             None => everything,
         })
         .partition(|s| s.acted_at.is_some());
@@ -110,7 +114,7 @@ async fn page(state: &AppState, me: &SignedIn, f: SparkForm) -> Result<SparksPag
     let mut events: Vec<_> = all
         .into_iter()
         .filter(|e| matches!(e.status, EventStatus::Held | EventStatus::Closed))
-        .filter(|e| me.may_act_on(e.program_id))
+        .filter(|e| hosts(e).acted_on_by(&me.access))
         .collect();
     events.reverse();
     let events = events
@@ -191,8 +195,8 @@ async fn may_change(
     event: Option<EventId>,
 ) -> Result<(), WebError> {
     match event {
-        Some(e) => match state.store.program_of_event(e).await? {
-            Some(p) => me.require_act_on(p),
+        Some(e) => match state.store.hosts_of_event(e).await? {
+            Some(h) => me.require_act_on_event(h),
             None => Ok(()),
         },
         None if reaches_all(state, me, true).await? => Ok(()),

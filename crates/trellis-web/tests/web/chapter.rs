@@ -26,6 +26,7 @@ pub(crate) fn public(db: TestDb) -> (App, EventId) {
             slots: Some(4),
             venue: Some("Factory Hall".into()),
             capacity: Some(80),
+            cohost: None,
         };
         app.store
             .create_event(&ctx, &new, Some("test"))

@@ -48,6 +48,7 @@ fn two_chapters(db: TestDb) -> Chapters {
                     slots: Some(4),
                     venue: Some("LX Factory".into()),
                     capacity: Some(60),
+                    cohost: None,
                 },
                 None,
             )

@@ -3,8 +3,8 @@ use crate::cli::EventCmd;
 use crate::output::{mark, or_dash, table};
 use trellis_app::event_page::{EventDetail, GateCheck};
 use trellis_app::events::{EventSummary, StatusChange};
-use trellis_core::EventId;
 use trellis_core::event::EventStatus;
+use trellis_core::{EventId, ProgramId};
 use trellis_store::{EventEdit, NewEvent};
 
 pub fn events_table(events: &[EventSummary], with_program: bool) -> String {
@@ -12,12 +12,16 @@ pub fn events_table(events: &[EventSummary], with_program: bool) -> String {
         .iter()
         .map(|e| {
             let mut r = vec![e.id.to_string()];
-            if with_program {
-                r.push(e.program.clone());
+            let mut title = e.title.clone();
+            match (&e.cohost, with_program) {
+                (Some(c), true) => r.push(format!("{}, with {c}", e.program)),
+                (None, true) => r.push(e.program.clone()),
+                (Some(c), false) => title.push_str(&format!(" ({} with {c})", e.program)),
+                (None, false) => {}
             }
             r.extend([
                 format!("{} {}", e.starts_local, short_zone(&e.tz)),
-                e.title.clone(),
+                title,
                 e.status.to_string(),
                 match e.status {
                     EventStatus::Held | EventStatus::Closed => {
@@ -74,6 +78,11 @@ fn detail_text(d: &EventDetail) -> String {
     let e = &d.event;
     let mut s = format!("event {}: {} [{}]\n", e.id, e.title, e.status);
     s.push_str(&format!("program     {} ({})\n", e.program, e.program_id));
+    if let (Some(c), Some(id)) = (&e.cohost, e.cohost_program_id) {
+        s.push_str(&format!(
+            "co-host     {c} ({id}): counts in both programs' metrics\n"
+        ));
+    }
     s.push_str(&format!(
         "starts      {} {} ({})\n",
         e.starts_local,
@@ -184,6 +193,7 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
             capacity,
             override_reason,
             backfill,
+            cohost,
         } => {
             let program = env.store.find_program(&program).await?;
             let new = NewEvent {
@@ -193,6 +203,7 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
                 slots,
                 venue,
                 capacity,
+                cohost: cohost_id(env, cohost.as_deref()).await?,
             };
             if backfill {
                 backfill_event(env, &new).await
@@ -212,13 +223,21 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
             slots,
             venue,
             capacity,
+            cohost,
+            no_cohost,
         } => {
+            let cohost = match (cohost, no_cohost) {
+                (_, true) => Some(None),
+                (Some(c), false) => Some(cohost_id(env, Some(&c)).await?),
+                (None, false) => None,
+            };
             let edit = EventEdit {
                 title,
                 at,
                 slots,
                 venue,
                 capacity,
+                cohost,
             };
             edit_event(env, &id, &edit).await
         }
@@ -232,6 +251,14 @@ pub async fn run(env: &Env, cmd: EventCmd) -> anyhow::Result<()> {
             override_reason,
         } => transition(env, &id, EventStatus::Closed, override_reason.as_deref()).await,
         EventCmd::Cancel { id } => transition(env, &id, EventStatus::Cancelled, None).await,
+    }
+}
+
+/// The program named by `--cohost`, by id or exact name.
+async fn cohost_id(env: &Env, key: Option<&str>) -> anyhow::Result<Option<ProgramId>> {
+    match key {
+        Some(k) => Ok(Some(env.store.find_program(k).await?.id)),
+        None => Ok(None),
     }
 }
 
@@ -255,8 +282,16 @@ async fn new_event(
         .await?;
     env.out.emit(&serde_json::json!({ "id": e.id, "event": e }), || {
         format!(
-            "event {} created as draft: {} on {} {} ({} slots; announce once {} demos are confirmed)",
-            e.id, e.title, e.starts_local, e.tz, e.slots, demo_target
+            "event {} created as draft: {} on {} {}{} ({} slots; announce once {} demos are confirmed)",
+            e.id,
+            e.title,
+            e.starts_local,
+            e.tz,
+            e.cohost
+                .as_ref()
+                .map_or(String::new(), |c| format!(", co-hosted with {c}")),
+            e.slots,
+            demo_target
         )
     })
 }
@@ -279,8 +314,12 @@ async fn edit_event(env: &Env, id: &str, edit: &EventEdit) -> anyhow::Result<()>
     let id = EventId(parse_id("ID", id)?);
     let e = EventSummary::from(env.store.edit_event(&env.ctx, id, edit).await?);
     env.out.emit(&e, || {
+        let with = e
+            .cohost
+            .as_ref()
+            .map_or(String::new(), |c| format!(", co-hosted with {c}"));
         format!(
-            "event {} updated: {} on {} {}, {} slots",
+            "event {} updated: {} on {} {}, {} slots{with}",
             e.id, e.title, e.starts_local, e.tz, e.slots
         )
     })

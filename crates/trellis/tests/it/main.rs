@@ -9,6 +9,7 @@ mod support;
 mod access;
 mod bad_input;
 mod chat;
+mod cohost;
 mod cycle;
 mod database;
 mod dump;
