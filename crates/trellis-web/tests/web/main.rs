@@ -29,6 +29,7 @@ mod browser_people;
 mod chapter;
 mod client;
 mod door;
+mod grant_matrix;
 mod grants;
 mod http;
 mod identity;
