@@ -127,3 +127,30 @@ pub(crate) async fn may_rewrite(
 async fn kept_of(state: &AppState, id: PersonId) -> Result<Option<PersonId>, WebError> {
     Ok(state.store.person_story(id).await?.merged_into)
 }
+
+/// The people a picker offers for what was typed: the matches this account may see (a
+/// person of only another chapter is neither shown nor taken).
+pub(crate) async fn candidates(
+    state: &AppState,
+    me: &SignedIn,
+    who: &str,
+) -> Result<Vec<PersonHit>, WebError> {
+    let hits = trellis_app::propose::candidates(&state.store, who).await?;
+    Ok(trellis_app::person_page::visible_hits(&state.store, hits, &me.access).await?)
+}
+
+/// Refuses a form or a path that names, by id, someone this account may not see: a person
+/// of only another chapter is not pulled into this one's work (where their page would then
+/// show them).
+pub(crate) async fn may_name(
+    state: &AppState,
+    me: &SignedIn,
+    people: &[PersonId],
+) -> Result<(), WebError> {
+    for p in people {
+        if !trellis_app::person_page::may_see_person(&state.store, *p, &me.access).await? {
+            return Err(out_of_reach());
+        }
+    }
+    Ok(())
+}
