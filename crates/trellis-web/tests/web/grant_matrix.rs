@@ -53,8 +53,11 @@ const COLUMNS: [Who; 6] = [
 enum Gets {
     /// 2xx or 3xx (but not to the login page): the page, or the change made.
     Ok,
-    /// As `Ok`, and nothing of A's on the page: a list of what the account reaches.
+    /// As `Ok`, and nothing on the page of the chapter the account does not reach.
     Own,
+    /// 422: the form again, to fix or to choose from, with nothing on it of the chapter
+    /// the account does not reach.
+    Form,
     /// 403, and nothing changed.
     No,
     /// A redirect to the login page: no session (an API token opens no page).
@@ -63,23 +66,27 @@ enum Gets {
     Bearer,
 }
 
-use Gets::{Bearer, Login, No, Ok, Own};
+use Gets::{Bearer, Form, Login, No, Ok, Own};
 
 // The usual rows. Columns: admin, organizer of A, organizer of B, viewer of A, signed
 // out, API token.
 
 /// Reading one of A's pages: A's accounts and the admin.
-const READ_A: [Gets; 6] = [Ok, Ok, No, Ok, Login, Login];
+const READ_A: [Gets; 6] = [Ok, Own, No, Own, Login, Login];
 /// Changing A's things, or a page that only prepares a change: A's organizer and the admin.
-const ACT_A: [Gets; 6] = [Ok, Ok, No, No, Login, Login];
-/// A page of what the account reaches: anyone signed in; B's organizer sees nothing of A.
-const LIST: [Gets; 6] = [Ok, Ok, Own, Ok, Login, Login];
+const ACT_A: [Gets; 6] = [Ok, Own, No, No, Login, Login];
+/// A page of what the account reaches: anyone signed in, each seeing its own chapter only.
+const LIST: [Gets; 6] = [Ok, Own, Own, Own, Login, Login];
 /// As `LIST`, for those who act somewhere: a viewer is refused.
-const LIST_ACT: [Gets; 6] = [Ok, Ok, Own, No, Login, Login];
-/// B's page, read: B's organizer and the admin.
-const READ_B: [Gets; 6] = [Ok, No, Ok, No, Login, Login];
+const LIST_ACT: [Gets; 6] = [Ok, Own, Own, No, Login, Login];
+/// Reading one of B's pages: B's organizer and the admin.
+const READ_B: [Gets; 6] = [Ok, No, Own, No, Login, Login];
 /// Changing B's things: B's organizer and the admin.
-const ACT_B: [Gets; 6] = [Ok, No, Ok, No, Login, Login];
+const ACT_B: [Gets; 6] = [Ok, No, Own, No, Login, Login];
+/// A's form naming B's person, typed in part: A's organizer is offered no one of B (the
+/// propose form asks on a 200, the board's and the sparks' on a 422).
+const PICK_A: [Gets; 6] = [Ok, Own, No, No, Login, Login];
+const PICK_A_422: [Gets; 6] = [Form, Form, No, No, Login, Login];
 /// The admin's alone; also what only an account reaching every program sees (org-wide).
 const ADMIN: [Gets; 6] = [Ok, No, No, No, Login, Login];
 /// The account's own session.
@@ -297,6 +304,20 @@ const MATRIX: &[Row] = &[
     get("/api/events/{id}", "/api/events/{held}", API),
     get("/api/metrics", "/api/metrics", API),
 
+    // --- B's person named in A's forms, by id or typed: only the admin reaches both
+    // chapters. Taken, they would be on A's pages, and their page shown to A's accounts.
+    post("/events/{id}/attend/{person}", "/events/{held}/attend/{b_person}", &[], ADMIN),
+    post("/events/{id}/door/{person}/check-in", "/events/{held}/door/{b_person}/check-in", &[("confirm", "1")], ADMIN),
+    post("/events/{id}/door/{person}/undo", "/events/{held}/door/{b_person}/undo", &[], ADMIN),
+    post("/events/{id}/followups", "/events/{held}/followups", &[("person", "{b_person}"), ("channel", "message")], ADMIN),
+    post("/events/{id}/demos", "/events/{next}/demos", &[("title", "Cross demo"), ("person", "{b_person}")], ADMIN),
+    post("/events/{id}/demos", "/events/{next}/demos", &[("title", "Cross demo"), ("who", "Bonly")], PICK_A),
+    post("/board/add", "/board/add", &[("program", "1"), ("person", "{b_person}"), ("stage", "spotted")], ADMIN),
+    post("/board/add", "/board/add", &[("program", "1"), ("who", "Bonly")], PICK_A_422),
+    post("/board/{person}/{step}", "/board/{b_person}/forward", &[("program", "1")], ADMIN),
+    post("/sparks", "/sparks", &[("event", "{held}"), ("a", "{guest2}"), ("b", "{b_person}"), ("note", "x")], ADMIN),
+    post("/sparks", "/sparks", &[("event", "{held}"), ("a", "{guest2}"), ("who_b", "Bonly"), ("note", "x")], PICK_A_422),
+    get("/people/{id}", "/people/{b_person}", READ_B),
     // --- Last: it ends the session.
     Row { last: true, ..post("/logout", "/logout", &[], SESSION) },
 ];
@@ -317,7 +338,7 @@ const NEXT: i64 = 18;
 /// every column's app.
 struct Fixtures {
     names: Vec<(&'static str, String)>,
-    /// Text that only A's pages show: none of it may reach B's organizer.
+    /// Text that only A's pages show: none of it may reach an account of B only.
     markers: Vec<String>,
     token: String,
 }
@@ -661,6 +682,7 @@ fn judge(gets: Gets, r: &Reply, markers: &[String]) -> Result<(), String> {
     let fine = match gets {
         Ok => passed,
         Own => passed && !markers.iter().any(|m| r.body.contains(m.as_str())),
+        Form => r.status == 422 && !markers.iter().any(|m| r.body.contains(m.as_str())),
         No => r.status == 403,
         Login => to_login,
         Bearer => r.status == 401,
@@ -674,7 +696,7 @@ fn judge(gets: Gets, r: &Reply, markers: &[String]) -> Result<(), String> {
         .collect();
     let text: String = r.body.chars().take(300).collect();
     Err(format!(
-        "got {} {location} (A's on the page: {leaked:?}) {}",
+        "got {} {location} (of the unreached chapter on the page: {leaked:?}) {}",
         r.status,
         text.replace('\n', " ")
     ))
@@ -693,14 +715,21 @@ fn fresh(postgres: bool) -> TestDb {
 fn column(db: TestDb, who: Who) -> Vec<String> {
     let chapters = crate::grants::two_chapters(db);
     let app = &chapters.app;
-    let b_demo = b_things(app, chapters.lisbon_event);
+    let (b_person, b_demo) = b_things(app, chapters.lisbon_event);
     let mut fx = Fixtures::make(app);
     fx.names.extend([
         ("b_event", chapters.lisbon_event.to_string()),
         ("b_demo", b_demo.to_string()),
+        ("b_person", b_person.to_string()),
     ]);
     let asker = Asker::new(app, who, &fx);
     let col = COLUMNS.iter().position(|w| *w == who).unwrap();
+    // What the asker's pages may not show: the chapter it does not reach.
+    let unreached: Vec<String> = match who {
+        Who::OrgB => fx.markers.clone(),
+        Who::OrgA | Who::ViewA => B_MARKERS.map(str::to_owned).to_vec(),
+        Who::Admin | Who::Out | Who::Token => Vec::new(),
+    };
     let ordered = MATRIX
         .iter()
         .filter(|r| !r.last)
@@ -708,7 +737,7 @@ fn column(db: TestDb, who: Who) -> Vec<String> {
     let mut failures = Vec::new();
     for row in ordered {
         let r = asker.ask(app, row, &fx);
-        if let Err(why) = judge(row.gets[col], &r, &fx.markers) {
+        if let Err(why) = judge(row.gets[col], &r, &unreached) {
             failures.push(format!(
                 "{:?} {} {} (as {}) wants {:?}: {why}",
                 asker.who,
@@ -722,8 +751,16 @@ fn column(db: TestDb, who: Who) -> Vec<String> {
     failures
 }
 
+/// Text that only B's pages show: none of it may reach an account of A only.
+const B_MARKERS: [&str; 4] = [
+    "Lisbon builders",
+    "Lisbon demo night",
+    "Bia Bonly",
+    "Lisbon loom",
+];
+
 /// B's own things besides its event: a person attending it and a demo (its id).
-fn b_things(app: &App, event: i64) -> i64 {
+fn b_things(app: &App, event: i64) -> (i64, i64) {
     let ctx = Ctx::new("test", now());
     let p = new_person(app, "Bia Bonly", "bia.bonly@b.example");
     let input = AttendanceInput {
@@ -734,7 +771,7 @@ fn b_things(app: &App, event: i64) -> i64 {
         source: "test".into(),
     };
     app.block_on(app.store.attend(&ctx, &input)).unwrap();
-    new_demo(app, EventId(event), p, "Lisbon loom").0
+    (p.0, new_demo(app, EventId(event), p, "Lisbon loom").0)
 }
 
 fn the_grant_matrix_holds(db: TestDb) {
