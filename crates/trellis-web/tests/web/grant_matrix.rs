@@ -270,6 +270,9 @@ const MATRIX: &[Row] = &[
     get("/sparks", "/sparks", LIST),
     post("/sparks", "/sparks", &[("event", "{held}"), ("a", "{guest}"), ("b", "{guest3}"), ("note", "Both solder.")], ACT_A),
     post("/sparks/{id}/acted", "/sparks/{spark}/acted", &[("note", "They met for coffee.")], ACT_A),
+    // A spark at no event belongs to every program: for who acts on all of them.
+    post("/sparks", "/sparks", &[("event", ""), ("a", "{guest2}"), ("b", "{guest3}"), ("note", "Met online.")], ADMIN),
+    post("/sparks/{id}/acted", "/sparks/{spark_nowhere}/acted", &[("note", "They built it.")], ADMIN),
     // The check-in is an organizer's own (their e-mail names them): B's has none at A's event.
     get("/checkin", "/checkin", LIST),
     post("/checkin", "/checkin", &[("event", "{held}"), ("hours", "6"), ("q1", "2"), ("q2", "2"), ("q3", "2"), ("q4", "2"), ("q5", "2"), ("q6", "2"), ("q7", "2")], ACT_A),
@@ -279,7 +282,9 @@ const MATRIX: &[Row] = &[
     get("/reviews/{id}/print", "/reviews/{review}/print", READ_A),
     get("/reviews/{id}/print", "/reviews/{review_all}/print", ADMIN),
     post("/reviews/{id}/close", "/reviews/{review}/close", &[("insight", "Fewer, better demos.")], ACT_A),
+    post("/reviews/{id}/close", "/reviews/{review_all}/close", &[("insight", "One chapter carries the rest.")], ADMIN),
     post("/reviews/start", "/reviews/start", &[("program", "1")], ACT_A),
+    post("/reviews/start", "/reviews/start", &[("program", "all")], ADMIN),
 
     // --- Figures and listening.
     get("/metrics", "/metrics", LIST),
@@ -465,6 +470,10 @@ async fn a_things(
         .await
         .unwrap();
     s.merge_people(&ctx, kept, merged).await.unwrap();
+    let nowhere = s
+        .add_spark(&ctx, guest, guest6, None, Some("matrix"))
+        .await
+        .unwrap();
     let review = s.start_review(&ctx, Some(ProgramId(1))).await.unwrap();
     let review_all = s.start_review(&ctx, None).await.unwrap();
     s.set_public_page(&ctx, ProgramId(1), true).await.unwrap();
@@ -523,6 +532,7 @@ async fn a_things(
         ("followup", asked.id.to_string()),
         ("followup_link", link.token.unwrap()),
         ("spark", spark.id.to_string()),
+        ("spark_nowhere", nowhere.id.to_string()),
         ("review", review.id.to_string()),
         ("review_all", review_all.id.to_string()),
         ("calendar", calendar),
@@ -694,7 +704,9 @@ fn judge(gets: Gets, r: &Reply, markers: &[String]) -> Result<(), String> {
         .iter()
         .filter(|m| r.body.contains(m.as_str()))
         .collect();
-    let text: String = r.body.chars().take(300).collect();
+    // The page's message, if it says one; else its start.
+    let from = r.body.find("class=\"error").unwrap_or(0);
+    let text: String = r.body[from..].chars().take(300).collect();
     Err(format!(
         "got {} {location} (of the unreached chapter on the page: {leaked:?}) {}",
         r.status,
