@@ -317,6 +317,7 @@ const MATRIX: &[Row] = &[
     post("/events/{id}/followups", "/events/{held}/followups", &[("person", "{b_person}"), ("channel", "message")], ADMIN),
     post("/events/{id}/demos", "/events/{next}/demos", &[("title", "Cross demo"), ("person", "{b_person}")], ADMIN),
     post("/events/{id}/demos", "/events/{next}/demos", &[("title", "Cross demo"), ("who", "Bonly")], PICK_A),
+    post("/events/{id}/retro", "/events/{held2}/retro", &[("worked", "W."), ("broke", "B."), ("surprised", "S."), ("invite", "{b_person}"), ("pick1", "{guest}"), ("why1", "x"), ("pick2", "{guest2}"), ("why2", "y"), ("pick3", "{guest3}"), ("why3", "z")], ADMIN),
     post("/board/add", "/board/add", &[("program", "1"), ("person", "{b_person}"), ("stage", "spotted")], ADMIN),
     post("/board/add", "/board/add", &[("program", "1"), ("who", "Bonly")], PICK_A_422),
     post("/board/{person}/{step}", "/board/{b_person}/forward", &[("program", "1")], ADMIN),
@@ -365,9 +366,15 @@ impl Fixtures {
         let (things, token) = app.block_on(a_things(app, people));
         names.extend(things);
         // Announced behind the gates' back: the public page shows announced events only.
+        let id = |key: &str| names.iter().find(|(k, _)| *k == key).unwrap().1.clone();
         app.sql(&format!(
             "UPDATE events SET status = 'announced' WHERE id = {}",
-            names.iter().find(|(k, _)| *k == "announced").unwrap().1
+            id("announced")
+        ));
+        // Held a few days ago, its retro unwritten: a second one to write.
+        app.sql(&format!(
+            "UPDATE events SET status = 'held' WHERE id = {}",
+            id("held2")
         ));
         let held = app.block_on(app.store.event(EventId(HELD))).unwrap().title;
         markers.extend([held, "Matrix note for A".to_owned()]);
@@ -505,6 +512,12 @@ async fn a_things(
         capacity: Some(80),
     };
     let announced = s.create_event(&ctx, &winter, Some("test")).await.unwrap();
+    let autumn = NewEvent {
+        title: "Matrix autumn night".into(),
+        at: "2026-11-20 19:00".into(),
+        ..winter
+    };
+    let held2 = s.create_event(&ctx, &autumn, Some("test")).await.unwrap();
     // Organizers on record, for the check-in: the admin and Olga of A, Luís of B.
     for (name, email, program) in [
         ("Ada Admin", "admin@x.example", ProgramId(1)),
@@ -539,6 +552,7 @@ async fn a_things(
         ("unsubscribe", unsubscribe),
         ("chat_upload", chat.to_string()),
         ("announced", announced.id.0.to_string()),
+        ("held2", held2.id.0.to_string()),
         ("demo", demo.0.to_string()),
         ("contract", contract),
     ];
