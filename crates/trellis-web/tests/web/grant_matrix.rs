@@ -5,14 +5,16 @@
 //! `every_route_has_a_row`.
 //!
 //! A is the sample's program 1 (Tinkerers Berlin); B is Lisbon, with its own event, demo
-//! and person (the two chapters of `grants.rs`). Each column runs on a fresh app, so that
-//! one account's change never decides another's answer; within a column the rows run in
-//! the table's order (a row that ends the session runs last).
+//! and person (the two chapters of `grants.rs`). Each column runs on a fresh app of its
+//! own (the six side by side), so that one account's change never decides another's
+//! answer; within a column the rows run in the table's order (a row that ends the session
+//! runs last). A write sends a body that succeeds, so a leak shows as a success.
 //!
-//! To add a route: one line in `MATRIX`, e.g.
+//! To add a route: one line in `MATRIX` per method (and per variant worth stating), e.g.
 //! `get("/organizers", "/organizers", LIST_ACT),` or
 //! `post("/organizers/{id}/retire", "/organizers/{organizer}/retire", &[("confirm", "1")], ACT_A),`
-//! with the fixture it names added to `Fixtures::placeholders` if it is new.
+//! where `{organizer}` is a fixture: a new one is made in `a_things` (or `a_people`) and
+//! named in the list it returns.
 
 use crate::client::{App, Reply, csrf_of, form_body, multipart, new_demo, new_person, now};
 use std::collections::BTreeSet;
@@ -363,7 +365,8 @@ impl Fixtures {
             person("merged_into"),
             person("merged"),
         ];
-        let (things, token) = app.block_on(a_things(app, people));
+        names.extend(app.block_on(a_records(app, people)));
+        let (things, token) = app.block_on(a_things(app, people[0]));
         names.extend(things);
         // Announced behind the gates' back: the public page shows announced events only.
         let id = |key: &str| names.iter().find(|(k, _)| *k == key).unwrap().1.clone();
@@ -453,14 +456,13 @@ fn a_people(app: &App) -> (Vec<(&'static str, String)>, Vec<String>) {
     (names, markers)
 }
 
-/// A's other things, made in the store: a follow-up asked and one with an answer link, a
-/// spark, a merge, reviews (A's and the org-wide one), the public page and the calendar
-/// address, a message with its unsubscribe token, a chat upload, an announced event, the
-/// organizers on record, a demo with its contract link; and an API token.
-async fn a_things(
+/// A's after-event records, made in the store: a follow-up asked and one with an answer
+/// link, sparks (at the held event and at none), a merge, and reviews (A's and the
+/// org-wide one).
+async fn a_records(
     app: &App,
     [guest, guest3, guest6, kept, merged]: [PersonId; 5],
-) -> (Vec<(&'static str, String)>, String) {
+) -> Vec<(&'static str, String)> {
     let ctx = Ctx::new("test", now());
     let s = &app.store;
     let held = EventId(HELD);
@@ -476,13 +478,29 @@ async fn a_things(
         .add_spark(&ctx, guest, guest3, Some(held), Some("matrix"))
         .await
         .unwrap();
-    s.merge_people(&ctx, kept, merged).await.unwrap();
     let nowhere = s
         .add_spark(&ctx, guest, guest6, None, Some("matrix"))
         .await
         .unwrap();
+    s.merge_people(&ctx, kept, merged).await.unwrap();
     let review = s.start_review(&ctx, Some(ProgramId(1))).await.unwrap();
     let review_all = s.start_review(&ctx, None).await.unwrap();
+    vec![
+        ("followup", asked.id.to_string()),
+        ("followup_link", link.token.unwrap()),
+        ("spark", spark.id.to_string()),
+        ("spark_nowhere", nowhere.id.to_string()),
+        ("review", review.id.to_string()),
+        ("review_all", review_all.id.to_string()),
+    ]
+}
+
+/// A's other things, made in the store: the public page and the calendar address, a
+/// message with its unsubscribe token, a chat upload, two more events (to announce and to
+/// hold), the organizers on record, a demo with its contract link; and an API token.
+async fn a_things(app: &App, guest: PersonId) -> (Vec<(&'static str, String)>, String) {
+    let ctx = Ctx::new("test", now());
+    let s = &app.store;
     s.set_public_page(&ctx, ProgramId(1), true).await.unwrap();
     let calendar = s.rotate_calendar_secret(ProgramId(1)).await.unwrap();
     let message = NewMessage {
@@ -542,12 +560,6 @@ async fn a_things(
     let contract = s.contract_link(&ctx, demo).await.unwrap();
     let (_, token) = s.create_api_token(&ctx, "matrix").await.unwrap();
     let names = vec![
-        ("followup", asked.id.to_string()),
-        ("followup_link", link.token.unwrap()),
-        ("spark", spark.id.to_string()),
-        ("spark_nowhere", nowhere.id.to_string()),
-        ("review", review.id.to_string()),
-        ("review_all", review_all.id.to_string()),
         ("calendar", calendar),
         ("unsubscribe", unsubscribe),
         ("chat_upload", chat.to_string()),
@@ -640,11 +652,7 @@ impl Asker {
                 .collect()
         };
         let send = |headers: Vec<(String, String)>, body: &str| {
-            let h: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            crate::client::request(app.addr, row.method, &path, &h, body)
+            crate::client::request(app.addr, row.method, &path, &borrowed(&headers), body)
         };
         let with_csrf = |mut form: Vec<(String, String)>, csrf: &str| {
             if !csrf.is_empty() {
@@ -652,11 +660,7 @@ impl Asker {
             }
             form
         };
-        let encode = |form: &[(String, String)]| {
-            let pairs: Vec<(&str, &str)> =
-                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            form_body(&pairs)
-        };
+        let encode = |form: &[(String, String)]| form_body(&borrowed(form));
         match row.body {
             Body::None => send(self.headers(&[]), ""),
             Body::Form(form) => send(
@@ -665,18 +669,14 @@ impl Asker {
             ),
             Body::Upload(fields, file_name, content) => {
                 let form = with_csrf(filled(fields), &self.csrf);
-                let pairs: Vec<(&str, &str)> =
-                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                let (body, ty) = multipart(&pairs, ("file", file_name, content));
+                let (body, ty) = multipart(&borrowed(&form), ("file", file_name, content));
                 let mut h = self.headers(&[]);
                 h.push(("Content-Type".to_owned(), ty));
                 send(h, &body)
             }
             Body::Public(form) => {
-                let h: Vec<(String, String)> = self.headers(&[]);
-                let hr: Vec<(&str, &str)> =
-                    h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                let page = crate::client::request(app.addr, "GET", &path, &hr, "");
+                let h = self.headers(&[]);
+                let page = crate::client::request(app.addr, "GET", &path, &borrowed(&h), "");
                 let cookies: Vec<String> = page
                     .cookies()
                     .iter()
@@ -696,6 +696,14 @@ impl Asker {
             }
         }
     }
+}
+
+/// Owned pairs as the client takes them.
+fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 /// Whether `r` is what `gets` says; else what it was instead.
