@@ -17,6 +17,7 @@ pub async fn check_in(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     me.check_form(&f.csrf)?;
+    super::people::may_name(&state, &me, &[PersonId(person)]).await?;
     let input = AttendanceInput {
         event: EventId(event),
         person: PersonId(person),

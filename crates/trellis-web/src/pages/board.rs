@@ -4,6 +4,7 @@
 //! board. Works with the keyboard alone: every action is a real button.
 
 use super::Chrome;
+use super::people::{candidates, may_name};
 use crate::auth::SignedIn;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -15,7 +16,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use trellis_app::AppError;
 use trellis_app::board::{Board, Card, Newcomer};
-use trellis_app::propose::{candidates, certain};
+use trellis_app::propose::certain;
 use trellis_core::pipeline::Stage;
 use trellis_core::{CoreError, PersonId, ProgramId};
 use trellis_store::{PersonHit, StoreError};
@@ -203,6 +204,7 @@ pub async fn step(
     me.check_form(&f.csrf)?;
     let (program, person) = (ProgramId(f.program), PersonId(person));
     me.require_act_on(program)?;
+    may_name(&state, &me, &[person]).await?;
     let ctx = me.ctx(&state);
     let moved = match step.as_str() {
         "forward" => trellis_app::board::forward(&state.store, &ctx, program, person).await,
@@ -232,7 +234,7 @@ pub async fn add(
     let (program, programs) = one_program(&state, &me, Some(f.program)).await?;
     me.require_act_on(program)?;
     let stage: Stage = f.stage.parse().unwrap_or(Stage::Spotted);
-    let found = candidates(&state.store, &f.who).await?;
+    let found = candidates(&state, &me, &f.who).await?;
     let who = match (f.person, f.as_new.is_some()) {
         (Some(p), _) => Newcomer::Known(PersonId(p)),
         (None, true) => Newcomer::New {
@@ -253,6 +255,9 @@ pub async fn add(
             }
         },
     };
+    if let Newcomer::Known(p) = &who {
+        may_name(&state, &me, &[*p]).await?;
+    }
     let ctx = me.ctx(&state);
     let quiet = f.quiet_killer.is_some();
     match trellis_app::board::add(&state.store, &ctx, program, who, stage, quiet).await {

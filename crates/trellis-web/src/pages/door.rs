@@ -140,6 +140,7 @@ pub async fn check_in(
 ) -> Result<Response, WebError> {
     me.check_form(&f.csrf)?;
     let (ev, p) = (EventId(event), PersonId(person));
+    super::people::may_name(&state, &me, &[p]).await?;
     if f.confirm.is_none() {
         let d = trellis_app::door::door(&state.store, ev, "").await?;
         if let Some(r) = d.expected.iter().find(|r| r.person == p && r.ask_first) {
@@ -194,6 +195,7 @@ pub async fn undo(
 ) -> Result<Response, WebError> {
     me.check_form(&f.csrf)?;
     let p = PersonId(person);
+    super::people::may_name(&state, &me, &[p]).await?;
     trellis_app::door::undo(&state.store, &me.ctx(&state), EventId(event), p).await?;
     state.invalidate();
     Ok(back(event, &f.q, p).into_response())

@@ -145,6 +145,7 @@ pub async fn send(
     me.check_form(&f.csrf)?;
     let event = EventId(id);
     let person = PersonId(f.person);
+    super::people::may_name(&state, &me, &[person]).await?;
     if f.channel == "email" {
         let x = mail(&state, &me, event, person).await?;
         return Ok(Html(render(&state, &me, event, x).await?).into_response());

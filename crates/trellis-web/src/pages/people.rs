@@ -61,7 +61,10 @@ pub async fn person(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
     let id = PersonId(id);
-    if !trellis_app::person_page::may_see_person(&state.store, id, &me.access).await? {
+    // Someone merged into another has no records of their own: theirs are the kept
+    // person's, whose programs decide.
+    let whose = kept_of(&state, id).await?.unwrap_or(id);
+    if !trellis_app::person_page::may_see_person(&state.store, whose, &me.access).await? {
         return Err(out_of_reach());
     }
     let p = trellis_app::person_page::person_page_for(&state.store, id, &me.access).await?;
@@ -105,11 +108,49 @@ pub(crate) async fn may_rewrite(
     me: &SignedIn,
     people: &[PersonId],
 ) -> Result<(), WebError> {
-    if trellis_app::person_page::may_rewrite(&state.store, people, &me.access).await? {
+    // A merged person's records sit with the one they were merged into (and an unmerge
+    // takes some back): that person's programs count too.
+    let mut all = people.to_vec();
+    for p in people {
+        all.extend(kept_of(state, *p).await?);
+    }
+    if trellis_app::person_page::may_rewrite(&state.store, &all, &me.access).await? {
         Ok(())
     } else {
         Err(WebError::Forbidden(
             "This person has records in programs your account may not change, and this step rewrites all of them. An admin can do it.".into(),
         ))
     }
+}
+
+/// The person `id` was merged into, if so.
+async fn kept_of(state: &AppState, id: PersonId) -> Result<Option<PersonId>, WebError> {
+    Ok(state.store.person_story(id).await?.merged_into)
+}
+
+/// The people a picker offers for what was typed: the matches this account may see (a
+/// person of only another chapter is neither shown nor taken).
+pub(crate) async fn candidates(
+    state: &AppState,
+    me: &SignedIn,
+    who: &str,
+) -> Result<Vec<PersonHit>, WebError> {
+    let hits = trellis_app::propose::candidates(&state.store, who).await?;
+    Ok(trellis_app::person_page::visible_hits(&state.store, hits, &me.access).await?)
+}
+
+/// Refuses a form or a path that names, by id, someone this account may not see: a person
+/// of only another chapter is not pulled into this one's work (where their page would then
+/// show them).
+pub(crate) async fn may_name(
+    state: &AppState,
+    me: &SignedIn,
+    people: &[PersonId],
+) -> Result<(), WebError> {
+    for p in people {
+        if !trellis_app::person_page::may_see_person(&state.store, *p, &me.access).await? {
+            return Err(out_of_reach());
+        }
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! that needs no script: the organizer types a name or an e-mail; one certain match is
 //! taken, several are offered as choices, none offers adding the person on the spot.
 
+use super::people::{candidates, may_name};
 use super::{Chrome, chrome, organizer_only};
 use crate::auth::SignedIn;
 use crate::{AppState, WebError};
@@ -12,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use trellis_app::AppError;
-use trellis_app::propose::{Presenter, candidates, certain, propose};
+use trellis_app::propose::{Presenter, certain, propose};
 use trellis_core::{CoreError, EventId, PersonId};
 use trellis_store::{PersonHit, StoreError};
 
@@ -109,13 +110,16 @@ pub async fn submit(
             email: Some(f.new_email.trim().to_owned()).filter(|e| !e.is_empty()),
         },
         (None, false) => {
-            let found = candidates(&state.store, &f.who).await?;
+            let found = candidates(&state, &me, &f.who).await?;
             match certain(&f.who, &found) {
                 Some(p) => Presenter::Known(p),
                 None => return Ok(choose(&state, &me, event, f, found).await?.into_response()),
             }
         }
     };
+    if let Presenter::Known(p) = &presenter {
+        may_name(&state, &me, &[*p]).await?;
+    }
     match propose(&state.store, &me.ctx(&state), event, &f.title, presenter).await {
         Ok(demo) => {
             state.invalidate();
@@ -124,7 +128,7 @@ pub async fn submit(
         Err(err) => {
             let e = at_field(err, f.as_new.is_some())?;
             f.person = None;
-            let found = candidates(&state.store, &f.who).await?;
+            let found = candidates(&state, &me, &f.who).await?;
             let offer_new = f.as_new.is_some() || found.is_empty();
             let html = render(&state, &me, event, (f, e, found, offer_new)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

@@ -274,7 +274,18 @@ pub async fn submit(
     let mut f = RetroForm::parse(pairs);
     me.check_form(&f.csrf)?;
     let event = EventId(id);
-    match trellis_app::retros::write(&state.store, &me.ctx(&state), event, &f.input()).await {
+    let input = f.input();
+    let named: Vec<PersonId> = input
+        .invite
+        .iter()
+        .chain(input.picks.iter().filter_map(|(who, _)| who.as_ref()))
+        .filter_map(|n| match n {
+            Named::Known(p) => Some(*p),
+            Named::New { .. } => None,
+        })
+        .collect();
+    super::people::may_name(&state, &me, &named).await?;
+    match trellis_app::retros::write(&state.store, &me.ctx(&state), event, &input).await {
         Ok(_) => {
             state.invalidate();
             Ok(Redirect::to(&format!("/events/{id}/retro")).into_response())

@@ -2,6 +2,7 @@
 //! found by name or e-mail, as the propose page's picker finds a presenter), at an event;
 //! mark one acted on with what happened; the open and the acted ones listed.
 
+use super::people::{candidates, may_name};
 use super::{Chrome, chrome};
 use crate::auth::SignedIn;
 use crate::{AppState, WebError};
@@ -12,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use trellis_app::propose::{candidates, certain};
+use trellis_app::propose::certain;
 use trellis_app::sparks::SparkView;
 use trellis_core::event::EventStatus;
 use trellis_core::{EventId, PersonId};
@@ -153,13 +154,14 @@ pub async fn sparks(State(state): State<AppState>, me: SignedIn) -> Result<Html<
 /// The person one side names: chosen, or certain from what was typed; else why not.
 async fn resolve(
     state: &AppState,
+    me: &SignedIn,
     who: &str,
     chosen: Option<i64>,
 ) -> Result<Result<PersonId, Side>, WebError> {
     if let Some(p) = chosen {
         return Ok(Ok(PersonId(p)));
     }
-    let found = candidates(&state.store, who).await?;
+    let found = candidates(state, me, who).await?;
     if let Some(p) = certain(who, &found) {
         return Ok(Ok(p));
     }
@@ -218,8 +220,8 @@ pub async fn record(
         })?)),
     };
     may_change(&state, &me, event).await?;
-    let a = resolve(&state, &f.who_a, f.a).await?;
-    let b = resolve(&state, &f.who_b, f.b).await?;
+    let a = resolve(&state, &me, &f.who_a, f.a).await?;
+    let b = resolve(&state, &me, &f.who_b, f.b).await?;
     let (a, b) = match (a, b) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
@@ -229,6 +231,7 @@ pub async fn record(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(p.render()?)).into_response());
         }
     };
+    may_name(&state, &me, &[a, b]).await?;
     let ctx = me.ctx(&state);
     match trellis_app::sparks::record(&state.store, &ctx, a, b, event, Some(&f.note)).await {
         Ok(s) => {

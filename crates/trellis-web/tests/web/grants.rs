@@ -12,16 +12,16 @@ use trellis_testkit::TestDb;
 const HELD: i64 = 17;
 const NEXT: i64 = 18;
 
-struct Chapters {
-    app: App,
-    lisbon_event: i64,
+pub(crate) struct Chapters {
+    pub(crate) app: App,
+    pub(crate) lisbon_event: i64,
     /// A demo proposed for the sample's next event.
     demo: i64,
 }
 
 /// The sample plus a Lisbon chapter with one planned event, an organizer of Lisbon only,
 /// and a viewer of the sample's chapter only.
-fn two_chapters(db: TestDb) -> Chapters {
+pub(crate) fn two_chapters(db: TestDb) -> Chapters {
     let app = App::start(db, None);
     let ctx = Ctx::new("test", crate::client::now());
     let lisbon_event = app.block_on(async {

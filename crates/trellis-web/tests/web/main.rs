@@ -32,6 +32,7 @@ mod chapter;
 mod client;
 mod cohost;
 mod door;
+mod grant_matrix;
 mod grants;
 mod handoff;
 mod http;
