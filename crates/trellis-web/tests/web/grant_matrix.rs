@@ -89,6 +89,8 @@ const ACT_B: [Gets; 6] = [Ok, No, Own, No, Login, Login];
 /// propose form asks on a 200, the board's and the sparks' on a 422).
 const PICK_A: [Gets; 6] = [Ok, Own, No, No, Login, Login];
 const PICK_A_422: [Gets; 6] = [Form, Form, No, No, Login, Login];
+/// A's event given B as co-host: the admin does it; A's organizer sees the form again.
+const COHOST_B: [Gets; 6] = [Ok, Form, No, No, Login, Login];
 /// The admin's alone; also what only an account reaching every program sees (org-wide).
 const ADMIN: [Gets; 6] = [Ok, No, No, No, Login, Login];
 /// The account's own session.
@@ -243,6 +245,10 @@ const MATRIX: &[Row] = &[
     post("/events/{id}/followups/{f}/answer", "/events/{held}/followups/{followup}/answer", &[("text", "Joined the robotics club.")], ACT_A),
     get("/events/{id}/listen", "/events/{held}/listen", READ_A),
     post("/events/{id}/listened", "/events/{held}/listened", &[], ACT_A),
+    // The co-host: A's organizer names or clears it on A's event; naming B, a program
+    // their account does not see, is refused at the field (the admin sees both).
+    post("/events/{id}/cohost", "/events/{announced}/cohost", &[("cohost", "")], ACT_A),
+    post("/events/{id}/cohost", "/events/{announced}/cohost", &[("cohost", "2")], COHOST_B),
 
     // --- Imports.
     get("/imports", "/imports", LIST),
@@ -278,6 +284,12 @@ const MATRIX: &[Row] = &[
     // The check-in is an organizer's own (their e-mail names them): B's has none at A's event.
     get("/checkin", "/checkin", LIST),
     post("/checkin", "/checkin", &[("event", "{held}"), ("hours", "6"), ("q1", "2"), ("q2", "2"), ("q3", "2"), ("q4", "2"), ("q5", "2"), ("q6", "2"), ("q7", "2")], ACT_A),
+    // Handing work on: the organizers of what the account reaches; retiring one of A's.
+    get("/organizers", "/organizers", LIST),
+    get("/organizers", "/organizers?program=1", READ_A),
+    get("/organizers/{id}/retire", "/organizers/{retiring}/retire", ACT_A),
+    post("/organizers/{id}/retire", "/organizers/{retiring}/retire", &[("to", "{successor}")], ACT_A),
+    post("/organizers/{id}/retire", "/organizers/{retiring}/retire", &[("to", "{successor}"), ("confirm", "1")], ACT_A),
     get("/reviews", "/reviews", LIST),
     get("/reviews/{id}", "/reviews/{review}", READ_A),
     get("/reviews/{id}", "/reviews/{review_all}", ADMIN),
@@ -528,6 +540,7 @@ async fn a_things(app: &App, guest: PersonId) -> (Vec<(&'static str, String)>, S
         slots: Some(4),
         venue: Some("Factory Hall".into()),
         capacity: Some(80),
+        cohost: None,
     };
     let announced = s.create_event(&ctx, &winter, Some("test")).await.unwrap();
     let autumn = NewEvent {
@@ -536,15 +549,18 @@ async fn a_things(app: &App, guest: PersonId) -> (Vec<(&'static str, String)>, S
         ..winter
     };
     let held2 = s.create_event(&ctx, &autumn, Some("test")).await.unwrap();
-    // Organizers on record, for the check-in: the admin and Olga of A, Luís of B.
+    // Organizers on record, for the check-in: the admin and Olga of A, Luís of B; and
+    // Rita of A, who retires in the hand-off's row (to Olga).
+    let mut organizers = Vec::new();
     for (name, email, program) in [
         ("Ada Admin", "admin@x.example", ProgramId(1)),
         ("Olga Organizer", "org@x.example", ProgramId(1)),
         ("Luís Lisbon", "lis@x.example", ProgramId(2)),
+        ("Rita Retiring", "rita@a.example", ProgramId(1)),
     ] {
-        s.add_organizer(&ctx, name, Some(email), &[program])
-            .await
-            .unwrap();
+        let programs = [program];
+        let o = s.add_organizer(&ctx, name, Some(email), &programs);
+        organizers.push(o.await.unwrap().id);
     }
     let new = trellis_store::NewPerson {
         name: "Kai Presenter".into(),
@@ -567,6 +583,8 @@ async fn a_things(app: &App, guest: PersonId) -> (Vec<(&'static str, String)>, S
         ("held2", held2.id.0.to_string()),
         ("demo", demo.0.to_string()),
         ("contract", contract),
+        ("retiring", organizers[3].to_string()),
+        ("successor", organizers[1].to_string()),
     ];
     (names, token)
 }
