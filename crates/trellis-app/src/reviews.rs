@@ -137,7 +137,7 @@ pub async fn close(
     if r.ended_at.is_some() {
         return Err(CoreError::invalid("review", id, "is already closed").into());
     }
-    Ok(store.close_review(ctx, r.program, insight).await?.into())
+    Ok(store.close_review_id(ctx, id, insight).await?.into())
 }
 
 /// The gates passed by override since a program's last review began: what its next

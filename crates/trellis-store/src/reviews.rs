@@ -376,11 +376,31 @@ impl Store {
         self.review(id).await
     }
 
-    /// Ends the open review (of `program`, or the all-programs one) with its one insight.
+    /// Ends the open review (of `program`, or the only open one) with its one insight.
     pub async fn close_review(
         &self,
         ctx: &Ctx,
         program: Option<ProgramId>,
+        insight: &str,
+    ) -> Result<ReviewView, StoreError> {
+        self.close_open_review(ctx, program, None, insight).await
+    }
+
+    /// Ends the open review `id`: the one a page names, whichever others are open.
+    pub async fn close_review_id(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        insight: &str,
+    ) -> Result<ReviewView, StoreError> {
+        self.close_open_review(ctx, None, Some(id), insight).await
+    }
+
+    async fn close_open_review(
+        &self,
+        ctx: &Ctx,
+        program: Option<ProgramId>,
+        id: Option<i64>,
         insight: &str,
     ) -> Result<ReviewView, StoreError> {
         let insight = insight.trim();
@@ -394,9 +414,11 @@ impl Store {
         }
         let mut tx = self.write_tx().await?;
         let open = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE ended_at_us IS NULL AND ($1 IS NULL OR program_id = $1) ORDER BY started_at_us DESC, id DESC"
+            "{SELECT} WHERE ended_at_us IS NULL AND ($1 IS NULL OR program_id = $1) AND ($2 IS NULL OR id = $2) \
+             ORDER BY started_at_us DESC, id DESC"
         )))
         .bind(program.map(|p| p.0))
+        .bind(id)
         .fetch_all(&mut *tx)
         .await?;
         let row = match open.len() {

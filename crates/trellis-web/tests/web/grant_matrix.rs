@@ -295,8 +295,9 @@ const MATRIX: &[Row] = &[
     get("/reviews/{id}", "/reviews/{review_all}", ADMIN),
     get("/reviews/{id}/print", "/reviews/{review}/print", READ_A),
     get("/reviews/{id}/print", "/reviews/{review_all}/print", ADMIN),
-    post("/reviews/{id}/close", "/reviews/{review}/close", &[("insight", "Fewer, better demos.")], ACT_A),
+    // The org-wide review closes by its id while A's is still open (and then A's).
     post("/reviews/{id}/close", "/reviews/{review_all}/close", &[("insight", "One chapter carries the rest.")], ADMIN),
+    post("/reviews/{id}/close", "/reviews/{review}/close", &[("insight", "Fewer, better demos.")], ACT_A),
     post("/reviews/start", "/reviews/start", &[("program", "1")], ACT_A),
     post("/reviews/start", "/reviews/start", &[("program", "all")], ADMIN),
 
