@@ -178,14 +178,23 @@ async fn checkins_by_program(
         .into_iter()
         .map(|e| (e.id, e.program_id))
         .collect();
+    // Organizers' names are unique; a retired one's check-ins leave the index.
+    let retired: HashMap<String, Option<jiff::Timestamp>> = store
+        .organizers()
+        .await?
+        .into_iter()
+        .map(|o| (o.name, o.retired_at))
+        .collect();
     let mut out: HashMap<ProgramId, Vec<CheckinFact>> = HashMap::new();
     for c in store.checkins(None).await? {
         if let Some(p) = program_of.get(&c.event) {
+            let retired_at = retired.get(&c.organizer).copied().flatten();
             out.entry(*p).or_default().push(CheckinFact {
                 organizer: c.organizer,
                 at: c.at,
                 score: c.score,
                 hours: c.hours,
+                retired_at,
             });
         }
     }

@@ -205,6 +205,9 @@ pub struct CheckinFact {
     pub at: Timestamp,
     pub score: f64,
     pub hours: f64,
+    /// When the organizer retired (handed their work on), if they did: from then on
+    /// they are not an active organizer, and the index leaves them out.
+    pub retired_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -648,7 +651,13 @@ fn busiest(h: &History, period: Period) -> Option<(String, u32, u32)> {
 pub fn fatigue_index(h: &History, period: Period, at: Timestamp) -> Fatigue {
     let since = at - SignedDuration::from_secs(ACTIVE_DAYS * DAY);
     let mut latest: BTreeMap<&str, &CheckinFact> = BTreeMap::new();
-    for c in h.checkins.iter().filter(|c| c.at > since && c.at <= at) {
+    let active = |c: &&CheckinFact| c.retired_at.is_none_or(|r| r > at);
+    for c in h
+        .checkins
+        .iter()
+        .filter(|c| c.at > since && c.at <= at)
+        .filter(active)
+    {
         let slot = latest.entry(c.organizer.as_str()).or_insert(c);
         if c.at > slot.at {
             *slot = c;
@@ -1063,6 +1072,7 @@ mod definition_tests {
     #[test]
     fn fatigue_ignores_organizers_without_a_check_in_for_60_days() {
         let c = |who: &str, day: i64, score: f64| CheckinFact {
+            retired_at: None,
             organizer: who.into(),
             at: t(day),
             score,
@@ -1080,8 +1090,31 @@ mod definition_tests {
     }
 
     #[test]
+    fn fatigue_counts_active_organizers_only() {
+        let c = |who: &str, day: i64, score: f64, retired: Option<i64>| CheckinFact {
+            organizer: who.into(),
+            at: t(day),
+            score,
+            hours: 6.0,
+            retired_at: retired.map(t),
+        };
+        let h = History {
+            checkins: vec![c("Ana", 180, 90.0, Some(195)), c("Ben", 185, 30.0, None)],
+            ..History::default()
+        };
+        // Before Ana retired she was one of two; after, Ben alone is the program's index.
+        let before = fatigue_index(&h, all_year(), t(190));
+        assert_eq!((before.organizers.len(), before.high_organizers), (2, 1));
+        let after = fatigue_index(&h, all_year(), t(200));
+        assert_eq!((after.organizers.len(), after.high_organizers), (1, 0));
+        assert_eq!(after.value, Some(30.0));
+        assert!(!after.high);
+    }
+
+    #[test]
     fn hours_per_event_divides_by_held_events_not_check_ins() {
         let c = |who: &str, day: i64, score: f64, hours: f64| CheckinFact {
+            retired_at: None,
             organizer: who.into(),
             at: t(day),
             score,

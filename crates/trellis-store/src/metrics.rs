@@ -224,7 +224,7 @@ impl Loader<'_> {
     /// Organizers' check-ins count for the event's host only, even at a co-hosted
     /// event: only the host's organizers check in for it, and fatigue is theirs.
     async fn checkins(&mut self) -> Result<(), StoreError> {
-        let sql = "SELECT o.name, c.at_us, c.score, c.hours FROM organizer_checkins c JOIN organizers o ON o.id = c.organizer_id \
+        let sql = "SELECT o.name, o.retired_at_us, c.at_us, c.score, c.hours FROM organizer_checkins c JOIN organizers o ON o.id = c.organizer_id \
                    JOIN events e ON e.id = c.event_id WHERE ($1 IS NULL OR e.program_id = $1)";
         for r in &self.rows(sql.into()).await? {
             self.h.checkins.push(CheckinFact {
@@ -232,6 +232,7 @@ impl Loader<'_> {
                 at: at(r, "at_us")?,
                 score: r.try_get::<f64, _>("score")?,
                 hours: r.try_get::<f64, _>("hours")?,
+                retired_at: opt_at(r, "retired_at_us")?,
             });
         }
         Ok(())

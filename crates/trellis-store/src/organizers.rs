@@ -153,6 +153,19 @@ impl Store {
             )
             .into());
         }
+        // A retired organizer handed their work on: the index is of active organizers.
+        let retired = sqlx::query("SELECT retired_at_us FROM organizers WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if opt_at(&retired, "retired_at_us")?.is_some() {
+            return Err(CoreError::invalid(
+                "organizer",
+                &name,
+                "has retired (handed their work on); only active organizers check in",
+            )
+            .into());
+        }
         let taken = sqlx::query(
             "SELECT id FROM organizer_checkins WHERE event_id = $1 AND organizer_id = $2",
         )

@@ -147,6 +147,20 @@ fn retire_with_handoff(cli: Cli) {
     assert!(text.contains("RETIRED") && text.contains(NOW), "{text}");
     cli.run(&["checkin", "show", "--organizer", "Ana Alves"])
         .ok();
+    // No longer an active organizer: she does not check in for Oslo's events.
+    let event_id = event.to_string();
+    let args = [
+        "checkin",
+        &event_id,
+        "--organizer",
+        "Ana Alves",
+        "--hours",
+        "3",
+    ];
+    let r = cli
+        .run(&[&args[..], &["--answers", "2,2,2,2,2,2,2"]].concat())
+        .fails(1);
+    assert!(r.stderr.contains("has retired"), "{}", r.stderr);
 
     // Once retired is once: nothing more is written.
     refused(
