@@ -3,7 +3,9 @@
 
 use crate::{AppError, views};
 use serde::Serialize;
+use trellis_core::ProgramId;
 use trellis_core::access::Role;
+use trellis_core::program::Program;
 use trellis_store::{Ctx, Grant, Store};
 
 /// A web app account (never its password hash).
@@ -98,11 +100,21 @@ pub struct ApiToken {
     pub created_by: String,
     #[serde(serialize_with = "trellis_core::time::json::utc_opt")]
     pub revoked_at: Option<jiff::Timestamp>,
+    /// The one program the token reads (its id and name); `null`: every program.
+    pub program_id: Option<ProgramId>,
+    pub program: Option<String>,
 }
 
 from_fact!(trellis_store::web::ApiToken => ApiToken {
-    id, name, created_at, created_by, revoked_at
+    id, name, created_at, created_by, revoked_at, program_id, program
 });
+
+impl ApiToken {
+    /// What the token reads, as `token list` shows it.
+    pub fn scope(&self) -> &str {
+        self.program.as_deref().unwrap_or("all programs")
+    }
+}
 
 /// Every account, removed ones included (anonymised), with the programs each reaches.
 pub async fn users(store: &Store) -> Result<Vec<User>, AppError> {
@@ -191,6 +203,25 @@ pub async fn revoke_grant(
     let p = store.find_program(program).await?;
     let (u, had) = store.revoke_grant(ctx, user_key, p.id).await?;
     Ok((user(store, &u.id.to_string()).await?, had))
+}
+
+/// Mints an API token; with `program` (a name or an id) it reads only that program. An
+/// unknown program is refused before anything is written. Returns the token's id, the
+/// token (shown once) and the program it reads.
+pub async fn create_token(
+    store: &Store,
+    ctx: &Ctx,
+    name: &str,
+    program: Option<&str>,
+) -> Result<(i64, String, Option<Program>), AppError> {
+    let program = match program {
+        Some(key) => Some(store.find_program(key).await?),
+        None => None,
+    };
+    let (id, token) = store
+        .create_scoped_api_token(ctx, name, program.as_ref().map(|p| p.id))
+        .await?;
+    Ok((id, token, program))
 }
 
 /// Every API token (its name and dates, never the token).

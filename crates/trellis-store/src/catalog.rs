@@ -493,6 +493,7 @@ pub(crate) const TABLES: &[Table] = &[
                 ("created_at_us", Int),
                 ("created_by", Text),
                 ("revoked_at_us", OptInt),
+                ("program_id", OptInt),
             ],
         )
     },

@@ -115,10 +115,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_cohost.sql"),
         postgres: include_str!("../migrations/postgres/0016_cohost.sql"),
     },
+    Migration {
+        version: 17,
+        name: "token_scope",
+        sqlite: include_str!("../migrations/sqlite/0017_token_scope.sql"),
+        postgres: include_str!("../migrations/postgres/0017_token_scope.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = 16;
+pub const SCHEMA_VERSION: i64 = 17;
 
 /// Marks a database as Trellis's, so we never migrate somebody else's tables.
 const APPLICATION: &str = "trellis";

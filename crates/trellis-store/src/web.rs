@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use trellis_core::access::Role;
 use trellis_core::person::normalise_email;
 use trellis_core::program::ProgramSettings;
-use trellis_core::{CoreError, DemoId};
+use trellis_core::{CoreError, DemoId, ProgramId};
 
 /// The digest under which a secret token is stored.
 pub fn digest(token: &str) -> String {
@@ -53,6 +53,28 @@ pub struct ApiToken {
     pub created_at: jiff::Timestamp,
     pub created_by: String,
     pub revoked_at: Option<jiff::Timestamp>,
+    /// The one program the token reads, and its name; `None`: every program.
+    pub program_id: Option<ProgramId>,
+    pub program: Option<String>,
+}
+
+/// A live API token, as a request presents it: which program it may read (`None`:
+/// every program, as tokens minted before schema 17 all do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidToken {
+    pub id: i64,
+    pub program: Option<ProgramId>,
+}
+
+/// A query over `api_tokens` selecting what [`ApiToken`] holds, with its program's name.
+macro_rules! select_token {
+    ($rest:literal) => {
+        concat!(
+            "SELECT t.id, t.name, t.created_at_us, t.created_by, t.revoked_at_us, t.program_id, p.name AS program \
+             FROM api_tokens t LEFT JOIN programs p ON p.id = t.program_id",
+            $rest
+        )
+    };
 }
 
 /// A query over `users` selecting what [`User`] holds (sqlx wants static SQL text).
@@ -112,6 +134,8 @@ fn token_from(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
         created_at: at(r, "created_at_us")?,
         created_by: text(r, "created_by")?,
         revoked_at: opt_at(r, "revoked_at_us")?,
+        program_id: crate::row::opt_i64(r, "program_id")?.map(ProgramId),
+        program: crate::row::opt_text(r, "program")?,
     })
 }
 
@@ -252,32 +276,58 @@ impl Store {
         Ok(())
     }
 
-    /// Mints an API token for automation; the token is shown once.
+    /// Mints an API token for automation that reads every program; shown once.
     pub async fn create_api_token(
         &self,
         ctx: &Ctx,
         name: &str,
     ) -> Result<(i64, String), StoreError> {
+        self.create_scoped_api_token(ctx, name, None).await
+    }
+
+    /// Mints an API token that reads only `program` (`None`: every program); shown once.
+    /// An unknown program is refused by its reference: nothing is written.
+    pub async fn create_scoped_api_token(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        program: Option<ProgramId>,
+    ) -> Result<(i64, String), StoreError> {
         let name = trellis_core::program::validate_name("name", name)?;
+        if let Some(p) = program {
+            self.program(p).await?;
+        }
         let token = format!("trl_{}", secret()?);
-        let row = sqlx::query("INSERT INTO api_tokens (token_hash, name, created_at_us, created_by) VALUES ($1, $2, $3, $4) RETURNING id")
+        let row = sqlx::query("INSERT INTO api_tokens (token_hash, name, created_at_us, created_by, program_id) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(digest(&token))
             .bind(&name)
             .bind(ctx.now_us())
             .bind(&ctx.actor)
+            .bind(program.map(|p| p.0))
             .fetch_one(&self.pool)
             .await?;
         Ok((i64_(&row, "id")?, token))
     }
 
     pub async fn api_token_valid(&self, token: &str) -> Result<bool, StoreError> {
+        Ok(self.api_token(token).await?.is_some())
+    }
+
+    /// The live token behind `token`, with its scope; `None` for an unknown or revoked one.
+    pub async fn api_token(&self, token: &str) -> Result<Option<ValidToken>, StoreError> {
         let row = sqlx::query(
-            "SELECT id FROM api_tokens WHERE token_hash = $1 AND revoked_at_us IS NULL",
+            "SELECT id, program_id FROM api_tokens WHERE token_hash = $1 AND revoked_at_us IS NULL",
         )
         .bind(digest(token))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.is_some())
+        row.map(|r| {
+            Ok(ValidToken {
+                id: i64_(&r, "id")?,
+                program: crate::row::opt_i64(&r, "program_id")?.map(ProgramId),
+            })
+        })
+        .transpose()
     }
 
     /// A new public link to a demo's contract. Only its digest is stored, so an open
@@ -548,11 +598,9 @@ impl Store {
 
     /// Every API token, revoked ones included, oldest first.
     pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, name, created_at_us, created_by, revoked_at_us FROM api_tokens ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(select_token!(" ORDER BY t.id"))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(token_from).collect()
     }
 
@@ -569,12 +617,10 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found("API token", id));
         }
-        let row = sqlx::query(
-            "SELECT id, name, created_at_us, created_by, revoked_at_us FROM api_tokens WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let row = sqlx::query(select_token!(" WHERE t.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
         token_from(&row)
     }

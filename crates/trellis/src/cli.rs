@@ -931,6 +931,10 @@ pub enum TokenCmd {
     Create {
         #[arg(long)]
         name: String,
+        /// Read only this program (a name or an id): its events and its metrics. Without
+        /// it, the token reads every program.
+        #[arg(long)]
+        program: Option<String>,
     },
     /// List API tokens (never the tokens themselves: only their digests are stored).
     List,

@@ -99,6 +99,8 @@ const SESSION: [Gets; 6] = [Ok, Ok, Ok, Ok, Login, Login];
 const PUBLIC: [Gets; 6] = [Ok; 6];
 /// The JSON API: a bearer token only. A token belongs to no account: it is minted by
 /// whoever runs the CLI on the database and reads every program, as an admin does.
+/// The column's token is unscoped (`trellis token create` without `--program`); tokens
+/// scoped to one program are covered by token_scope.rs.
 const API: [Gets; 6] = [Bearer, Bearer, Bearer, Bearer, Bearer, Ok];
 
 /// A request's body.

@@ -44,3 +44,4 @@ mod pages;
 mod people;
 mod reach;
 mod reviews;
+mod token_scope;

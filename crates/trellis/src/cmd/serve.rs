@@ -293,10 +293,23 @@ fn changed(env: &Env, u: User, ended: u64, what: &str) -> anyhow::Result<()> {
 
 pub async fn token(env: &Env, cmd: TokenCmd) -> anyhow::Result<()> {
     match cmd {
-        TokenCmd::Create { name } => {
-            let (id, token) = env.store.create_api_token(&env.ctx, &name).await?;
-            env.out.emit(&serde_json::json!({ "id": id, "token": token }), || {
-                format!("API token {id} ({name}), shown once:\n{token}\nuse it as: Authorization: Bearer {token}")
+        TokenCmd::Create { name, program } => {
+            let (id, token, program) = trellis_app::accounts::create_token(
+                &env.store,
+                &env.ctx,
+                &name,
+                program.as_deref(),
+            )
+            .await?;
+            let value = serde_json::json!({
+                "id": id,
+                "token": token,
+                "program_id": program.as_ref().map(|p| p.id),
+                "program": program.as_ref().map(|p| &p.name),
+            });
+            let scope = program.map_or("every program".to_owned(), |p| p.name);
+            env.out.emit(&value, || {
+                format!("API token {id} ({name}, reads {scope}), shown once:\n{token}\nuse it as: Authorization: Bearer {token}")
             })
         }
         TokenCmd::List => {
@@ -306,13 +319,14 @@ pub async fn token(env: &Env, cmd: TokenCmd) -> anyhow::Result<()> {
                     return "no API tokens: `trellis token create --name <NAME>`".to_owned();
                 }
                 table(
-                    &["ID", "NAME", "CREATED", "BY", "REVOKED"],
+                    &["ID", "NAME", "PROGRAM", "CREATED", "BY", "REVOKED"],
                     tokens
                         .iter()
                         .map(|t| {
                             vec![
                                 t.id.to_string(),
                                 t.name.clone(),
+                                t.scope().to_owned(),
                                 instant(t.created_at),
                                 t.created_by.clone(),
                                 t.revoked_at.map_or("–".to_owned(), instant),

@@ -24,3 +24,4 @@ mod metrics;
 mod race;
 mod sample;
 mod terminal;
+mod token_scope;
