@@ -121,10 +121,11 @@ fn unknown_accounts_take_as_long_as_known_ones(db: TestDb) {
         known.push(time("org@x.example"));
         unknown.push(time(&format!("nobody{i}@x.example")));
     }
-    known.sort();
-    unknown.sort();
-    let (k, u) = (known[2], unknown[2]);
-    eprintln!("wrong password: known account {k:?}, unknown {u:?} (medians)");
+    // The fastest of each: a busy machine only ever adds time, so the minimum is the
+    // cost of the work itself (a median still caught load spikes on 2 cores in CI).
+    let k = known.iter().min().copied().unwrap_or_default();
+    let u = unknown.iter().min().copied().unwrap_or_default();
+    eprintln!("wrong password: known account {k:?}, unknown {u:?} (fastest of 4)");
     assert!(u * 2 > k, "unknown {u:?} is much faster than known {k:?}");
 }
 
