@@ -876,6 +876,8 @@ fn admins_manage_users_and_settings(db: TestDb) {
     let page = app.get("/admin", Some(&admin));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("view@x.example"));
+    // Each program's settings lead to its organizers, where work is handed on.
+    assert!(page.body.contains("href=\"/organizers?program=1\""));
     let r = app.post(
         "/admin/users",
         Some(&admin),
