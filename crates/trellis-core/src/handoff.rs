@@ -4,7 +4,7 @@
 
 use crate::error::CoreError;
 use crate::ids::ProgramId;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An organizer as the hand-off rules read them.
@@ -92,16 +92,8 @@ pub fn high_per_program(
     organizers: &[OrganizerFact],
     now: Timestamp,
 ) -> BTreeMap<ProgramId, u32> {
-    let since = now
-        .checked_sub(SignedDuration::from_hours(24 * crate::metrics::ACTIVE_DAYS))
-        .unwrap_or(now);
-    let mut latest: BTreeMap<(ProgramId, i64), &CheckinFact> = BTreeMap::new();
-    for c in checkins.iter().filter(|c| c.at > since && c.at <= now) {
-        let slot = latest.entry((c.program, c.organizer)).or_insert(c);
-        if c.at > slot.at {
-            *slot = c;
-        }
-    }
+    let latest =
+        crate::metrics::latest_in_window(checkins, now, |c| c.at, |c| (c.program, c.organizer));
     let active: BTreeSet<(ProgramId, i64)> = organizers
         .iter()
         .flat_map(|o| o.programs.iter().map(move |p| (*p, o)))
@@ -120,6 +112,7 @@ pub fn high_per_program(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::SignedDuration;
 
     fn org(id: i64, programs: &[i64], retired: bool) -> OrganizerFact {
         OrganizerFact {

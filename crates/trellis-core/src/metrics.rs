@@ -648,21 +648,35 @@ fn busiest(h: &History, period: Period) -> Option<(String, u32, u32)> {
     Some(((*name).to_owned(), *n, total))
 }
 
-pub fn fatigue_index(h: &History, period: Period, at: Timestamp) -> Fatigue {
+/// Each key's latest item among those dated in the [`ACTIVE_DAYS`] up to `at`: the
+/// check-ins the fatigue index reads, and the lead's high notice with it.
+pub fn latest_in_window<'a, T, K: Ord>(
+    items: impl IntoIterator<Item = &'a T>,
+    at: Timestamp,
+    when: impl Fn(&T) -> Timestamp,
+    key: impl Fn(&'a T) -> K,
+) -> BTreeMap<K, &'a T> {
     let since = at - SignedDuration::from_secs(ACTIVE_DAYS * DAY);
-    let mut latest: BTreeMap<&str, &CheckinFact> = BTreeMap::new();
-    let active = |c: &&CheckinFact| c.retired_at.is_none_or(|r| r > at);
-    for c in h
-        .checkins
-        .iter()
-        .filter(|c| c.at > since && c.at <= at)
-        .filter(active)
-    {
-        let slot = latest.entry(c.organizer.as_str()).or_insert(c);
-        if c.at > slot.at {
-            *slot = c;
+    let mut latest: BTreeMap<K, &'a T> = BTreeMap::new();
+    for item in items {
+        let t = when(item);
+        if t <= since || t > at {
+            continue;
+        }
+        let slot = latest.entry(key(item)).or_insert(item);
+        if t > when(slot) {
+            *slot = item;
         }
     }
+    latest
+}
+
+pub fn fatigue_index(h: &History, period: Period, at: Timestamp) -> Fatigue {
+    let active = h
+        .checkins
+        .iter()
+        .filter(|c| c.retired_at.is_none_or(|r| r > at));
+    let latest = latest_in_window(active, at, |c| c.at, |c| c.organizer.as_str());
     // The screen is shared (with the team, with a manager): a burnout score names no one.
     // Each organizer is "organizer N", most tired first, so the order says nothing of
     // who is who; their own trend is theirs to see (`checkin show`).
