@@ -11,7 +11,7 @@ use sqlx::{Any, Transaction};
 use std::collections::{BTreeSet, HashMap};
 use trellis_core::access::{Access, Role};
 use trellis_core::cohost::Hosts;
-use trellis_core::{CoreError, DemoId, EventId, PersonId, ProgramId};
+use trellis_core::{CoreError, EventId, PersonId, ProgramId};
 
 /// One grant as `trellis user list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,28 +104,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok((user, done.rows_affected() > 0))
-    }
-
-    /// The program an event belongs to; `None` when there is no such event.
-    pub async fn program_of_event(&self, event: EventId) -> Result<Option<ProgramId>, StoreError> {
-        let row = sqlx::query("SELECT program_id FROM events WHERE id = $1")
-            .bind(event.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok(ProgramId(i64_(&r, "program_id")?)))
-            .transpose()
-    }
-
-    /// The program a demo's event belongs to; `None` when there is no such demo.
-    pub async fn program_of_demo(&self, demo: DemoId) -> Result<Option<ProgramId>, StoreError> {
-        let row = sqlx::query(
-            "SELECT e.program_id FROM demos d JOIN events e ON e.id = d.event_id WHERE d.id = $1",
-        )
-        .bind(demo.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| Ok(ProgramId(i64_(&r, "program_id")?)))
-            .transpose()
     }
 }
 

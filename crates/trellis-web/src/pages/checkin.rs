@@ -192,8 +192,9 @@ pub async fn submit(
     let (Ok(hours), Ok(event)) = (hours, event) else {
         return Err(WebError::BadRequest("the form could not be read".into()));
     };
-    if let Some(program) = state.store.program_of_event(event).await? {
-        me.require_act_on(program)?;
+    // Check-ins are the host's organizers' (a co-host's do not check in for it).
+    if let Some(hosts) = state.store.hosts_of_event(event).await? {
+        me.require_act_on(hosts.host)?;
     }
     let ctx = me.ctx(&state);
     match check_in(&state.store, &ctx, organizer, event, answers, hours).await {
