@@ -309,10 +309,6 @@ impl Store {
         Ok((i64_(&row, "id")?, token))
     }
 
-    pub async fn api_token_valid(&self, token: &str) -> Result<bool, StoreError> {
-        Ok(self.api_token(token).await?.is_some())
-    }
-
     /// The live token behind `token`, with its scope; `None` for an unknown or revoked one.
     pub async fn api_token(&self, token: &str) -> Result<Option<ValidToken>, StoreError> {
         let row = sqlx::query(
